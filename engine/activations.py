@@ -1,0 +1,104 @@
+"""Activation functions A and their derivatives A′, one table entry each.
+
+Each derivative is written next to its forward step and is expressed in terms of the
+pre-activation I and the output O = A(I), as the lecture does (A′ = z(1 − z) for the sigmoid).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+LEAKY_SLOPE = 0.01
+
+
+def _sigmoid(I: Array) -> Array:
+    # clipping keeps exp finite; σ(±700) is 0 or 1 to float64 precision anyway
+    return 1.0 / (1.0 + np.exp(-np.clip(I, -700.0, 700.0)))
+
+
+def _softmax(I: Array) -> Array:
+    e = np.exp(I - I.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An elementwise activation: A(I) and A′(I) given (I, O)."""
+
+    name: str
+    label: str
+    forward: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array]
+    latex: str
+    derivative_latex: str
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation(
+            "sigmoid", "Sigmoid", _sigmoid, lambda I, O: O * (1.0 - O),
+            r"\frac{1}{1+e^{-I}}", r"O\,(1-O)",
+        ),
+        Activation(
+            "tanh", "tanh", np.tanh, lambda I, O: 1.0 - O * O,
+            r"\tanh(I)", r"1-O^{2}",
+        ),
+        Activation(
+            "relu", "ReLU", lambda I: np.maximum(I, 0.0), lambda I, O: (I > 0).astype(I.dtype),
+            r"\max(0,\,I)", r"\mathbb{1}[I>0]",
+        ),
+        Activation(
+            "leaky_relu", "Leaky ReLU",
+            lambda I: np.where(I > 0, I, LEAKY_SLOPE * I),
+            lambda I, O: np.where(I > 0, 1.0, LEAKY_SLOPE),
+            rf"\max({LEAKY_SLOPE}\,I,\,I)", rf"\mathbb{{1}}[I>0] + {LEAKY_SLOPE}\,\mathbb{{1}}[I\le 0]",
+        ),
+        Activation(
+            "linear", "Linear", lambda I: I.copy(), lambda I, O: np.ones_like(I),
+            r"I", r"1",
+        ),
+    )
+}
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+
+
+@dataclass(frozen=True)
+class OutputUnit:
+    """The output layer's activation; `backprop` maps ∂L/∂y* to ∂L/∂I (δ at the output)."""
+
+    name: str
+    label: str
+    forward: Callable[[Array], Array]
+    backprop: Callable[[Array, Array], Array]
+    latex: str
+
+
+OUTPUT_UNITS: dict[str, OutputUnit] = {
+    u.name: u
+    for u in (
+        OutputUnit("sigmoid", "Sigmoid", _sigmoid, lambda O, g: g * O * (1.0 - O),
+                   r"\sigma(I)=\frac{1}{1+e^{-I}}"),
+        # softmax Jacobian-vector product: δ_k = y*_k (g_k − Σ_j g_j y*_j)
+        OutputUnit("softmax", "Softmax", _softmax,
+                   lambda O, g: O * (g - (g * O).sum(axis=-1, keepdims=True)),
+                   r"\mathrm{softmax}(I)_k=\frac{e^{I_k}}{\sum_j e^{I_j}}"),
+        OutputUnit("linear", "Linear", lambda I: I.copy(), lambda O, g: g, r"I"),
+    )
+}
+
+
+def sigmoid(I: Array) -> Array:
+    """The logistic function, overflow-free."""
+    return _sigmoid(I)
+
+
+def softmax(I: Array) -> Array:
+    """Row-wise softmax, overflow-free."""
+    return _softmax(I)

@@ -1,0 +1,329 @@
+"""Seeded data sets: 2-D toy problems, regression surfaces, small real data, CSV uploads.
+
+A `Dataset` keeps the raw points P (for plotting) apart from the network inputs X, which are
+P passed through the chosen input features and, optionally, standardised with the training
+set's statistics. `dataset.inputs(P)` applies the same mapping to any points, e.g. a grid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.validation import choice, finite_matrix, int_in_range, positive_number
+
+Array = np.ndarray
+Generator = Callable[[np.random.Generator, int, float], tuple[Array, Array]]
+
+DOMAIN = 2.0  # 2-D toy points lie in about [-2, 2]²
+MIN_POINTS, MAX_POINTS = 20, 5000
+MAX_NOISE = 1.0
+MAX_TEST_FRACTION = 0.9
+
+
+# --- generators: (rng, n, noise) -> (raw points P, targets) -----------------------------------
+def _uniform_square(rng: np.random.Generator, n: int) -> Array:
+    return rng.uniform(-DOMAIN, DOMAIN, (n, 2))
+
+
+def _jitter(rng: np.random.Generator, P: Array, noise: float) -> Array:
+    return P + noise * rng.normal(size=P.shape)
+
+
+def _xor(rng, n, noise):
+    P = _uniform_square(rng, n)
+    P += np.sign(P) * 0.1  # keep clean points off the axes
+    return _jitter(rng, P, noise), (P[:, 0] * P[:, 1] > 0).astype(np.int64)
+
+
+def _circles(rng, n, noise):
+    y = (np.arange(n) % 2).astype(np.int64)
+    r = np.where(y == 1, rng.uniform(0, 0.8, n), rng.uniform(1.3, 2.0, n))
+    t = rng.uniform(0, 2 * np.pi, n)
+    return _jitter(rng, np.c_[r * np.cos(t), r * np.sin(t)], noise), y
+
+
+def _gaussians(rng, n, noise):
+    y = (np.arange(n) % 2).astype(np.int64)
+    centres = np.where(y[:, None] == 1, 1.0, -1.0) * np.ones((n, 2))
+    return centres + (0.45 + noise) * rng.normal(size=(n, 2)), y
+
+
+def _arms(rng, n, noise, n_arms):
+    y = (np.arange(n) % n_arms).astype(np.int64)
+    s = rng.uniform(0.05, 1.0, n)
+    t = 1.75 * 2 * np.pi * s / (n_arms / 2) + 2 * np.pi * y / n_arms
+    r = DOMAIN * s
+    return _jitter(rng, np.c_[r * np.sin(t), r * np.cos(t)], noise * 0.5), y
+
+
+def _spiral(rng, n, noise):
+    return _arms(rng, n, noise, 2)
+
+
+def _spiral3(rng, n, noise):
+    return _arms(rng, n, noise, 3)
+
+
+def _moons(rng, n, noise):
+    y = (np.arange(n) % 2).astype(np.int64)
+    t = rng.uniform(0, np.pi, n)
+    P = np.where(y[:, None] == 0, np.c_[np.cos(t), np.sin(t)], np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
+    P = (P - [0.5, 0.25]) * 1.6
+    return _jitter(rng, P, noise * 0.5), y
+
+
+def _linear(rng, n, noise):
+    P = _uniform_square(rng, n)
+    return _jitter(rng, P, noise), (P[:, 0] - 0.5 * P[:, 1] > 0.2).astype(np.int64)
+
+
+def _blobs3(rng, n, noise):
+    y = (np.arange(n) % 3).astype(np.int64)
+    angle = 2 * np.pi * y / 3 + np.pi / 2
+    centres = 1.2 * np.c_[np.cos(angle), np.sin(angle)]
+    return centres + (0.4 + noise) * rng.normal(size=(n, 2)), y
+
+
+def _plane(rng, n, noise):
+    P = _uniform_square(rng, n)
+    return P, (P[:, 0] + 2 * P[:, 1]) / 6 + noise * 0.5 * rng.normal(size=n)
+
+
+def _bumps(rng, n, noise):
+    P = _uniform_square(rng, n)
+    z = np.exp(-((P - [0.8, 0.8]) ** 2).sum(1) / 0.5) - np.exp(-((P + [0.8, 0.8]) ** 2).sum(1) / 0.5)
+    return P, z + noise * 0.5 * rng.normal(size=n)
+
+
+def _sine(rng, n, noise):
+    x = rng.uniform(-3.0, 3.0, (n, 1))
+    return x, np.sin(1.5 * x[:, 0]) + noise * 0.5 * rng.normal(size=n)
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """A generated data set: its task, its number of classes (0 for regression), a generator."""
+
+    name: str
+    label: str
+    task: str
+    n_classes: int
+    generate: Generator
+    dims: int = 2
+
+
+SYNTHETIC: dict[str, Synthetic] = {
+    d.name: d
+    for d in (
+        Synthetic("xor", "XOR", "binary", 2, _xor),
+        Synthetic("circles", "Circles", "binary", 2, _circles),
+        Synthetic("gaussians", "Two Gaussians", "binary", 2, _gaussians),
+        Synthetic("spiral", "Spiral", "binary", 2, _spiral),
+        Synthetic("moons", "Moons", "binary", 2, _moons),
+        Synthetic("linear", "Linearly separable", "binary", 2, _linear),
+        Synthetic("blobs3", "3 blobs (3 classes)", "multiclass", 3, _blobs3),
+        Synthetic("spiral3", "3-arm spiral (3 classes)", "multiclass", 3, _spiral3),
+        Synthetic("plane", "Plane (regression)", "regression", 0, _plane),
+        Synthetic("bumps", "Gaussian bumps (regression)", "regression", 0, _bumps),
+        Synthetic("sine", "1-D sine (regression)", "regression", 0, _sine, dims=1),
+    )
+}
+
+# scikit-learn ships these files; name -> (label, loader name, task)
+REAL: dict[str, tuple[str, str, str]] = {
+    "iris": ("Iris (4 features, 3 classes)", "load_iris", "multiclass"),
+    "wine": ("Wine (13 features, 3 classes)", "load_wine", "multiclass"),
+    "breast_cancer": ("Breast cancer (30 features, 2 classes)", "load_breast_cancer", "binary"),
+    "digits": ("Digits 8×8 (64 features, 10 classes)", "load_digits", "multiclass"),
+}
+
+DATASET_NAMES = tuple(SYNTHETIC) + tuple(REAL)
+
+
+def dataset_label(name: str) -> str:
+    return SYNTHETIC[name].label if name in SYNTHETIC else REAL[name][0]
+
+
+# --- input features (TensorFlow Playground's) --------------------------------------------------
+FEATURES: dict[str, tuple[int, Callable[[Array], Array]]] = {
+    "x1": (1, lambda P: P[:, 0]),
+    "x2": (2, lambda P: P[:, 1]),
+    "x1^2": (1, lambda P: P[:, 0] ** 2),
+    "x2^2": (2, lambda P: P[:, 1] ** 2),
+    "x1*x2": (2, lambda P: P[:, 0] * P[:, 1]),
+    "sin(x1)": (1, lambda P: np.sin(P[:, 0])),
+    "sin(x2)": (2, lambda P: np.sin(P[:, 1])),
+}  # name -> (raw dimensions it needs, map)
+
+
+def features_for(dims: int) -> tuple[str, ...]:
+    """The feature names usable with raw points of `dims` dimensions."""
+    return tuple(f for f, (need, _) in FEATURES.items() if need <= dims)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train/test split of one data set, as network inputs and as raw points for plots."""
+
+    name: str
+    task: str
+    n_classes: int
+    X_train: Array
+    y_train: Array
+    X_test: Array
+    y_test: Array
+    P_train: Array
+    P_test: Array
+    features: tuple[str, ...]
+    mean: Array | None
+    std: Array | None
+    has_plane: bool
+
+    @property
+    def n_inputs(self) -> int:
+        return self.X_train.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.n_classes if self.task == "multiclass" else 1
+
+    @property
+    def input_names(self) -> list[str]:
+        return list(self.features)
+
+    def inputs(self, P: Array) -> Array:
+        """Network inputs for raw points P (features, then the training set's scaling)."""
+        X = _apply_features(P, self.features) if self.has_plane else np.asarray(P, dtype=np.float64)
+        return X if self.mean is None else (X - self.mean) / self.std
+
+    def targets(self, split: str, loss: str) -> Array:
+        """Targets for `split` ('train' or 'test') encoded for `loss` (one-hot for squared + classes)."""
+        y = self.y_train if split == "train" else self.y_test
+        if self.task == "multiclass" and loss == "squared":
+            return np.eye(self.n_classes)[y]
+        return y
+
+
+def _apply_features(P: Array, features: tuple[str, ...]) -> Array:
+    return np.column_stack([FEATURES[f][1](P) for f in features])
+
+
+def _split(rng: np.random.Generator, n: int, test_fraction: float) -> tuple[Array, Array]:
+    order = rng.permutation(n)
+    n_test = int(round(n * test_fraction))
+    if n - n_test < 1:
+        raise ValueError("test_fraction leaves no training data")
+    return order[n_test:], order[:n_test]
+
+
+def _assemble(name, task, n_classes, P, X, y, features, test_fraction, standardize, rng, has_plane):
+    train, test = _split(rng, len(y), test_fraction)
+    mean = std = None
+    if standardize:
+        mean = X[train].mean(axis=0)
+        std = X[train].std(axis=0)
+        std[std == 0] = 1.0
+        X = (X - mean) / std
+    return Dataset(name, task, n_classes, X[train], y[train], X[test], y[test],
+                   P[train], P[test], tuple(features), mean, std, has_plane)
+
+
+def make_dataset(
+    name: str,
+    n: int = 300,
+    noise: float = 0.1,
+    test_fraction: float = 0.3,
+    seed: int = 0,
+    features: tuple[str, ...] | list[str] | None = None,
+    standardize: bool = True,
+) -> Dataset:
+    """Build the named data set, seeded. `n` and `noise` apply to the generated sets only."""
+    choice("dataset", name, DATASET_NAMES)
+    test_fraction = positive_number("test_fraction", test_fraction, allow_zero=True)
+    if test_fraction > MAX_TEST_FRACTION:
+        raise ValueError(f"test_fraction must be from 0 to {MAX_TEST_FRACTION}, got {test_fraction}")
+    int_in_range("seed", seed, 0, 2**32 - 1)
+    rng = np.random.default_rng(seed)
+    if name in REAL:
+        X, y = _load_real(name)
+        _, _, task = REAL[name]
+        names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
+        n_classes = int(y.max()) + 1
+        return _assemble(name, task, n_classes, _principal_plane(X), X, y, names,
+                         test_fraction, standardize, rng, has_plane=False)
+    spec = SYNTHETIC[name]
+    int_in_range("n", n, MIN_POINTS, MAX_POINTS)
+    noise = positive_number("noise", noise, allow_zero=True)
+    if noise > MAX_NOISE:
+        raise ValueError(f"noise must be from 0 to {MAX_NOISE}, got {noise}")
+    allowed = features_for(spec.dims)
+    features = tuple(features) if features is not None else allowed[: spec.dims]
+    if not features:
+        raise ValueError("features must name at least one input feature")
+    for f in features:
+        choice("features", f, allowed)
+    P, y = spec.generate(rng, n, noise)
+    return _assemble(name, spec.task, spec.n_classes, P, _apply_features(P, features), y,
+                     features, test_fraction, standardize, rng, has_plane=True)
+
+
+def _load_real(name: str) -> tuple[Array, Array]:
+    from sklearn import datasets as sk  # imported only when a real data set is asked for
+
+    bunch = getattr(sk, REAL[name][1])()
+    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+
+
+def _principal_plane(X: Array) -> Array:
+    """The first two principal components of standardised X (for scatter plots only)."""
+    Z = (X - X.mean(0)) / np.where(X.std(0) == 0, 1, X.std(0))
+    _, _, vt = np.linalg.svd(Z, full_matrices=False)
+    return Z @ vt[:2].T
+
+
+def dataset_from_csv(
+    text: str, test_fraction: float = 0.3, seed: int = 0, standardize: bool = True
+) -> Dataset:
+    """A data set from CSV text: a header row, numeric columns, the target in the last column.
+
+    Integer targets with up to 10 distinct values make a classification task, others regression.
+    """
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        raise ValueError("the CSV needs a header row and at least one data row")
+    header, body = rows[0], rows[1:]
+    if len(header) < 2:
+        raise ValueError("the CSV needs at least two columns: inputs, then the target last")
+    if len(body) > MAX_POINTS:
+        raise ValueError(f"the CSV has {len(body)} rows; at most {MAX_POINTS} are allowed")
+    for k, r in enumerate(body, start=2):
+        if len(r) != len(header):
+            raise ValueError(f"CSV line {k} has {len(r)} values, the header has {len(header)}")
+    try:
+        data = np.array([[float(c) for c in r] for r in body])
+    except ValueError as err:
+        raise ValueError(f"the CSV must hold numbers only below its header ({err})") from None
+    data = finite_matrix("CSV data", data)
+    X, t = data[:, :-1], data[:, -1]
+    classes = np.unique(t)
+    if np.all(t == np.round(t)) and classes.size <= 10 and classes.min() >= 0:
+        y = np.searchsorted(classes, t).astype(np.int64)
+        task = "binary" if classes.size == 2 else "multiclass"
+        if classes.size < 2:
+            raise ValueError("the CSV's target column holds only one class")
+    else:
+        y, task = t, "regression"
+    n_classes = 0 if task == "regression" else int(classes.size)
+    rng = np.random.default_rng(seed)
+    names = tuple(h.strip() or f"x{i + 1}" for i, h in enumerate(header[:-1]))
+    dims = X.shape[1]
+    plane = dims <= 2
+    P = X if plane else _principal_plane(X)
+    feats = tuple(("x1", "x2")[:dims]) if plane else names
+    return _assemble("csv", task, n_classes, P, X, y, feats, test_fraction, standardize, rng,
+                     has_plane=plane)
