@@ -4,5 +4,10 @@ import streamlit as st
 
 st.set_page_config(page_title="Backprop Playground", page_icon="🧮", layout="wide")
 
-st.title("Backprop Playground")
-st.write("The lecture's network, trained live. Pages arrive with the next issues.")
+PAGES = [
+    st.Page("pages/playground.py", title="Playground", icon="🧪", url_path="playground", default=True),
+    st.Page("pages/derivation.py", title="Backprop, step by step", icon="🧾", url_path="step-by-step"),
+    st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
+]
+
+st.navigation(PAGES).run()

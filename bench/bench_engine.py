@@ -1,0 +1,132 @@
+"""Time one training epoch of the numpy engine against the same network in PyTorch (CPU, float64).
+
+Run from the repository root:  python bench/bench_engine.py [--repeats 7]
+
+Cases (playground sizes):
+  * N = 500 points, 2-8-8-1, sigmoid hidden, sigmoid output + binary cross-entropy,
+    batch sizes 1, 10 and the full batch;
+  * the digits training split (N ≈ 1258), 64-64-10, sigmoid hidden, softmax + cross-entropy, batch 32.
+
+Both sides do the same work per epoch: shuffle, then for every mini-batch a forward pass, the
+loss, backpropagation and a plain SGD step w ← w − ξ ∂L/∂w. The engine's epoch also validates
+its inputs and accumulates the per-layer statistics the UI plots; the torch loop does nothing
+extra. Each figure is the median over `--repeats` timed runs of a few epochs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine import MLP, make_dataset, train_epoch  # noqa: E402
+
+TARGET_RATIO = 4.0
+LR = 0.1
+
+
+def _median_ms(run_epoch: Callable[[], None], epochs: int, repeats: int) -> float:
+    run_epoch()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(epochs):
+            run_epoch()
+        times.append((time.perf_counter() - t0) / epochs)
+    return 1000.0 * statistics.median(times)
+
+
+def _cases() -> list[dict]:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    cases = [
+        {"name": f"2-8-8-1 sigmoid/bce N=500 batch={'full' if b is None else b}",
+         "sizes": [2, 8, 8, 1], "output": "sigmoid", "loss": "bce", "X": X, "y": y,
+         "batch": b, "epochs": 3 if b == 1 else 30, "small": True}
+        for b in (1, 10, None)
+    ]
+    digits = make_dataset("digits", seed=0)
+    cases.append({"name": f"64-64-10 sigmoid/softmax+ce digits N={digits.X_train.shape[0]} batch=32",
+                  "sizes": [64, 64, 10], "output": "softmax", "loss": "ce",
+                  "X": digits.X_train, "y": digits.y_train, "batch": 32, "epochs": 10, "small": False})
+    return cases
+
+
+def engine_epoch(case: dict) -> Callable[[], None]:
+    net = MLP(case["sizes"], hidden="sigmoid", output=case["output"], loss=case["loss"], seed=0)
+    X, Y = case["X"], net.encode_targets(case["y"])
+    rng = np.random.default_rng(0)
+    return lambda: train_epoch(net, X, Y, LR, case["batch"], rng)
+
+
+def torch_epoch(case: dict, torch) -> Callable[[], None]:
+    nn = torch.nn
+    sizes = case["sizes"]
+    layers: list = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(n_in, n_out, dtype=torch.float64), nn.Sigmoid()]
+    model = nn.Sequential(*layers[:-1])  # the output unit lives inside the loss (logits in)
+    if case["loss"] == "bce":
+        loss_fn = nn.BCEWithLogitsLoss()
+        Y = torch.tensor(case["y"], dtype=torch.float64).reshape(-1, 1)
+    else:
+        loss_fn = nn.CrossEntropyLoss()
+        Y = torch.tensor(case["y"], dtype=torch.int64)
+    X = torch.tensor(case["X"], dtype=torch.float64)
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    gen = torch.Generator().manual_seed(0)
+    n = X.shape[0]
+    size = n if case["batch"] is None else case["batch"]
+
+    def run() -> None:
+        perm = torch.randperm(n, generator=gen)
+        for i in range(0, n, size):
+            idx = perm[i : i + size]
+            opt.zero_grad()
+            loss_fn(model(X[idx]), Y[idx]).backward()
+            opt.step()
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not importable: timing the engine only (pip install torch==2.13.0).")
+    else:
+        print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    print(f"{'case':<58} {'engine ms':>10} {'torch ms':>10} {'ratio':>7}")
+    small_ratios = []
+    for case in _cases():
+        ms = _median_ms(engine_epoch(case), case["epochs"], args.repeats)
+        line = f"{case['name']:<58} {ms:>10.3f}"
+        if torch is not None:
+            tms = _median_ms(torch_epoch(case, torch), case["epochs"], args.repeats)
+            ratio = tms / ms
+            line += f" {tms:>10.3f} {ratio:>6.2f}x"
+            if case["small"]:
+                small_ratios.append(ratio)
+        print(line, flush=True)
+    if small_ratios:
+        gmean = math.exp(sum(map(math.log, small_ratios)) / len(small_ratios))
+        verdict = "meets" if gmean >= TARGET_RATIO else "MISSES"
+        print(f"geometric mean speed-up over the 2-8-8-1 batch sizes: {gmean:.2f}x "
+              f"({verdict} the {TARGET_RATIO:.0f}x target)")
+
+
+if __name__ == "__main__":
+    main()

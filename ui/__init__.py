@@ -1,0 +1,1 @@
+"""Backprop Playground's user interface: the control table, session state and plotly figures."""

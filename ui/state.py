@@ -1,0 +1,185 @@
+"""Per-session state: the current run (data, network, trainer) kept in step with the controls.
+
+Everything lives in the session's own mapping (`st.session_state` in the app, a dict in tests):
+nothing mutable is shared between users.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset
+from engine.datasets import SYNTHETIC, features_for
+from ui import config
+
+RUN = "run"
+CSV_TEXT = "csv_text"
+
+
+@dataclass
+class Run:
+    """One training run: the values that built it, its data and its trainer."""
+
+    values: dict[str, Any]
+    data: Dataset
+    trainer: Trainer
+    structure: tuple
+    draw: int = 0
+    playing: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def net(self) -> MLP:
+        return self.trainer.net
+
+    @property
+    def loss(self) -> str:
+        return self.net.loss_name
+
+
+def control_values(session: MutableMapping) -> tuple[dict[str, Any], list[str]]:
+    """The validated value of every control (defaults for controls not yet shown)."""
+    raw = {c.key: session.get(c.key, c.default) for c in config.CONTROLS}
+    return config.validate(raw)
+
+
+def structure_of(values: dict[str, Any]) -> tuple:
+    """What, if changed, needs a new network: the resetting controls (unused layer sizes ignored)."""
+    used = [k for k in config.reset_keys()
+            if not (k.startswith("units_") and int(k.split("_")[1]) > values["n_layers"])]
+    return tuple((k, values[k]) for k in used)
+
+
+def _dataset(values: dict[str, Any], session: MutableMapping, notes: list[str]) -> Dataset:
+    name = values["dataset"]
+    split = values["test_percent"] / 100
+    if name == config.CSV_DATASET:
+        text = session.get(CSV_TEXT)
+        if text:
+            try:
+                return dataset_from_csv(text, split, values["seed"], values["standardize"])
+            except ValueError as err:
+                notes.append(f"Your CSV could not be used: {err}. Showing XOR instead.")
+        else:
+            notes.append("Upload a CSV file first (Data section). Showing XOR until then.")
+        name = "xor"
+    dims = SYNTHETIC[name].dims if name in SYNTHETIC else 2
+    features = tuple(f for f in values["features"] if f in features_for(dims))
+    if not features:
+        features = features_for(dims)[:dims]
+        notes.append(f"The chosen input features do not apply to this data set; using {', '.join(features)}.")
+    return _cached_dataset(name, values["n_points"], values["noise"], split, values["seed"], features,
+                           values["standardize"])
+
+
+def _cached_dataset(*args: Any) -> Dataset:
+    return _dataset_cache(*args)
+
+
+def _make(name, n, noise, split, seed, features, standardize) -> Dataset:
+    return make_dataset(name, n=n, noise=noise, test_fraction=split, seed=seed, features=features,
+                        standardize=standardize)
+
+
+try:  # generated data sets are pure functions of their parameters: cache copies per process
+    import streamlit as st
+
+    _dataset_cache = st.cache_data(show_spinner=False, max_entries=32)(_make)
+except ImportError:  # pragma: no cover - the UI always has streamlit
+    _dataset_cache = _make
+
+
+def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0) -> Run:
+    """A fresh run for these values; `draw` > 0 gives other initial weights for the same seed."""
+    notes: list[str] = []
+    data = _dataset(values, session, notes)
+    loss = config.loss_for_task(data.task, values["loss"])
+    if loss != values["loss"]:
+        notes.append(f"{config.BY_KEY['loss'].format(values['loss'])} loss does not suit a "
+                     f"{data.task} task; using {config.BY_KEY['loss'].format(loss)}.")
+    output = config.output_unit(data.task, loss, values["output"])
+    n_out = 2 if (data.task == "binary" and loss == "ce") else data.n_outputs
+    sizes = [data.n_inputs, *config.hidden_sizes(values), n_out]
+    net = MLP(sizes, hidden=values["hidden"], output=output, loss=loss, bias=values["bias"],
+              init=values["init"], seed=(values["seed"] + 7919 * draw) % 2**32,
+              reg=values["reg"], lam=values["lam"])
+    trainer = Trainer(net, data, lr=values["lr"], batch_size=config.batch_size(values), seed=values["seed"])
+    return Run(values, data, trainer, structure_of(values), draw=draw, notes=notes)
+
+
+def apply_training_settings(run: Run, values: dict[str, Any]) -> None:
+    """ξ, batch size and regularization take effect on the existing network."""
+    run.trainer.lr = values["lr"]
+    run.trainer.batch_size = config.batch_size(values)
+    run.net.set_regularization(values["reg"], values["lam"])
+    run.values = values
+
+
+def sync(session: MutableMapping) -> Run:
+    """The session's run, rebuilt when a resetting control changed, else updated in place."""
+    values, problems = control_values(session)
+    run = session.get(RUN)
+    if run is None or run.structure != structure_of(values):
+        run = build_run(values, session)
+        session[RUN] = run
+    else:
+        apply_training_settings(run, values)
+    session["problems"] = problems
+    return run
+
+
+def step(session: MutableMapping, epochs: int) -> None:
+    """Train `epochs` epochs, never past the epoch limit."""
+    run = sync(session)
+    limit = run.values["max_epochs"]
+    if limit:
+        epochs = min(epochs, limit - run.trainer.epoch)
+    if epochs > 0:
+        run.trainer.run(epochs)
+    if run.trainer.divergence is not None or (limit and run.trainer.epoch >= limit):
+        run.playing = False
+
+
+def toggle_play(session: MutableMapping) -> None:
+    run = sync(session)
+    run.playing = not run.playing and run.trainer.divergence is None
+
+
+def reset(session: MutableMapping) -> None:
+    """New initial weights (same data and settings), epoch 0."""
+    run = sync(session)
+    session[RUN] = build_run(run.values, session, draw=run.draw + 1)
+
+
+def restart(session: MutableMapping) -> None:
+    """Back to this run's initial weights and shuffling, keeping the current ξ and batch settings."""
+    run = sync(session)
+    run.trainer.restart()
+    run.playing = False
+
+
+def weights_json(run: Run) -> str:
+    """Configuration, epoch and parameters, for download."""
+    values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in run.values.items()}
+    return json.dumps({"config": values, "epoch": run.trainer.epoch, "network": run.net.to_dict()}, indent=1)
+
+
+def history_csv(run: Run) -> str:
+    """Every per-epoch series as CSV, one row per recorded epoch."""
+    table = run.trainer.history.as_table()
+    names = list(table)
+    rows = np.column_stack([table[n] for n in names])
+    lines = [",".join(names)]
+    lines += [",".join(_fmt(v) for v in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: float) -> str:
+    if np.isnan(value):
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
