@@ -125,9 +125,9 @@ CONTROLS: tuple[Control, ...] = (
     Control("seed", "Seed", "int", 0, "Seeds the data, the initial weights and the shuffling. Resets.",
             "Network", low=0, high=999_999, step=1),
     # --- training (a change keeps the network) ----------------------------------------------------
-    Control("lr", "Learning rate ξ", "lr", 0.5,
-            "ξ in w ← w − ξ ∂L/∂w. Pick a value or type your own (1e-4 to 10). Keeps the network.",
-            "Training", resets=False, choices=LR_CHOICES, low=LR_MIN, high=LR_MAX),
+    Control("lr", "Learning rate ξ", "lr", 1.0,
+            "ξ in w ← w − ξ ∂L/∂w: type a value from 0.0001 to 10 or pick one below. Keeps the network.",
+            "Training", resets=False, choices=LR_CHOICES, low=LR_MIN, high=LR_MAX, step=0.05),
     Control("batch_mode", "Batch", "select", "mini",
             "Per sample: update after every point (the lecture's rule). Mini-batch: after k points, "
             "with the mean gradient. Full: once per epoch. Keeps the network.", "Training",
@@ -163,15 +163,19 @@ def reset_keys() -> tuple[str, ...]:
     return tuple(c.key for c in CONTROLS if c.resets)
 
 
-def validate(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Each value checked against its control; a bad one falls back to its default with a message."""
-    clean, problems = {}, []
+def validate(
+    values: dict[str, Any], fallback: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each value checked against its control; a bad one falls back (to `fallback`, else the
+    default) and gets a message, keyed by control, saying what is allowed."""
+    fallback = fallback or {}
+    clean, problems = {}, {}
     for c in CONTROLS:
         try:
             clean[c.key] = c.validate(values.get(c.key, c.default))
         except ValueError as err:
-            clean[c.key] = c.default
-            problems.append(f"{err}; using {c.format(c.default)}.")
+            clean[c.key] = fallback.get(c.key, c.default)
+            problems[c.key] = f"{err}; keeping {c.format(clean[c.key])}."
     return clean, problems
 
 
@@ -206,3 +210,26 @@ def hidden_sizes(values: dict[str, Any]) -> list[int]:
 def batch_size(values: dict[str, Any]) -> int | None:
     """1, k or None (full batch) from the batch mode."""
     return {"sample": 1, "mini": values["batch_k"], "full": None}[values["batch_mode"]]
+
+
+def url_value(value: Any) -> str:
+    """A control value as URL text (lists comma-separated)."""
+    if isinstance(value, (tuple, list)):
+        return ",".join(value)
+    return str(value)
+
+
+def parse_url_value(control: Control, text: str) -> Any:
+    """URL text back to a value of the control's kind (not yet range-checked)."""
+    if control.kind == "multi":
+        return tuple(t for t in text.split(",") if t)
+    if control.kind == "bool":
+        if text.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(f"{control.label} must be true or false, got {text!r}")
+        return text.lower() in ("true", "1")
+    if control.kind == "select" and not isinstance(control.default, str):
+        try:
+            return type(control.default)(text)
+        except ValueError:
+            raise ValueError(f"{control.label} must be a number, got {text!r}") from None
+    return text

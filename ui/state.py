@@ -18,7 +18,9 @@ from engine.datasets import SYNTHETIC, features_for
 from ui import config
 
 RUN = "run"
+CONFIG = "config"
 CSV_TEXT = "csv_text"
+PROBLEMS = "problems"
 
 
 @dataclass
@@ -43,9 +45,47 @@ class Run:
 
 
 def control_values(session: MutableMapping) -> tuple[dict[str, Any], list[str]]:
-    """The validated value of every control (defaults for controls not yet shown)."""
-    raw = {c.key: session.get(c.key, c.default) for c in config.CONTROLS}
-    return config.validate(raw)
+    """The validated value of every control: its widget's value, else the last known one.
+
+    The last known values live in `session[CONFIG]`, so they survive page switches, which
+    remove the Playground's widgets from the session.
+    """
+    known = session.get(CONFIG, {})
+    raw = {c.key: session.get(c.key, known.get(c.key, c.default)) for c in config.CONTROLS}
+    values, problems = config.validate(raw, known)
+    for key in problems:  # a rejected entry goes back to the value in force (widgets not yet drawn)
+        if key in session:
+            session[key] = values[key]
+    session[CONFIG] = values
+    return values, list(problems.values())
+
+
+def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
+    """On a session's first run, take control values from URL query parameters.
+
+    Values are checked against the control table; a bad one is dropped with a message.
+    """
+    if CONFIG in session:
+        return []
+    raw = {c.key: c.default for c in config.CONTROLS}
+    problems = []
+    for key, text in params.items():
+        control = config.BY_KEY.get(key)
+        if control is None:
+            problems.append(f"The link's parameter {key!r} is not a setting; it was ignored.")
+            continue
+        try:
+            raw[key] = control.validate(config.parse_url_value(control, text))
+        except ValueError as err:
+            problems.append(f"The link's {err}; keeping {control.format(control.default)}.")
+    session[CONFIG] = raw
+    return problems
+
+
+def url_params(values: dict[str, Any]) -> dict[str, str]:
+    """The values that differ from their defaults, as URL query parameters."""
+    return {c.key: config.url_value(values[c.key]) for c in config.CONTROLS
+            if values[c.key] != c.default}
 
 
 def structure_of(values: dict[str, Any]) -> tuple:
@@ -129,7 +169,7 @@ def sync(session: MutableMapping) -> Run:
         session[RUN] = run
     else:
         apply_training_settings(run, values)
-    session["problems"] = problems
+    session[PROBLEMS] = problems
     return run
 
 

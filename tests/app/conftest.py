@@ -1,0 +1,43 @@
+"""AppTest helpers: every page is started from the entry point, as a user would."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """The app at its default page, run once."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Switch to a page script, e.g. 'pages/compare.py', and run it."""
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    """The JSON spec of every plotly chart on the page."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def decode(value: object) -> np.ndarray:
+    """A plotly array, plain list or {'dtype', 'bdata'} base64 block, as numpy."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return arr.reshape(value["shape"]) if "shape" in value else arr
+    return np.asarray(value, dtype=float)

@@ -1,0 +1,30 @@
+"""The Playground in a real Chromium against `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import screenshot, wait_idle
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_load_step_and_watch_the_loss_fall(page, app_url):
+    page.goto(f"{app_url}/?dataset=xor&lr=1.0")
+    wait_idle(page)
+    page.wait_for_selector(".js-plotly-plot")
+    assert _metric(page, "Epoch") == "0"
+    first = float(_metric(page, "Train loss"))
+    page.get_by_role("button", name=re.compile(r"^Step \d+ epochs$")).click()
+    page.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText !== '0'")
+    wait_idle(page)
+    page.get_by_role("button", name=re.compile(r"^Step \d+ epochs$")).click()
+    page.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText === '20'")
+    wait_idle(page)
+    assert float(_metric(page, "Train loss")) < first
+    assert page.locator(".js-plotly-plot").count() >= 4
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "playground")

@@ -1,0 +1,5 @@
+"""Shared test settings."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]

@@ -1,0 +1,158 @@
+"""The Playground's main area: run buttons, metrics, the six views and downloads."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from ui import config, figures, state
+from ui.state import Run
+
+FRAME_SECONDS = 0.12
+DETAIL_VIEWS = {
+    "neurons": "Per-neuron maps",
+    "weights": "Weights W(l)",
+    "trajectories": "Weight trajectories",
+    "deltas": "Deltas δ(l)",
+    "gradnorms": "Gradient norms",
+}
+
+
+def run_buttons(run: Run) -> None:
+    """Step 1, step N, play/pause, reset and restart, each acting through a callback."""
+    session = st.session_state
+    n = run.values["steps"]
+    cols = st.columns(5)
+    cols[0].button("Step 1 epoch", key="step1", on_click=state.step, args=(session, 1),
+                   use_container_width=True, help="One pass over the training data.")
+    cols[1].button(f"Step {n} epochs", key="stepn", on_click=state.step, args=(session, n),
+                   use_container_width=True, help="Set N in the Run section of the sidebar.")
+    cols[2].button("⏸ Pause" if run.playing else "▶ Play", key="play", on_click=state.toggle_play,
+                   args=(session,), type="primary", use_container_width=True,
+                   disabled=run.trainer.divergence is not None,
+                   help="Train continuously; the speed is set in the Run section.")
+    cols[3].button("Reset", key="reset", on_click=state.reset, args=(session,), use_container_width=True,
+                   help="New random initial weights, epoch 0.")
+    cols[4].button("Restart", key="restart", on_click=state.restart, args=(session,),
+                   use_container_width=True,
+                   help="Back to this run's initial weights, to replay it with another ξ or batch size.")
+
+
+def messages(run: Run) -> None:
+    """Divergence, settings that were rejected, and adjustments made to fit the data."""
+    for text in st.session_state.get(state.PROBLEMS, []):
+        st.warning(text, icon="⚠️")
+    for text in run.notes:
+        st.info(text, icon="ℹ️")
+    if run.trainer.divergence is not None:
+        st.error(run.trainer.divergence.message + " The views show the last finite state.", icon="🛑")
+    limit = run.values["max_epochs"]
+    if limit and run.trainer.epoch >= limit:
+        st.info(f"Stopped at epoch {limit}, the limit set in the Run section.", icon="⏹")
+
+
+def metrics(run: Run) -> None:
+    """Epoch, losses and the task's metric, outside the figures."""
+    h = run.trainer.history
+    fmt = config.TASK_ACCURACY_LABEL[run.data.task]
+    cols = st.columns(5)
+    cols[0].metric("Epoch", run.trainer.epoch)
+    for col, name, label in ((cols[1], "train_loss", "Train loss"), (cols[2], "test_loss", "Test loss")):
+        v = h.column(name)
+        delta = None if len(v) < 2 or np.isnan(v[-2]) else f"{v[-1] - v[-2]:+.2e}"
+        col.metric(label, "—" if np.isnan(v[-1]) else f"{v[-1]:.4f}", delta, delta_color="inverse")
+    for col, name in ((cols[3], "train"), (cols[4], "test")):
+        v = h.column(f"{name}_metric")[-1]
+        col.metric(f"{name.capitalize()} {run.trainer.metric_name}", "—" if np.isnan(v) else fmt(v))
+
+
+def main_views(run: Run) -> None:
+    """Network diagram and the output over the input plane, then the loss curves and one detail view."""
+    net, data = run.net, run.data
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Network")
+        grads = net.gradients(data.X_train, run.trainer.Y_train)[0]
+        deltas = run.trainer.last.neuron_delta if run.trainer.last is not None else None
+        st.plotly_chart(figures.network_figure(net, deltas, grads, data.input_names), key="chart_network")
+        st.caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour "
+                   "is its mean |δ| over the last epoch — hover an edge's middle for w and ∂L/∂w.")
+    with right:
+        st.subheader("What the network has learned")
+        show_test = st.toggle("Show test points", value=True, key="show_test")
+        st.plotly_chart(figures.output_figure(net, data, show_test), key="chart_output")
+        st.caption("The background is y* for every point of the input plane; watch the y* = 0.5 boundary "
+                   "bend to separate the classes." if data.has_plane else
+                   "Each point at its first two principal components, coloured by the predicted class; "
+                   "large ringed points are misclassified.")
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Loss")
+        log_y = st.toggle("Log scale", value=False, key="log_loss")
+        diverged = run.trainer.divergence.epoch if run.trainer.divergence else None
+        st.plotly_chart(figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged),
+                        key="chart_loss")
+        st.caption("Train loss should fall; a test loss that rises while train loss falls means "
+                   "the network is memorising the training points.")
+    with right:
+        detail_view(run)
+
+
+def detail_view(run: Run) -> None:
+    """One of the detail views, chosen with a segmented control (only the chosen one is built)."""
+    net, data, history = run.net, run.data, run.trainer.history
+    options = [k for k in DETAIL_VIEWS if k != "neurons" or (data.has_plane and data.P_train.shape[1] == 2
+                                                             and net.n_layers > 1)]
+    choice = st.segmented_control("Detail view", options, format_func=DETAIL_VIEWS.get, default=options[0],
+                                  key="detail_view", label_visibility="collapsed") or options[0]
+    layer_choice = range(1, net.n_layers + (0 if choice == "neurons" else 1))
+    layer = 1
+    if choice in ("neurons", "deltas") and len(layer_choice) > 1:
+        layer = st.select_slider("Layer l", list(layer_choice), key=f"{choice}_layer")
+    if choice == "neurons":
+        fig = figures.neuron_maps_figure(net, data, layer)
+        caption = f"What each unit of hidden layer {layer} computes over the input plane: O^({layer}) = A(I^({layer}))."
+    elif choice == "weights":
+        fig = figures.weights_figure(net)
+        caption = "Row j, column i holds w_ji^(l), the weight from input j to unit i of layer l."
+    elif choice == "trajectories":
+        fig = figures.trajectory_figure(history, net.sizes)
+        caption = "Each line is one weight over the epochs; steep stretches are where the gradient was large."
+    elif choice == "deltas":
+        fig = figures.delta_figure(history, layer)
+        caption = (f"Mean |δ_i^({layer})| per unit and epoch: units whose δ fades to 0 have stopped learning.")
+    else:
+        fig = figures.grad_norm_figure(history)
+        caption = ("‖∂L/∂W^(l)‖ per layer: in deep sigmoid networks the early layers' lines sit far below "
+                   "the last — vanishing gradients.")
+    st.plotly_chart(fig, key=f"chart_{choice}")
+    st.caption(caption)
+
+
+def downloads(run: Run) -> None:
+    """Weights and configuration as JSON, history as CSV (built only when clicked)."""
+    cols = st.columns(2)
+    cols[0].download_button("Download weights + config (JSON)", partial(state.weights_json, run),
+                            file_name="backprop-playground-weights.json", mime="application/json",
+                            key="download_weights")
+    cols[1].download_button("Download history (CSV)", partial(state.history_csv, run),
+                            file_name="backprop-playground-history.csv", mime="text/csv",
+                            key="download_history")
+
+
+def live(run: Run) -> None:
+    """Metrics and views; while playing, a fragment trains a few epochs per frame and redraws."""
+
+    @st.fragment(run_every=FRAME_SECONDS if run.playing else None)
+    def frame() -> None:
+        current = st.session_state[state.RUN]
+        if current.playing:
+            state.step(st.session_state, current.values["speed"])
+            if not current.playing:  # stopped by divergence or the epoch limit: redraw the buttons
+                st.rerun()
+        metrics(current)
+        main_views(current)
+
+    frame()

@@ -1,0 +1,94 @@
+"""Sidebar widgets generated from the control table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from engine.datasets import SYNTHETIC, features_for
+from ui import config, state
+from ui.config import Control
+
+
+def _seed(key: str, value: Any) -> None:
+    """Give a widget its value before it is drawn (it may have been removed on another page)."""
+    if key not in st.session_state:
+        st.session_state[key] = list(value) if isinstance(value, tuple) else value
+
+
+def control_widget(c: Control, value: Any, choices: tuple | None = None) -> None:
+    """Draw one control as its widget, keyed by the control's key."""
+    _seed(c.key, value)
+    options = choices if choices is not None else c.choices
+    if c.kind == "select":
+        if st.session_state[c.key] not in options:
+            st.session_state[c.key] = options[0]
+        st.selectbox(c.label, options, format_func=c.format, key=c.key, help=c.help)
+    elif c.kind == "lr":
+        st.number_input(c.label, float(c.low), float(c.high), step=c.step, format="%.4g", key=c.key,
+                        help=c.help)
+        st.pills("Quick picks for ξ", c.choices, format_func=lambda v: f"{v:g}", key=f"{c.key}_pick",
+                 on_change=_pick, args=(c.key,), label_visibility="collapsed")
+    elif c.kind == "multi":
+        st.session_state[c.key] = [v for v in st.session_state[c.key] if v in options] or list(options[:1])
+        st.multiselect(c.label, options, key=c.key, help=c.help)
+    elif c.kind == "bool":
+        st.toggle(c.label, key=c.key, help=c.help)
+    elif c.kind == "float":
+        st.slider(c.label, float(c.low), float(c.high), step=c.step, key=c.key, help=c.help)
+    else:
+        st.number_input(c.label, int(c.low), int(c.high), step=int(c.step or 1), key=c.key, help=c.help)
+
+
+def _pick(key: str) -> None:
+    """A quick pick sets the control's value and clears itself."""
+    picked = st.session_state.get(f"{key}_pick")
+    if picked is not None:
+        st.session_state[key] = picked
+        st.session_state[f"{key}_pick"] = None
+
+
+def sidebar(run: state.Run) -> None:
+    """Every Playground control, by section, showing only those that apply to this run."""
+    values, task = run.values, run.data.task
+    hidden = set(f"units_{k}" for k in range(values["n_layers"] + 1, 7))
+    if run.loss != "squared":
+        hidden.add("output")
+    if values["batch_mode"] != "mini":
+        hidden.add("batch_k")
+    if values["reg"] == "none":
+        hidden.add("lam")
+    generated = values["dataset"] in SYNTHETIC
+    if not generated:
+        hidden |= {"n_points", "noise", "features"}
+    choices = {
+        "loss": config.TASK_LOSSES[task],
+        "output": config.TASK_SQUARED_OUTPUTS[task],
+        "features": features_for(SYNTHETIC[values["dataset"]].dims) if generated else None,
+    }
+    with st.sidebar:
+        for section in config.SECTIONS:
+            with st.expander(section, expanded=section in ("Data", "Network", "Training")):
+                for c in config.CONTROLS:
+                    if c.section == section and c.key not in hidden:
+                        control_widget(c, values[c.key], choices.get(c.key))
+                if section == "Data" and values["dataset"] == config.CSV_DATASET:
+                    csv_uploader()
+
+
+def csv_uploader() -> None:
+    """Upload a CSV (header row, numbers, the target last); a bad file gets a message, not a traceback."""
+    upload = st.file_uploader("CSV file (header, numbers, target in the last column)", type=["csv"],
+                              key="csv_upload")
+    if upload is None:
+        return
+    try:
+        text = upload.getvalue().decode("utf-8")
+    except UnicodeDecodeError:
+        st.error("That file is not UTF-8 text; save it as a plain CSV and try again.")
+        return
+    if st.session_state.get(state.CSV_TEXT) != text:
+        st.session_state[state.CSV_TEXT] = text
+        st.session_state.pop(state.RUN, None)
+        st.rerun()
