@@ -10,14 +10,14 @@ Cases (playground sizes):
 Both sides do the same work per epoch: shuffle, then for every mini-batch a forward pass, the
 loss, backpropagation and a plain SGD step w ← w − ξ ∂L/∂w. The engine's epoch also validates
 its inputs and accumulates the per-layer statistics the UI plots; the torch loop does nothing
-extra. Each figure is the median over `--repeats` timed runs of a few epochs.
+extra. Each figure is the best of `--repeats` timed runs of a few epochs, engine and torch
+taking turns (the best, not the mean, because other work on the machine only ever adds time).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -33,15 +33,18 @@ TARGET_RATIO = 4.0
 LR = 0.1
 
 
-def _median_ms(run_epoch: Callable[[], None], epochs: int, repeats: int) -> float:
-    run_epoch()  # warm-up
-    times = []
+def _best_ms(runners: list[Callable[[], None]], epochs: int, repeats: int) -> list[float]:
+    """Best ms/epoch of each runner; the runners take turns so a busy machine hits all alike."""
+    for run in runners:
+        run()  # warm-up
+    best = [math.inf] * len(runners)
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(epochs):
-            run_epoch()
-        times.append((time.perf_counter() - t0) / epochs)
-    return 1000.0 * statistics.median(times)
+        for k, run in enumerate(runners):
+            t0 = time.perf_counter()
+            for _ in range(epochs):
+                run()
+            best[k] = min(best[k], (time.perf_counter() - t0) / epochs)
+    return [1000.0 * t for t in best]
 
 
 def _cases() -> list[dict]:
@@ -112,12 +115,12 @@ def main() -> None:
     print(f"{'case':<58} {'engine ms':>10} {'torch ms':>10} {'ratio':>7}")
     small_ratios = []
     for case in _cases():
-        ms = _median_ms(engine_epoch(case), case["epochs"], args.repeats)
+        runners = [engine_epoch(case)] + ([torch_epoch(case, torch)] if torch is not None else [])
+        ms, *tms = _best_ms(runners, case["epochs"], args.repeats)
         line = f"{case['name']:<58} {ms:>10.3f}"
-        if torch is not None:
-            tms = _median_ms(torch_epoch(case, torch), case["epochs"], args.repeats)
-            ratio = tms / ms
-            line += f" {tms:>10.3f} {ratio:>6.2f}x"
+        if tms:
+            ratio = tms[0] / ms
+            line += f" {tms[0]:>10.3f} {ratio:>6.2f}x"
             if case["small"]:
                 small_ratios.append(ratio)
         print(line, flush=True)

@@ -17,8 +17,14 @@ LEAKY_SLOPE = 0.01
 
 
 def _sigmoid(I: Array) -> Array:
-    # clipping keeps exp finite; σ(±700) is 0 or 1 to float64 precision anyway
-    return 1.0 / (1.0 + np.exp(-np.clip(I, -700.0, 700.0)))
+    # 1 / (1 + e^(−I)) with I clipped below at −700 so exp stays finite (above, e^(−I) → 0 gives 1
+    # exactly, as clipping at +700 would); ufuncs writing in place, as this runs once per layer
+    # and mini-batch
+    t = np.maximum(I, -700.0)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    t += 1.0
+    return np.divide(1.0, t, out=t)
 
 
 def _softmax(I: Array) -> Array:

@@ -36,7 +36,7 @@ def _squared(Y: Array, I: Array, O: Array) -> Array:
 
 def _binary_targets(Y: object, J: int) -> Array:
     T = finite_matrix("Y", Y, J)
-    if not np.all((T == 0) | (T == 1)):
+    if not ((T == 0) | (T == 1)).all():
         raise ValueError("Y for the bce loss must hold 0/1 labels")
     return T
 

@@ -219,11 +219,17 @@ class MLP:
             d = (d @ self.W[l + 1].T) * act.derivative(fwd.I[l], fwd.O[l])
             deltas.append(d)
         deltas.reverse()
-        dW = [u.T @ d / n for u, d in zip(fwd.u, deltas)]
+        dW = [u.T @ d for u, d in zip(fwd.u, deltas)]
+        if n > 1:  # the mean over rows; one row is the lecture's per-sample rule as it stands
+            for g in dW:
+                g /= n
         if self.reg != "none" and self.lam > 0:
             dW = [g + self.penalty_gradient(w) for g, w in zip(dW, self.W)]
         if self.bias:
-            db = [d.mean(axis=0) for d in deltas]
+            db = [np.add.reduce(d, axis=0) for d in deltas]
+            if n > 1:
+                for g in db:
+                    g /= n
         else:
             db = [np.zeros_like(b) for b in self.b]
         return Backward(deltas, dW, db)

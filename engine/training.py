@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,39 +72,76 @@ def train_epoch(
     Xs, Ys = X[order], Y[order]
     start_W, start_b = net.get_params()
     L = net.n_layers
-    grad_sq = np.zeros(L)
-    delta_sq = np.zeros(L)
-    neuron_abs = [np.zeros(k) for k in net.sizes[1:]]
+    grad_sum = [0.0] * L
+    deltas = _DeltaStats(net.sizes[1:])
     loss_sum = 0.0
     slices = batch_slices(n, batch_size)
-    lossfn = net.lossfn
+    per_sample = net.lossfn.per_sample
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for s in slices:
             fwd = net.forward(Xs[s])
-            loss_sum += float(lossfn.per_sample(Ys[s], fwd.I[-1], fwd.O[-1]).sum())
+            loss_sum += float(per_sample(Ys[s], fwd.I[-1], fwd.O[-1]).sum())
             back = net.backward(fwd, Ys[s])
-            for l in range(L):
-                grad_sq[l] += np.sqrt((back.dW[l] ** 2).sum())
-                delta_sq[l] += np.sqrt((back.delta[l] ** 2).sum(axis=1)).sum()
-                neuron_abs[l] += np.abs(back.delta[l]).sum(axis=0)
+            for l, g in enumerate(back.dW):
+                g = g.reshape(-1)
+                grad_sum[l] += math.sqrt(g @ g)
+            deltas.add(back.delta)
             net.step(back.dW, back.db, lr)
+        delta_norms, neuron_delta = deltas.result()
     loss = loss_sum / n
     divergence = _find_divergence(net, loss, epoch)
     if divergence is not None:
         net.set_params(start_W, start_b)
     return EpochResult(
         loss=loss,
-        grad_norms=grad_sq / len(slices),
-        delta_norms=delta_sq / n,
-        neuron_delta=[a / n for a in neuron_abs],
+        grad_norms=np.array(grad_sum) / len(slices),
+        delta_norms=delta_norms / n,
+        neuron_delta=[a / n for a in neuron_delta],
         n_updates=len(slices),
         divergence=divergence,
     )
 
 
+class _DeltaStats:
+    """Σ over samples of ‖δ^(l)‖ and of |δ_i^(l)|, per layer, at little cost per mini-batch.
+
+    Batches' deltas are only kept (they are fresh arrays) until about `MAX_FLOATS` values are
+    held; then each layer's are joined and summed at once, with matrix-vector products.
+    """
+
+    MAX_FLOATS = 1 << 20
+
+    def __init__(self, widths: list[int]) -> None:
+        self.max_rows = max(1, self.MAX_FLOATS // sum(widths))
+        self.pending: list[list[Array]] = []
+        self.rows = 0
+        self.norm_sum = np.zeros(len(widths))
+        self.abs_sum = [np.zeros(w) for w in widths]
+
+    def add(self, delta: list[Array]) -> None:
+        self.pending.append(delta)
+        self.rows += delta[0].shape[0]
+        if self.rows >= self.max_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        ones = np.ones(self.rows)
+        for l, parts in enumerate(zip(*self.pending)):
+            D = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            self.abs_sum[l] += ones @ np.abs(D)
+            self.norm_sum[l] += ones @ np.sqrt((D * D) @ np.ones(D.shape[1]))
+        self.pending, self.rows = [], 0
+
+    def result(self) -> tuple[Array, list[Array]]:
+        self._flush()
+        return self.norm_sum, self.abs_sum
+
+
 def _find_divergence(net: MLP, loss: float, epoch: int) -> Divergence | None:
     for l, (w, b) in enumerate(zip(net.W, net.b), start=1):
-        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
             return Divergence(epoch, f"the weights of layer {l} became infinite or NaN")
     if not np.isfinite(loss):
         return Divergence(epoch, "the loss became infinite or NaN")

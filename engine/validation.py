@@ -48,6 +48,6 @@ def finite_matrix(param: str, value: object, n_cols: int | None = None) -> np.nd
         raise ValueError(f"{param} must be a non-empty 2-D array (rows = samples), got shape {a.shape}")
     if n_cols is not None and a.shape[1] != n_cols:
         raise ValueError(f"{param} must have {n_cols} columns, got {a.shape[1]}")
-    if not np.all(np.isfinite(a)):
+    if not np.isfinite(a).all():
         raise ValueError(f"{param} contains NaN or inf; remove or impute those values")
     return a
