@@ -12,11 +12,11 @@ from ui.state import Run
 
 FRAME_SECONDS = 0.12
 DETAIL_VIEWS = {
-    "neurons": "Per-neuron maps",
-    "weights": "Weights W(l)",
-    "trajectories": "Weight trajectories",
-    "deltas": "Deltas δ(l)",
-    "gradnorms": "Gradient norms",
+    "neurons": "Neuron maps",
+    "weights": "Weights",
+    "trajectories": "Trajectories",
+    "deltas": "Deltas δ",
+    "gradnorms": "Grad norms",
 }
 
 

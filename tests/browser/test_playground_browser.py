@@ -28,3 +28,17 @@ def test_load_step_and_watch_the_loss_fall(page, app_url):
     assert page.locator(".js-plotly-plot").count() >= 4
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "playground")
+
+
+def test_every_detail_view_renders(page, app_url):
+    page.goto(f"{app_url}/?dataset=circles&n_layers=2&steps=5")
+    wait_idle(page)
+    page.get_by_role("button", name="Step 5 epochs").click()
+    wait_idle(page)
+    for name in ("Weights", "Trajectories", "Deltas δ", "Grad norms", "Neuron maps"):
+        page.get_by_role("radio", name=name, exact=True).click()
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        assert page.locator(".js-plotly-plot").count() >= 4, name
+        screenshot(page, f"playground-detail-{name.split()[0].lower()}")
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -1,0 +1,278 @@
+"""The Playground page through Streamlit's AppTest: controls, run buttons, play, divergence, downloads."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, open_page, plotly_specs
+from ui import config, state
+
+
+def _run(at):
+    return at.session_state[state.RUN]
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_loads_with_defaults_and_four_charts(app):
+    run = _run(app)
+    assert run.values == config.defaults()
+    assert _metrics(app)["Epoch"] == "0"
+    assert len(app.get("plotly_chart")) == 4
+    assert not app.warning and not app.error
+
+
+def test_every_default_visible_control_is_a_widget_with_the_tables_limits(app):
+    hidden = {"output", "lam", "units_2", "units_3", "units_4", "units_5", "units_6"}
+    for c in config.CONTROLS:
+        if c.key in hidden or c.section == "Run":
+            continue
+        if c.kind == "select":
+            box = app.selectbox(key=c.key)
+            assert box.value == c.default
+        elif c.kind in ("int", "lr"):
+            box = app.number_input(key=c.key)
+            assert box.value == c.default
+            assert box.proto.min == c.low and box.proto.max == c.high
+        elif c.kind == "float":
+            box = app.slider(key=c.key)
+            assert box.proto.min == c.low and box.proto.max == c.high
+        elif c.kind == "bool":
+            assert app.toggle(key=c.key).value == c.default
+        elif c.kind == "multi":
+            assert tuple(app.multiselect(key=c.key).value) == c.default
+
+
+def test_run_section_controls_exist(app):
+    for key in ("steps", "speed", "max_epochs"):
+        c = config.BY_KEY[key]
+        box = app.number_input(key=key)
+        assert (box.proto.min, box.proto.max) == (c.low, c.high)
+
+
+def test_step_one_and_step_n(app):
+    app.button(key="step1").click().run()
+    assert _run(app).trainer.epoch == 1
+    app.number_input(key="steps").set_value(7).run()
+    app.button(key="stepn").click().run()
+    assert _run(app).trainer.epoch == 8
+    assert _metrics(app)["Epoch"] == "8"
+    h = _run(app).trainer.history
+    assert list(h.epochs) == list(range(9))
+
+
+@pytest.mark.parametrize(
+    ("key", "widget", "value"),
+    [("dataset", "selectbox", "circles"), ("hidden", "selectbox", "tanh"), ("loss", "selectbox", "squared"),
+     ("n_layers", "number_input", 2), ("units_1", "number_input", 6), ("bias", "toggle", False),
+     ("init", "selectbox", "he"), ("seed", "number_input", 3), ("noise", "slider", 0.3),
+     ("test_percent", "number_input", 20), ("n_points", "number_input", 200),
+     ("standardize", "toggle", False)],
+)
+def test_structural_changes_start_a_new_network(app, key, widget, value):
+    app.button(key="step1").click().run()
+    before = _run(app)
+    getattr(app, widget)(key=key).set_value(value).run()
+    assert not app.exception
+    after = _run(app)
+    assert after is not before and after.trainer.epoch == 0
+    assert after.values[key] == value
+    assert config.BY_KEY[key].resets
+
+
+@pytest.mark.parametrize(
+    ("key", "widget", "value"),
+    [("lr", "number_input", 0.05), ("batch_mode", "selectbox", "full"), ("reg", "selectbox", "l2")],
+)
+def test_training_settings_keep_the_network(app, key, widget, value):
+    app.button(key="step1").click().run()
+    before = _run(app)
+    weights = [w.copy() for w in before.net.W]
+    getattr(app, widget)(key=key).set_value(value).run()
+    after = _run(app)
+    assert after is before and after.trainer.epoch == 1
+    assert all(np.array_equal(a, b) for a, b in zip(weights, after.net.W))
+    assert not config.BY_KEY[key].resets
+
+
+def test_learning_rate_batch_and_regularization_reach_the_trainer(app):
+    app.number_input(key="lr").set_value(0.05).run()
+    app.selectbox(key="batch_mode").set_value("sample").run()
+    app.selectbox(key="reg").set_value("l1").run()
+    app.selectbox(key="lam").set_value(0.01).run()
+    run = _run(app)
+    assert run.trainer.lr == 0.05 and run.trainer.batch_size == 1
+    assert (run.net.reg, run.net.lam) == ("l1", 0.01)
+
+
+def test_quick_pick_sets_the_learning_rate(app):
+    app.button_group(key="lr_pick").set_value(0.03).run()
+    assert _run(app).trainer.lr == 0.03
+    assert app.number_input(key="lr").value == 0.03
+
+
+def test_hidden_layer_count_shows_one_size_per_layer(app):
+    app.number_input(key="n_layers").set_value(3).run()
+    for k in (1, 2, 3):
+        app.number_input(key=f"units_{k}").set_value(k + 2).run()
+    assert _run(app).net.sizes == [2, 3, 4, 5, 1]
+    app.number_input(key="n_layers").set_value(0).run()
+    assert _run(app).net.sizes == [2, 1]  # the lecture's single layer
+
+
+def test_loss_decides_the_output_unit(app):
+    app.selectbox(key="loss").set_value("ce").run()
+    assert (_run(app).net.output, _run(app).net.sizes[-1]) == ("softmax", 2)
+    app.selectbox(key="loss").set_value("squared").run()
+    app.selectbox(key="output").set_value("linear").run()
+    assert _run(app).net.output == "linear"
+    app.selectbox(key="dataset").set_value("spiral3").run()
+    assert _run(app).net.sizes[-1] == 3
+    app.selectbox(key="dataset").set_value("plane").run()
+    run = _run(app)
+    assert (run.net.loss_name, run.net.output) == ("squared", "linear")
+    assert _metrics(app)["Train R²"]
+
+
+def test_loss_that_does_not_fit_the_task_is_replaced_with_a_note():
+    at = _fresh({"dataset": "blobs3", "loss": "bce"})
+    assert _run(at).net.loss_name == "ce"
+    assert any("does not suit" in i.value for i in at.info)
+    assert at.selectbox(key="loss").options == ["Cross-entropy", "Squared"]
+
+
+def test_reset_draws_new_weights_and_restart_replays(app):
+    run = _run(app)
+    initial = [w.copy() for w in run.net.W]
+    app.button(key="stepn").click().run()
+    trained = [w.copy() for w in _run(app).net.W]
+    app.button(key="restart").click().run()
+    assert _run(app).trainer.epoch == 0
+    assert all(np.array_equal(a, b) for a, b in zip(initial, _run(app).net.W))
+    app.button(key="stepn").click().run()  # same seed, same shuffles: the same run again
+    assert all(np.array_equal(a, b) for a, b in zip(trained, _run(app).net.W))
+    app.button(key="reset").click().run()
+    assert _run(app).trainer.epoch == 0
+    assert not np.array_equal(initial[0], _run(app).net.W[0])
+
+
+def test_play_trains_speed_epochs_per_frame_and_pause_stops(app):
+    app.number_input(key="speed").set_value(3).run()
+    app.button(key="play").click().run()
+    assert _run(app).playing
+    epoch = _run(app).trainer.epoch
+    for _ in range(3):
+        app.run()
+    assert _run(app).trainer.epoch >= epoch + 9
+    app.button(key="play").click().run()
+    stopped = _run(app).trainer.epoch
+    app.run()
+    assert not _run(app).playing and _run(app).trainer.epoch == stopped
+
+
+def test_play_stops_at_the_epoch_limit(app):
+    app.number_input(key="max_epochs").set_value(100).run()
+    app.number_input(key="speed").set_value(40).run()
+    app.button(key="play").click().run()
+    for _ in range(5):
+        app.run()
+    run = _run(app)
+    assert run.trainer.epoch == 100 and not run.playing
+    assert any("Stopped at epoch 100" in i.value for i in app.info)
+
+
+def test_divergence_warns_keeps_finite_weights_and_disables_play(app):
+    app.selectbox(key="dataset").set_value("plane").run()
+    app.selectbox(key="hidden").set_value("relu").run()
+    app.selectbox(key="output").set_value("linear").run()
+    app.number_input(key="lr").set_value(10.0).run()
+    app.button(key="stepn").click().run()
+    assert not app.exception
+    run = _run(app)
+    assert run.trainer.divergence is not None
+    assert all(np.isfinite(w).all() for w in run.net.W)
+    assert any("diverged" in e.value and "lower the learning rate" in e.value for e in app.error)
+    assert app.button(key="play").disabled
+    specs = plotly_specs(app)
+    assert any(shape.get("type") == "line" for s in specs for shape in s["layout"].get("shapes", []))
+
+
+def test_downloads_hold_the_network_and_history(app):
+    app.button(key="stepn").click().run()
+    run = _run(app)
+    payload = json.loads(state.weights_json(run))
+    assert payload["epoch"] == 10 and payload["config"]["dataset"] == "xor"
+    assert np.allclose(payload["network"]["W"][0], run.net.W[0])
+    lines = state.history_csv(run).strip().splitlines()
+    assert lines[0].startswith("epoch,train_loss,test_loss")
+    assert len(lines) == 1 + 11
+    assert float(lines[-1].split(",")[1]) == pytest.approx(run.trainer.history.column("train_loss")[-1])
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Download weights + config (JSON)", "Download history (CSV)"]
+
+
+def _fresh(params: dict[str, str]):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_url_parameters_set_controls_and_bad_ones_get_a_message():
+    at = _fresh({"dataset": "circles", "hidden": "tanh", "lr": "99", "n_layers": "9", "nope": "1"})
+    run = _run(at)
+    assert (run.values["dataset"], run.values["hidden"]) == ("circles", "tanh")
+    assert run.values["lr"] == config.BY_KEY["lr"].default and run.values["n_layers"] == 1
+    text = " ".join(w.value for w in at.warning)
+    assert "Learning rate ξ must be from 0.0001 to 10" in text
+    assert "Hidden layers must be from 0 to 6" in text and "'nope' is not a setting" in text
+
+
+def test_a_malformed_csv_gets_a_message_and_a_working_page(app):
+    app.session_state[state.CSV_TEXT] = "a,b,target\n1,2\n"
+    app.selectbox(key="dataset").set_value("csv").run()
+    assert not app.exception
+    assert any("CSV line 2 has 2 values" in i.value for i in app.info)
+    assert _run(app).data.name == "xor"
+
+
+def test_a_good_csv_is_trained(app):
+    rows = "\n".join(f"{x:.3f},{y:.3f},{int(x * y > 0)}" for x, y in np.random.default_rng(0).normal(size=(80, 2)))
+    app.session_state[state.CSV_TEXT] = "x1,x2,label\n" + rows
+    app.selectbox(key="dataset").set_value("csv").run()
+    app.button(key="step1").click().run()
+    run = _run(app)
+    assert run.data.name == "csv" and run.trainer.epoch == 1 and not app.exception
+
+
+def test_settings_survive_a_visit_to_another_page(app):
+    app.selectbox(key="hidden").set_value("tanh").run()
+    app.button(key="stepn").click().run()
+    run = _run(app)
+    open_page(app, "pages/compare.py")
+    open_page(app, "pages/playground.py")
+    assert _run(app) is run and run.trainer.epoch == 10
+    assert app.selectbox(key="hidden").value == "tanh"
+
+
+def test_every_activation_and_loss_renders(app):
+    for hidden in ("sigmoid", "tanh", "relu", "leaky_relu", "linear"):
+        app.selectbox(key="hidden").set_value(hidden).run()
+        for loss in ("bce", "ce", "squared"):
+            app.selectbox(key="loss").set_value(loss).run()
+            app.button(key="step1").click().run()
+            assert not app.exception, (hidden, loss)
+
+
+def test_changed_settings_are_written_to_the_url(app):
+    app.selectbox(key="hidden").set_value("tanh").run()
+    app.number_input(key="units_1").set_value(8).run()
+    assert app.query_params["hidden"] == "tanh" and app.query_params["units_1"] == "8"
+    assert "dataset" not in app.query_params  # defaults stay out of the link

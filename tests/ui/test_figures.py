@@ -1,0 +1,140 @@
+"""Figure builders on a known network: what is drawn matches the weights, deltas and history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import MLP, Trainer, make_dataset
+from tests.app.conftest import decode
+from ui import figures, state
+
+
+@pytest.fixture
+def known():
+    """A 2-3-1 network with hand-set weights and a trained copy's history."""
+    net = MLP([2, 3, 1], seed=0)
+    W = [np.array([[0.5, -1.0, 0.25], [-0.75, 2.0, 0.0]]), np.array([[1.5], [-0.5], [0.1]])]
+    b = [np.array([0.1, -0.2, 0.3]), np.array([-0.4])]
+    net.set_params(W, b)
+    return net, W, b
+
+
+def _hover_values(fig, name):
+    trace = next(t for t in fig.data if t.name == name)
+    return list(trace.hovertext)
+
+
+def test_network_edges_follow_sign_and_hover_shows_w_and_gradient(known):
+    net, W, _ = known
+    grads = [np.full_like(w, 0.125) for w in W]
+    fig = figures.network_figure(net, None, grads)
+    hover = _hover_values(fig, "weights")
+    expected = [f"w<sub>{j + 1}{i + 1}</sub><sup>({l + 1})</sup> = {W[l][j, i]:.4g}<br>∂L/∂w = 0.125"
+                for l in range(2) for j in range(W[l].shape[0]) for i in range(W[l].shape[1])]
+    assert hover == expected
+    lines = [t for t in fig.data if t.mode == "lines"]
+    n_pos = sum(len(t.x) // 3 for t in lines if t.line.color == figures.POSITIVE)
+    n_neg = sum(len(t.x) // 3 for t in lines if t.line.color == figures.NEGATIVE)
+    assert n_pos == sum(int((w >= 0).sum()) for w in W) and n_neg == sum(int((w < 0).sum()) for w in W)
+
+
+def test_network_widest_edge_is_the_largest_weight(known):
+    net, W, _ = known
+    fig = figures.network_figure(net)
+    lines = [t for t in fig.data if t.mode == "lines"]
+    widest = max(lines, key=lambda t: t.line.width)
+    assert widest.line.color == figures.POSITIVE and len(widest.x) == 3  # only w_22^(1) = 2.0
+    assert (widest.x[0], widest.x[1]) == (0, 1)
+
+
+def test_network_units_coloured_by_mean_abs_delta_and_show_biases(known):
+    net, _, b = known
+    deltas = [np.array([0.1, 0.2, 0.3]), np.array([0.9])]
+    fig = figures.network_figure(net, deltas)
+    units = next(t for t in fig.data if t.name == "units")
+    colours = np.asarray(units.marker.color, dtype=float)
+    assert np.isnan(colours[:2]).all()
+    assert np.allclose(colours[2:], [0.1, 0.2, 0.3, 0.9])
+    assert f"b = {b[0][1]:.4g}" in units.hovertext[3]
+
+
+def test_network_draws_at_most_16_units_per_layer():
+    net = MLP([64, 32, 10], output="softmax", loss="ce")
+    fig = figures.network_figure(net)
+    units = next(t for t in fig.data if t.name == "units")
+    assert len(units.x) == 16 + 16 + 10
+    assert any("16 of 64 shown" in a.text for a in fig.layout.annotations)
+
+
+def test_output_heatmap_is_the_prediction_on_the_grid():
+    data = make_dataset("xor", n=100, seed=1)
+    net = MLP([2, 3, 1], seed=2)
+    fig = figures.output_figure(net, data, resolution=20)
+    heat = fig.data[0]
+    gx, gy, grid = figures.plane_grid(data, 20)
+    # independent forward pass: sigmoid(sigmoid(X W1 + b1) W2 + b2)
+    X = (grid - data.mean) / data.std
+
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
+
+    expected = sig(sig(X @ net.W[0] + net.b[0]) @ net.W[1] + net.b[1])[:, 0].reshape(20, 20)
+    assert np.allclose(np.asarray(heat.z), expected, atol=1e-6)
+    assert fig.data[1].type == "contour" and fig.data[1].contours.start == 0.5
+    n_points = sum(len(t.x) for t in fig.data if t.type == "scatter")
+    assert n_points == 100
+
+
+def test_output_figure_for_each_kind_of_data():
+    for name, sizes, kw in (("spiral3", [2, 4, 3], dict(output="softmax", loss="ce")),
+                            ("bumps", [2, 4, 1], dict(output="linear", loss="squared")),
+                            ("sine", [1, 4, 1], dict(output="linear", loss="squared")),
+                            ("iris", [4, 4, 3], dict(output="softmax", loss="ce"))):
+        data = make_dataset(name, n=60)
+        fig = figures.output_figure(MLP(sizes, **kw), data)
+        assert len(fig.data) >= 2, name
+    sine = figures.output_figure(MLP([1, 4, 1], output="linear", loss="squared"), make_dataset("sine", n=60))
+    assert sine.data[0].mode == "lines" and len(sine.data[0].x) == 200
+
+
+def test_weights_heatmaps_hold_w(known):
+    net, W, _ = known
+    fig = figures.weights_figure(net)
+    for l in range(2):
+        assert np.allclose(np.asarray(fig.data[l].z, dtype=float), W[l], atol=1e-7)
+    assert fig.data[0].text[1][1] == "2.00"
+
+
+def test_loss_curves_hold_the_history_and_mark_divergence():
+    trainer = Trainer(MLP([2, 3, 1]), make_dataset("xor", n=60), lr=0.5)
+    trainer.run(5)
+    h = trainer.history
+    fig = figures.loss_figure(h, "accuracy", log_y=True, diverged_at=5)
+    train = next(t for t in fig.data if t.name == "train loss")
+    assert np.allclose(decode(train.y), h.column("train_loss"), rtol=1e-6)
+    assert list(train.x) == list(range(6))
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.shapes[0].x0 == 5
+
+
+def test_delta_and_gradient_views_match_the_history():
+    trainer = Trainer(MLP([2, 3, 3, 1]), make_dataset("circles", n=60), lr=0.5)
+    trainer.run(4)
+    h = trainer.history
+    d = figures.delta_figure(h, 2)
+    assert np.allclose(np.asarray(d.data[0].z, dtype=float), h.neuron_delta(1)[1:].T, rtol=1e-6)
+    g = figures.grad_norm_figure(h)
+    assert len(g.data) == 3 and np.allclose(decode(g.data[2].y), h.grad_norms[1:, 2], rtol=1e-6)
+    t = figures.trajectory_figure(h, trainer.net.sizes)
+    assert len(t.data) == 2 * 3 + 3 * 3 + 3
+    n = figures.neuron_maps_figure(trainer.net, trainer.data, 1, resolution=10)
+    assert len(n.data) == 3
+
+
+def test_two_sessions_never_share_a_run():
+    one, two = {}, {}
+    a, b = state.sync(one), state.sync(two)
+    state.step(one, 3)
+    assert a is not b and a.net is not b.net and b.trainer.epoch == 0
+    assert not any(np.shares_memory(x, y) for x, y in zip(a.net.W, b.net.W))
