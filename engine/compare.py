@@ -201,12 +201,32 @@ class Comparison:
             shared = _share(pool, label, config, net)
             trainer = Trainer(net, data, lr=config.lr, batch_size=config.batch_size, seed=config.seed)
             self.runs.append(CompareRun(label, config, trainer, shared, _sharing_note(config, self.base, shared, data)))
+        for run in self.runs:
+            users = [r.label for r in self.runs if run.label in r.shared_from]
+            if users:
+                run.note += f"; {', '.join(users)} start{'s' if len(users) == 1 else ''} from these too"
 
     @property
     def epoch(self) -> int:
         """The epoch every run that has not diverged has reached."""
         alive = [r.epoch for r in self.runs if not r.diverged]
         return min(alive) if alive else max(r.epoch for r in self.runs)
+
+    @property
+    def all_diverged(self) -> bool:
+        return all(r.diverged for r in self.runs)
+
+    def start_groups(self) -> list[list[str]]:
+        """The runs grouped by identical initial weights (compared exactly), largest group first."""
+        groups: list[list[CompareRun]] = []
+        for run in self.runs:
+            for group in groups:
+                if _same_params(group[0].trainer.initial, run.trainer.initial):
+                    group.append(run)
+                    break
+            else:
+                groups.append([run])
+        return sorted(([r.label for r in g] for g in groups), key=len, reverse=True)
 
     def train(self, epochs: int) -> None:
         """Train every run `epochs` more epochs (a diverged run stays where it stopped)."""
@@ -236,6 +256,11 @@ class Comparison:
             start.set_params(*[list(p) for p in run.trainer.initial])
             out.append((unit_health(start, X), unit_health(run.net, X)))
         return out
+
+
+def _same_params(a: tuple[list[Array], list[Array]], b: tuple[list[Array], list[Array]]) -> bool:
+    pairs = list(zip(a[0], b[0])) + list(zip(a[1], b[1]))
+    return len(a[0]) == len(b[0]) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in pairs)
 
 
 def _network(config: RunConfig, data: Dataset) -> MLP:

@@ -1,0 +1,156 @@
+"""The Compare page through AppTest: every preset trains a few epochs from one shared start."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import decode, open_page, plotly_specs
+from ui.compare import PRESETS
+
+PAGE = "pages/compare.py"
+TRAIN, MORE = "cmp_train_cmp_runs", "cmp_more_cmp_runs"
+
+
+@pytest.fixture
+def compare(app: AppTest) -> AppTest:
+    return open_page(app, PAGE)
+
+
+def _no_problems(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def _same(a, b) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a[0] + a[1], b[0] + b[1]))
+
+
+def test_opens_with_the_first_preset_and_no_results(compare):
+    _no_problems(compare)
+    assert compare.selectbox(key="cmp_w_preset").value == "loss"
+    assert compare.text_input(key="cmp_w_run1_label").value == "squared loss"
+    assert compare.selectbox(key="cmp_w_run1_loss").value == "squared"
+    assert any("Pick a preset" in i.value for i in compare.info)
+    assert not compare.get("plotly_chart")
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_each_preset_trains_from_one_start(compare, preset):
+    at = compare
+    at.selectbox(key="cmp_w_preset").set_value(preset).run()
+    at.number_input(key="cmp_w_epochs").set_value(4).run()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    comp = at.session_state["cmp_runs"]
+    assert [r.label for r in comp.runs] == [v.label for v in PRESETS[preset].runs]
+    assert all(r.epoch == 4 for r in comp.runs)
+    first = comp.runs[0]
+    playground = at.session_state["run"]
+    assert all(r.trainer.data is playground.data for r in comp.runs)       # one data set
+    assert len({r.trainer.seed for r in comp.runs}) == 1                   # one shuffling
+    for run in comp.runs:
+        if run.config.init == first.config.init:                           # one start
+            assert _same(run.trainer.initial, first.trainer.initial)
+        else:                                                              # the He-init run
+            assert "the setting under test" in run.note
+    if preset != "deep":  # shallow presets start from the Playground's own network
+        assert all(r.fully_shared for r in comp.runs)
+        assert _same(first.trainer.initial, playground.trainer.initial)
+        assert comp.start_groups() == [[r.label for r in comp.runs]]
+    else:                 # other shapes: the first deep run draws, the others copy it
+        assert comp.start_groups() == [["sigmoid", "tanh", "ReLU"], ["ReLU, He init"]]
+        assert "tanh, ReLU start from these too" in first.note
+    specs = plotly_specs(at)
+    assert len(specs) == 3
+    heatmaps = [t for t in specs[1]["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == len(comp.runs)
+    assert all(t["z"]["dtype"] == "f4" for t in heatmaps)
+    assert not any(t["type"] == "contour" for s in specs for t in s["data"])
+    table = at.dataframe[0].value
+    assert list(table["run"]) == [r.label for r in comp.runs]
+
+
+def test_continue_trains_more_and_the_curves_follow(compare):
+    at = compare
+    at.number_input(key="cmp_w_epochs").set_value(3).run()
+    at.button(key=TRAIN).click().run()
+    at.button(key=MORE).click().run()
+    _no_problems(at)
+    comp = at.session_state["cmp_runs"]
+    assert comp.epoch == 6
+    curves = plotly_specs(at)[0]["data"]
+    train_loss = [t for t in curves if t.get("showlegend") and t["xaxis"] == "x"]
+    assert len(train_loss) == 2
+    np.testing.assert_allclose(decode(train_loss[0]["y"]),
+                               comp.runs[0].history.column("train_loss").astype(np.float32))
+    assert at.button(key="cmp_stop_cmp_runs").disabled
+
+
+def test_bad_hidden_sizes_give_a_message_not_a_traceback(compare):
+    at = compare
+    at.text_input(key="cmp_w_run1_hidden_sizes").input("eight").run()
+    at.button(key=TRAIN).click().run()
+    assert not at.exception
+    assert "hidden sizes must be whole numbers" in at.error[0].value
+    at.text_input(key="cmp_w_run1_hidden_sizes").input("8, 999").run()
+    at.button(key=TRAIN).click().run()
+    assert not at.exception and "1 to 64 units" in at.error[0].value
+    at.text_input(key="cmp_w_run1_hidden_sizes").input("6, 6").run()
+    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    run = at.session_state["cmp_runs"].runs[1]
+    assert run.net.sizes == [2, 6, 6, 1] and not run.fully_shared
+    assert "other hidden sizes" in run.note
+
+
+def test_a_clashing_preset_says_so(compare):
+    """On a regression data set, the loss preset cannot use cross-entropy: it says so and still trains."""
+    at = compare
+    at.session_state["config"] = {**at.session_state["config"], "dataset": "plane", "loss": "squared",
+                                  "output": "linear"}
+    at.run()
+    at.selectbox(key="cmp_w_preset").set_value("activation").run()
+    at.selectbox(key="cmp_w_preset").set_value("loss").run()
+    assert not at.exception
+    assert "does not suit this data set" in at.error[0].value
+    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    assert [r.config.loss for r in at.session_state["cmp_runs"].runs] == ["squared", "squared"]
+
+
+def test_learning_rate_sweep(compare):
+    at = compare
+    at.radio(key="cmp_w_view").set_value("Learning-rate sweep").run()
+    at.selectbox(key="cmp_w_sweep_lo").set_value(0.01).run()
+    at.selectbox(key="cmp_w_sweep_hi").set_value(100.0).run()
+    at.number_input(key="cmp_w_sweep_k").set_value(5).run()
+    at.number_input(key="cmp_w_sweep_epochs").set_value(3).run()
+    at.button(key="cmp_train_cmp_sweep").click().run()
+    _no_problems(at)
+    comp = at.session_state["cmp_sweep"]
+    assert [r.config.lr for r in comp.runs] == [0.01, 0.1, 1.0, 10.0, 100.0]
+    assert all(_same(r.trainer.initial, comp.runs[0].trainer.initial) for r in comp.runs)
+    sweep, curves = plotly_specs(at)
+    assert sweep["layout"]["xaxis"]["type"] == "log"
+    x = decode(sweep["data"][0]["x"])
+    assert np.allclose(x, [0.01, 0.1, 1.0, 10.0, 100.0][: len(x)], rtol=1e-6)
+    at.selectbox(key="cmp_w_sweep_lo").set_value(100.0).run()
+    at.button(key="cmp_train_cmp_sweep").click().run()
+    assert not at.exception and "must be above the lowest" in at.error[0].value
+
+
+def test_results_survive_a_trip_to_the_playground(compare):
+    at = compare
+    at.selectbox(key="cmp_w_preset").set_value("lr").run()
+    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    at.switch_page("pages/playground.py").run()
+    at.switch_page(PAGE).run()
+    _no_problems(at)
+    assert at.selectbox(key="cmp_w_preset").value == "lr"
+    assert at.session_state["cmp_runs"].runs[2].config.lr == 10.0
+    assert len(at.get("plotly_chart")) == 3

@@ -1,0 +1,436 @@
+"""The Compare page's presets, its mapping from the Playground's controls, and its figures.
+
+Every figure builder is a pure function of a `Comparison` (engine/compare.py) returning a
+`go.Figure`; nothing here touches streamlit. Figures carry float32 arrays, decision boundaries
+are heatmaps (not contours), and long histories are thinned to at most `MAX_POINTS` per trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from engine.compare import CompareRun, Comparison, RunConfig, Variant
+from engine.datasets import Dataset
+from ui import config
+
+MAX_POINTS = 400
+GRID = 60
+PALETTE = ("#d9480f", "#1971c2", "#2b8a3e", "#862e9c", "#f59f00", "#0c8599",
+           "#c2255c", "#495057", "#74b816", "#364fc7", "#862e1c", "#20c997")
+CLASS_COLOURS = ("#1971c2", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0c8599",
+                 "#c2255c", "#5c940d", "#364fc7", "#495057")
+FONT = {"size": 12}
+
+
+# --- presets --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Preset:
+    """A ready-made comparison: its runs (changes to the Playground's configuration) and epochs."""
+
+    key: str
+    title: str
+    runs: tuple[Variant, ...]
+    epochs: int
+    look_for: str
+
+
+DEEP = (8, 8, 8, 8, 8)
+
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "loss", "Cross-entropy vs squared loss with a sigmoid output",
+            (Variant("cross-entropy", {"loss": "bce"}),
+             Variant("squared loss", {"loss": "squared", "output": "sigmoid"})),
+            300,
+            "Behind a sigmoid, squared loss multiplies δ^(L) = y* − y by y*(1 − y*), which is tiny "
+            "when y* is confidently wrong; cross-entropy cancels that factor, so it starts learning sooner.",
+        ),
+        Preset(
+            "activation", "Sigmoid vs tanh vs ReLU",
+            (Variant("sigmoid", {"hidden": "sigmoid"}), Variant("tanh", {"hidden": "tanh"}),
+             Variant("ReLU", {"hidden": "relu"}), Variant("leaky ReLU", {"hidden": "leaky_relu"})),
+            300,
+            "The sigmoid's A′ is at most 0.25, tanh's at most 1, an active ReLU's exactly 1: "
+            "δ^(l) keeps more of its size through tanh and ReLU layers.",
+        ),
+        Preset(
+            "lr", "ξ too small / about right / too large",
+            (Variant("ξ = 0.01 (too small)", {"lr": 0.01}), Variant("ξ = 0.5 (about right)", {"lr": 0.5}),
+             Variant("ξ = 10 (too large)", {"lr": 10.0})),
+            300,
+            "Too small a ξ creeps down the loss; too large a ξ overshoots, so the loss jumps about "
+            "or stalls high, and the weights may blow up.",
+        ),
+        Preset(
+            "deep", "Deep sigmoid network: vanishing gradients",
+            (Variant("sigmoid", {"hidden": "sigmoid", "hidden_sizes": DEEP}),
+             Variant("tanh", {"hidden": "tanh", "hidden_sizes": DEEP}),
+             Variant("ReLU", {"hidden": "relu", "hidden_sizes": DEEP}),
+             Variant("ReLU, He init", {"hidden": "relu", "hidden_sizes": DEEP, "init": "he"})),
+            200,
+            "Each sigmoid layer multiplies δ by A′ ≤ 0.25 on the way back, so ‖∂L/∂w^(1)‖ is orders "
+            "of magnitude below ‖∂L/∂w^(L)‖ and the first layers barely learn.",
+        ),
+    )
+}
+CUSTOM = "custom"
+
+
+# --- the Playground's controls → engine configuration ---------------------------------------------
+def base_config(values: Mapping[str, Any], task: str) -> RunConfig:
+    """The Playground's validated control values as the comparison's base configuration."""
+    loss = config.loss_for_task(task, values["loss"])
+    return RunConfig(
+        hidden_sizes=tuple(config.hidden_sizes(dict(values))),
+        hidden=values["hidden"],
+        output=config.output_unit(task, loss, values["output"]),
+        loss=loss,
+        lr=float(values["lr"]),
+        batch_size=config.batch_size(dict(values)),
+        init=values["init"],
+        reg=values["reg"],
+        lam=float(values["lam"]) if values["reg"] != "none" else 0.0,
+        bias=bool(values["bias"]),
+        seed=int(values["seed"]),
+    )
+
+
+def describe(cfg: RunConfig) -> str:
+    """A one-line summary of a configuration in the lecture's terms."""
+    sizes = " × ".join(map(str, cfg.hidden_sizes)) or "none"
+    batch = "full batch" if cfg.batch_size is None else f"batch {cfg.batch_size}"
+    reg = "" if cfg.reg == "none" or cfg.lam == 0 else f", {cfg.reg.upper()} λ = {cfg.lam:g}"
+    return (f"hidden H = {sizes}, A = {config.BY_KEY['hidden'].format(cfg.hidden)}, "
+            f"loss {config.BY_KEY['loss'].format(cfg.loss).lower()} with a "
+            f"{cfg.output} output y*, ξ = {cfg.lr:g}, {batch}, "
+            f"{config.INIT_LABELS[cfg.init]} init{reg}, seed {cfg.seed}")
+
+
+def adapt_changes(changes: Mapping[str, object], task: str) -> dict[str, object]:
+    """Fit a preset's changes to the data: binary cross-entropy becomes cross-entropy on 3+ classes."""
+    new = dict(changes)
+    if task == "multiclass" and new.get("loss") == "bce":
+        new["loss"] = "ce"
+        new["output"] = "softmax"
+    return new
+
+
+# --- the run editor: one column of widgets per run -------------------------------------------------
+SAME = "same"
+BATCH_CHOICES = (1, 5, 10, 32, 100, "full")
+FIELDS = ("loss", "output", "hidden", "hidden_sizes", "lr", "batch_size", "init", "reg", "lam")
+
+
+def field_choices(task: str) -> dict[str, tuple]:
+    """The options of each selectbox in the run editor (the first is always 'same')."""
+    return {
+        "loss": (SAME, *config.TASK_LOSSES[task]),
+        "output": (SAME, "sigmoid", "softmax", "linear"),
+        "hidden": (SAME, *config.BY_KEY["hidden"].choices),
+        "lr": (SAME, *config.LR_CHOICES),
+        "batch_size": (SAME, *BATCH_CHOICES),
+        "init": (SAME, *config.BY_KEY["init"].choices),
+        "reg": (SAME, *config.BY_KEY["reg"].choices),
+        "lam": (SAME, *config.LAMBDA_CHOICES),
+    }
+
+
+def editor_values(variant: Variant) -> dict[str, Any]:
+    """A variant as run-editor widget values ('same' for every unchanged field)."""
+    out: dict[str, Any] = {"label": variant.label}
+    for name in FIELDS:
+        value = variant.changes.get(name, SAME)
+        if name == "hidden_sizes":
+            value = "" if value == SAME else sizes_text(value)  # type: ignore[arg-type]
+        elif name == "batch_size" and name in variant.changes and value is None:
+            value = "full"
+        out[name] = value
+    return out
+
+
+def sizes_text(sizes: tuple[int, ...]) -> str:
+    return ", ".join(map(str, sizes)) if sizes else "none"
+
+
+def parse_sizes(text: str) -> tuple[int, ...] | None:
+    """'8, 8' → (8, 8); 'none' or '0' → () (no hidden layer); '' → None (same as the base)."""
+    text = str(text).strip().lower()
+    if not text:
+        return None
+    if text in ("none", "0", "-"):
+        return ()
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        sizes = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"hidden sizes must be whole numbers separated by commas, like '8, 8'; "
+                         f"got {text!r}") from None
+    if any(n < 1 or n > config.MAX_UI_UNITS for n in sizes):
+        raise ValueError(f"each hidden layer needs 1 to {config.MAX_UI_UNITS} units; got {text!r}")
+    if len(sizes) > config.BY_KEY["n_layers"].high:
+        raise ValueError(f"at most {config.BY_KEY['n_layers'].high:g} hidden layers; got {len(sizes)}")
+    return sizes
+
+
+def variant_from_editor(values: Mapping[str, Any], index: int) -> Variant:
+    """Run-editor widget values → a Variant; ValueError with a readable message on bad input."""
+    changes: dict[str, object] = {}
+    for name in FIELDS:
+        value = values.get(name, SAME)
+        if name == "hidden_sizes":
+            sizes = parse_sizes(value or "")
+            if sizes is not None:
+                changes[name] = sizes
+        elif value != SAME and value is not None:
+            changes[name] = None if (name == "batch_size" and value == "full") else value
+    if "reg" in changes and changes["reg"] != "none" and "lam" not in changes:
+        changes.setdefault("lam", 0.001)
+    label = str(values.get("label") or "").strip()[:40] or f"run {index + 1}"
+    return Variant(label, changes)
+
+
+# --- figures ---------------------------------------------------------------------------------------
+def _thin(n: int) -> np.ndarray:
+    """Indices of at most MAX_POINTS rows of n, always keeping the last."""
+    if n <= MAX_POINTS:
+        return np.arange(n)
+    idx = np.unique(np.linspace(0, n - 1, MAX_POINTS).astype(int))
+    return idx
+
+
+def _f32(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
+def _colour(k: int) -> str:
+    return PALETTE[k % len(PALETTE)]
+
+
+def _layout(fig: go.Figure, height: int, bottom: int = 85) -> go.Figure:
+    """Shared look; the legend sits in the bottom margin, below the x-axis titles."""
+    fig.update_layout(template="plotly_white", height=height, font=FONT,
+                      margin={"l": 50, "r": 20, "t": 40, "b": bottom},
+                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0})
+    return fig
+
+
+def ramp(n: int) -> list[str]:
+    """n colours from light orange to dark blue (for runs ordered by a number, like ξ)."""
+    return [_layer_colour(k / max(1, n - 1)) for k in range(n)]
+
+
+def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figure:
+    """Train (solid) and test (dotted) loss, the train metric and the output δ over epochs."""
+    colours = colours or [_colour(k) for k in range(len(comp.runs))]
+    metric = comp.runs[0].trainer.metric_name
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.07, subplot_titles=(
+        "loss L (solid: train, dotted: test)", f"{metric} (train)", "output ‖δ^(L)‖ per point"))
+    for k, run in enumerate(comp.runs):
+        h = run.history
+        idx = _thin(len(h))
+        x = h.epochs[idx].astype(np.int32)
+        series = [
+            (1, h.column("train_loss"), True, None),
+            (1, h.column("test_loss"), False, "dot"),
+            (2, h.column("train_metric"), False, None),
+            (3, h.delta_norms[:, -1], False, None),
+        ]
+        for col, y, legend, dash in series:
+            if col == 1 and dash and not run.trainer.has_test:
+                continue
+            line = {"color": colours[k], "width": 2} | ({"dash": dash} if dash else {})
+            fig.add_trace(go.Scatter(
+                x=x, y=_f32(y[idx]), mode="lines", name=run.label, showlegend=legend,
+                legendgroup=run.label, line=line,
+                hovertemplate=f"{run.label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>",
+            ), row=1, col=col)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(title_text="epoch")
+    return _layout(fig, 360)
+
+
+def _grid(data: Dataset, n: int = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    P = np.vstack([data.P_train, data.P_test])
+    lo, hi = P.min(axis=0), P.max(axis=0)
+    pad = 0.08 * (hi - lo)
+    gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], n)
+    gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], n)
+    xx, yy = np.meshgrid(gx, gy)
+    return gx, gy, np.c_[xx.ravel(), yy.ravel()]
+
+
+def can_draw_boundaries(data: Dataset) -> bool:
+    """Decision regions need 2-D raw points mapped to the network's inputs (not the real data sets)."""
+    return data.has_plane and data.P_train.shape[1] == 2
+
+
+def _surface(run: CompareRun, data: Dataset, X: np.ndarray) -> np.ndarray:
+    """What each grid point is drawn as: P(class 1), the predicted class, or y* for regression."""
+    with np.errstate(all="ignore"):
+        y = run.net.predict(X)
+    if data.task == "multiclass":
+        return y.argmax(axis=1).astype(np.float32)
+    if data.task == "binary":
+        p = y[:, 1] if y.shape[1] == 2 else y[:, 0]
+        return np.clip(p, 0.0, 1.0)
+    return y[:, 0]
+
+
+def boundaries_figure(comp: Comparison) -> go.Figure:
+    """The final decision regions of every run as small multiples (heatmaps + training points)."""
+    data = comp.data
+    n = len(comp.runs)
+    cols = min(n, 4)
+    rows = -(-n // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[r.label for r in comp.runs],
+                        horizontal_spacing=0.03, vertical_spacing=0.08)
+    gx, gy, P = _grid(data)
+    X = data.inputs(P)
+    if data.task == "multiclass":
+        k = data.n_classes
+        scale = [[i / (k - 1) if k > 1 else 0, CLASS_COLOURS[i % len(CLASS_COLOURS)]] for i in range(k)]
+        zrange = {"zmin": 0, "zmax": k - 1}
+        title = "class"
+    elif data.task == "binary":
+        scale = [[0, CLASS_COLOURS[0]], [0.5, "#ffffff"], [1, CLASS_COLOURS[1]]]
+        zrange = {"zmin": 0, "zmax": 1}
+        title = "y* (class 1)"
+    else:
+        scale, zrange, title = "RdBu_r", {}, "y*"
+    point_colour = (np.asarray(data.y_train, dtype=np.float32) if data.task != "regression"
+                    else _f32(data.y_train))
+    for k, run in enumerate(comp.runs):
+        r, c = divmod(k, cols)
+        z = _surface(run, data, X).reshape(len(gy), len(gx))
+        fig.add_trace(go.Heatmap(
+            x=_f32(gx), y=_f32(gy), z=_f32(z), colorscale=scale, opacity=0.75, showscale=(k == 0),
+            colorbar={"title": {"text": title}, "len": 0.8, "thickness": 12}, **zrange,
+            hovertemplate="%{z:.2f}<extra></extra>",
+        ), row=r + 1, col=c + 1)
+        fig.add_trace(go.Scatter(
+            x=_f32(data.P_train[:, 0]), y=_f32(data.P_train[:, 1]), mode="markers", showlegend=False,
+            marker={"size": 4, "color": point_colour, "colorscale": scale, "line": {"width": 0.5,
+                    "color": "#222"}, **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
+            hoverinfo="skip",
+        ), row=r + 1, col=c + 1)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
+    for k in range(n):
+        suffix = "" if k == 0 else str(k + 1)
+        fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", scaleratio=1)
+    return _layout(fig, 300 * rows, bottom=20)
+
+
+def grad_norms_figure(comp: Comparison) -> go.Figure:
+    """Per-layer ‖∂L/∂w^(l)‖ over epochs, one panel per run (log scale: zero is left out)."""
+    n = len(comp.runs)
+    fig = make_subplots(rows=1, cols=n, shared_yaxes=True, horizontal_spacing=0.02,
+                        subplot_titles=[r.label for r in comp.runs])
+    deepest = max(r.net.n_layers for r in comp.runs)
+    shown: set[int] = set()
+    for k, run in enumerate(comp.runs):
+        h = run.history
+        idx = _thin(len(h))
+        x = h.epochs[idx].astype(np.int32)
+        g = h.grad_norms[idx]
+        for l in range(g.shape[1]):
+            y = np.where(g[:, l] > 0, g[:, l], np.nan)
+            shade = 0.15 + 0.85 * l / max(1, deepest - 1)
+            fig.add_trace(go.Scatter(
+                x=x, y=_f32(y), mode="lines", name=f"w^({l + 1})", legendgroup=f"layer{l}",
+                showlegend=l not in shown, line={"width": 2, "color": _layer_colour(shade)},
+                hovertemplate=f"{run.label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
+            ), row=1, col=k + 1)
+            shown.add(l)
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    fig.update_yaxes(title_text="‖∂L/∂w^(l)‖", row=1, col=1)
+    fig.update_xaxes(title_text="epoch")
+    return _layout(fig, 360)
+
+
+def _layer_colour(t: float) -> str:
+    """From light orange (first layer) to dark blue (last layer)."""
+    a, b = np.array([253, 174, 107]), np.array([8, 48, 107])
+    r, g, bl = (a + (b - a) * t).astype(int)
+    return f"rgb({r},{g},{bl})"
+
+
+def sweep_figure(comp: Comparison) -> go.Figure:
+    """Final train and test loss against ξ (log axes); diverged runs marked ✕ at the top."""
+    lrs = np.array([r.config.lr for r in comp.runs])
+    summaries = comp.summaries(1.0)
+    train = np.array([s.train_loss for s in summaries])
+    test = np.array([s.test_loss for s in summaries])
+    diverged = np.array([s.diverged_at is not None for s in summaries])
+    ok = ~diverged & np.isfinite(train)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=_f32(lrs[ok]), y=_f32(train[ok]), mode="lines+markers", name="train loss",
+                             line={"color": PALETTE[0], "width": 2}, marker={"size": 8},
+                             hovertemplate="ξ = %{x:.3g}: %{y:.4g}<extra>train</extra>"))
+    if comp.runs[0].trainer.has_test:
+        fig.add_trace(go.Scatter(x=_f32(lrs[ok]), y=_f32(test[ok]), mode="lines+markers", name="test loss",
+                                 line={"color": PALETTE[1], "width": 2, "dash": "dot"}, marker={"size": 7},
+                                 hovertemplate="ξ = %{x:.3g}: %{y:.4g}<extra>test</extra>"))
+    if diverged.any():
+        finite = np.concatenate([train[ok], test[ok & np.isfinite(test)]])
+        top = float(finite.max()) * 1.5 if finite.size else 1.0
+        text = [f"diverged in epoch {s.diverged_at}" for s in summaries if s.diverged_at is not None]
+        fig.add_trace(go.Scatter(
+            x=_f32(lrs[diverged]), y=_f32(np.full(diverged.sum(), top)), mode="markers+text",
+            name="diverged", text=["diverged"] * int(diverged.sum()), textposition="bottom center",
+            marker={"symbol": "x", "size": 14, "color": "#c92a2a"}, customdata=text,
+            hovertemplate="ξ = %{x:.3g}: %{customdata}<extra></extra>"))
+    fig.update_xaxes(type="log", title_text="learning rate ξ", exponentformat="power", dtick=1)
+    fig.update_yaxes(type="log", title_text="loss L after training")
+    return _layout(fig, 360)
+
+
+# --- tables ----------------------------------------------------------------------------------------
+def _fmt(x: float, digits: int = 4) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{x:.{digits}g}"
+
+
+def summary_table(comp: Comparison, target: float) -> list[dict[str, str]]:
+    """One row per run: epochs to the target, final losses and metrics, divergence, weight sharing."""
+    metric = comp.runs[0].trainer.metric_name
+    as_metric = config.TASK_ACCURACY_LABEL[comp.data.task]
+    rows = []
+    for run, s in zip(comp.runs, comp.summaries(target)):
+        reached = "not reached" if s.epochs_to_target is None else str(s.epochs_to_target)
+        rows.append({
+            "run": s.label,
+            f"epochs to {metric} ≥ {as_metric(target)}": reached,
+            "train loss": _fmt(s.train_loss),
+            "test loss": _fmt(s.test_loss),
+            f"train {metric}": as_metric(s.train_metric) if np.isfinite(s.train_metric) else "—",
+            f"test {metric}": as_metric(s.test_metric) if np.isfinite(s.test_metric) else "—",
+            "epochs": str(s.epoch),
+            "diverged": "—" if s.diverged_at is None else f"in epoch {s.diverged_at}",
+            "initial weights": run.note,
+        })
+    return rows
+
+
+def health_table(comp: Comparison) -> list[dict[str, str]]:
+    """Per run and hidden layer: saturated share (A′ < 0.01) and dead ReLUs, at the start → now."""
+    rows = []
+    for run, (start, now) in zip(comp.runs, comp.unit_health()):
+        for l, (a, b) in enumerate(zip(start, now), start=1):
+            dead = "—" if a.dead is None else f"{100 * a.dead:.0f} % → {100 * b.dead:.0f} %"
+            rows.append({
+                "run": run.label, "hidden layer": str(l),
+                "A′ < 0.01 (points × units)": f"{100 * a.saturated:.0f} % → {100 * b.saturated:.0f} %",
+                "dead ReLUs (units)": dead,
+            })
+    if not rows:
+        rows.append({"run": "—", "hidden layer": "no hidden layers", "A′ < 0.01 (points × units)": "—",
+                     "dead ReLUs (units)": "—"})
+    return rows
