@@ -21,6 +21,9 @@ class Trainer:
     def __init__(
         self, net: MLP, data: Dataset, lr: float = 0.1, batch_size: int | None = 10, seed: int = 0
     ) -> None:
+        if data.n_inputs != net.sizes[0]:
+            raise ValueError(f"the network takes {net.sizes[0]} inputs (sizes[0]) but the data set has "
+                             f"{data.n_inputs} input features; build it with sizes[0] = {data.n_inputs}")
         self.net = net
         self.data = data
         self.lr = lr
