@@ -1,14 +1,15 @@
 """Plotly figure builders for the Playground: pure functions from engine state to `go.Figure`.
 
-Figures carry no volatile text (epoch, loss) in titles, so a figure that did not change is not
-re-sent; arrays go out as float32 to keep the browser fast.
+Figures are assembled from plain dicts and wrapped without plotly's per-property validation
+(`_validate=False`), which takes a figure from ~20 ms to well under 1 ms; subplots are laid out
+with explicit axis domains for the same reason. Titles carry no volatile text (epoch, loss), and
+arrays go out as float32, to keep the browser fast.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from engine import MLP, Dataset, History
 from engine.network import param_labels
@@ -18,21 +19,61 @@ Array = np.ndarray
 POSITIVE, NEGATIVE = "#d9480f", "#1c7ed6"  # edge colours: w > 0 orange, w < 0 blue
 CLASS_COLOURS = ("#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f59f00", "#0ca678", "#e64980",
                  "#495057", "#74c0fc", "#ffa94d")
+# colour scales spelled out: plotly.js knows no "_r" names and orders some named scales differently
 DIVERGING = [[0.0, "#1c7ed6"], [0.5, "#f8f9fa"], [1.0, "#d9480f"]]
+SEQUENTIAL = [[0.0, "#fff7bc"], [0.5, "#fd8d3c"], [1.0, "#99000d"]]
 WIDTH_BUCKETS = (0.25, 0.5, 0.75, 1.0)
 MAX_DRAWN_UNITS = 16
 MAX_TEXT_CELLS = 120
 MAX_TRAJECTORIES = 40
 
 
-def _base_layout(fig: go.Figure, height: int, **extra) -> go.Figure:
-    fig.update_layout(template="plotly_white", height=height, margin=dict(l=10, r=10, t=30, b=10),
-                      **extra)
-    return fig
+def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
+    """A figure from trace and layout dicts, unvalidated (see the module docstring)."""
+    layout = {"height": height, "margin": dict(l=10, r=10, t=30, b=10), **layout}
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def _f32(a: Array) -> Array:
     return np.asarray(a, dtype=np.float32)
+
+
+def _axis_name(k: int, letter: str) -> str:
+    return f"{letter}axis" if k == 1 else f"{letter}axis{k}"
+
+
+def _grid(rows: int, cols: int, gap_x: float = 0.04, gap_y: float = 0.08, heights: list[float] | None = None,
+          share_x: bool = False) -> dict:
+    """Axis dicts for a rows × cols grid of panels (panel k = 1 … rows·cols, row-major)."""
+    heights = heights or [1.0 / rows] * rows
+    usable_y = 1 - gap_y * (rows - 1)
+    width = (1 - gap_x * (cols - 1)) / cols
+    axes, top = {}, 1.0
+    for r in range(rows):
+        h = heights[r] * usable_y
+        for c in range(cols):
+            k = r * cols + c + 1
+            x0 = c * (width + gap_x)
+            axes[_axis_name(k, "x")] = dict(domain=[x0, x0 + width], anchor=f"y{k if k > 1 else ''}")
+            axes[_axis_name(k, "y")] = dict(domain=[top - h, top], anchor=f"x{k if k > 1 else ''}")
+            if share_x and k > 1:
+                axes[_axis_name(k, "x")]["matches"] = "x"
+        top -= h + gap_y
+    return axes
+
+
+def _panel_titles(axes: dict, titles: list[str]) -> list[dict]:
+    """Subplot titles as annotations centred above each panel."""
+    notes = []
+    for k, title in enumerate(titles, start=1):
+        xd, yd = axes[_axis_name(k, "x")]["domain"], axes[_axis_name(k, "y")]["domain"]
+        notes.append(dict(text=title, x=(xd[0] + xd[1]) / 2, y=yd[1], xref="paper", yref="paper",
+                          xanchor="center", yanchor="bottom", showarrow=False))
+    return notes
+
+
+def _ref(k: int) -> dict:
+    return dict(xaxis=f"x{k if k > 1 else ''}", yaxis=f"y{k if k > 1 else ''}")
 
 
 # --- 1. network diagram ------------------------------------------------------------------------
@@ -43,76 +84,74 @@ def _node_positions(sizes: list[int]) -> list[Array]:
 
 def network_figure(
     net: MLP,
-    neuron_delta: list[Array] | None = None,
+    node_values: list[Array] | None = None,
     gradients: list[Array] | None = None,
     input_names: list[str] | None = None,
+    node_title: str = "mean |δ|",
 ) -> go.Figure:
-    """Units by layer; edge colour = sign of w_ji^(l), width = |w|; units coloured by mean |δ|.
+    """Units by layer; edge colour = sign of w_ji^(l), width = |w|; units coloured by `node_values`.
 
-    Hovering an edge's midpoint shows w_ji^(l), its value and its current gradient ∂L/∂w_ji^(l);
-    hovering a unit shows its bias and mean |δ|. At most 16 units per layer are drawn.
+    `node_values` holds one array per weight layer (e.g. mean |δ| over the last epoch, or the
+    outputs O of one sample). Hovering an edge's midpoint shows w_ji^(l), its value and its
+    current gradient ∂L/∂w_ji^(l); hovering a unit shows its bias and value. At most 16 units per
+    layer are drawn.
     """
     sizes = net.sizes
     ys = _node_positions(sizes)
     wmax = max(float(np.abs(w).max()) for w in net.W) or 1.0
-    buckets: dict[tuple[bool, int], list[float | None]] = {}
+    segments: dict[tuple[bool, int], tuple[list, list]] = {}
     mid_x, mid_y, mid_text = [], [], []
     for l, w in enumerate(net.W):
-        shown_in, shown_out = len(ys[l]), len(ys[l + 1])
-        for j in range(shown_in):
-            for i in range(shown_out):
+        for j in range(len(ys[l])):
+            for i in range(len(ys[l + 1])):
                 value = float(w[j, i])
-                level = int(np.searchsorted(WIDTH_BUCKETS, abs(value) / wmax))
-                seg = buckets.setdefault((value >= 0, min(level, 3)), [])
-                seg += [l, l + 1, None]
-                seg_y = buckets.setdefault((value >= 0, min(level, 3), "y"), [])
-                seg_y += [ys[l][j], ys[l + 1][i], None]
+                level = min(int(np.searchsorted(WIDTH_BUCKETS, abs(value) / wmax)), 3)
+                xs, yv = segments.setdefault((value >= 0, level), ([], []))
+                xs += [l, l + 1, None]
+                yv += [ys[l][j], ys[l + 1][i], None]
                 mid_x.append(l + 0.5)
                 mid_y.append((ys[l][j] + ys[l + 1][i]) / 2)
                 grad = "" if gradients is None else f"<br>∂L/∂w = {gradients[l][j, i]:.4g}"
                 mid_text.append(f"w<sub>{j + 1}{i + 1}</sub><sup>({l + 1})</sup> = {value:.4g}{grad}")
-    fig = go.Figure()
-    for key, xs in sorted((k, v) for k, v in buckets.items() if len(k) == 2):
-        positive, level = key
-        fig.add_trace(go.Scatter(
-            x=xs, y=buckets[(positive, level, "y")], mode="lines", hoverinfo="skip", showlegend=False,
-            line=dict(color=POSITIVE if positive else NEGATIVE, width=0.6 + 4.4 * WIDTH_BUCKETS[level]),
-            opacity=0.35 + 0.5 * WIDTH_BUCKETS[level],
-        ))
-    fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", marker=dict(size=9, opacity=0),
-                             hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights"))
+    traces = [
+        dict(type="scatter", x=xs, y=yv, mode="lines", hoverinfo="skip", showlegend=False,
+             line=dict(color=POSITIVE if positive else NEGATIVE, width=0.6 + 4.4 * WIDTH_BUCKETS[level]),
+             opacity=0.35 + 0.5 * WIDTH_BUCKETS[level])
+        for (positive, level), (xs, yv) in sorted(segments.items())
+    ]
+    traces.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", marker=dict(size=9, opacity=0),
+                       hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights"))
     node_x, node_y, colour, text, label = [], [], [], [], []
     names = input_names or [f"x{j + 1}" for j in range(sizes[0])]
     for l, n in enumerate(sizes):
         for i in range(len(ys[l])):
             node_x.append(l)
-            node_y.append(ys[l][i])
+            node_y.append(float(ys[l][i]))
             if l == 0:
-                colour.append(np.nan)
+                colour.append(None)
                 text.append(f"input u<sub>{i + 1}</sub><sup>(1)</sup> = {names[i]}")
                 label.append(names[i])
                 continue
-            d = np.nan if neuron_delta is None else float(neuron_delta[l - 1][i])
-            colour.append(d)
+            d = np.nan if node_values is None else float(node_values[l - 1][i])
+            colour.append(None if np.isnan(d) else d)
             bias = f"<br>b = {net.b[l - 1][i]:.4g}" if net.bias else ""
             kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}"
-            text.append(f"{kind}, unit {i + 1}{bias}<br>mean |δ| = {d:.3g}")
+            text.append(f"{kind}, unit {i + 1}{bias}<br>{node_title} = {d:.3g}")
             label.append(f"{net.b[l - 1][i]:+.2f}" if net.bias and n <= 10 else "")
-    fig.add_trace(go.Scatter(
-        x=node_x, y=node_y, mode="markers+text", text=label, textposition="bottom center",
+    traces.append(dict(
+        type="scatter", x=node_x, y=node_y, mode="markers+text", text=label, textposition="bottom center",
         textfont=dict(size=10, color="#495057"), hovertext=text, hoverinfo="text", showlegend=False,
-        marker=dict(size=26, color=colour, colorscale="YlOrRd", cmin=0, line=dict(width=1.5, color="#343a40"),
-                    colorbar=dict(title="mean |δ|", thickness=10, len=0.6), showscale=neuron_delta is not None),
+        marker=dict(size=26, color=colour, colorscale=SEQUENTIAL, line=dict(width=1.5, color="#343a40"),
+                    colorbar=dict(title=dict(text=node_title), thickness=10, len=0.6),
+                    showscale=node_values is not None),
         name="units",
     ))
-    for l, n in enumerate(sizes):
-        if n > MAX_DRAWN_UNITS:
-            fig.add_annotation(x=l, y=ys[l][-1] - 0.35, text=f"{MAX_DRAWN_UNITS} of {n} shown",
-                               showarrow=False, font=dict(size=10))
+    notes = [dict(x=l, y=float(ys[l][-1]) - 0.35, text=f"{MAX_DRAWN_UNITS} of {n} shown", showarrow=False,
+                  font=dict(size=10)) for l, n in enumerate(sizes) if n > MAX_DRAWN_UNITS]
     titles = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output y*"]
-    fig.update_xaxes(tickvals=list(range(len(sizes))), ticktext=titles, showgrid=False, zeroline=False)
-    fig.update_yaxes(visible=False)
-    return _base_layout(fig, 360)
+    return _figure(traces, 360, annotations=notes,
+                   xaxis=dict(tickvals=list(range(len(sizes))), ticktext=titles, showgrid=False, zeroline=False),
+                   yaxis=dict(visible=False))
 
 
 # --- 2. output over the input plane --------------------------------------------------------------
@@ -127,27 +166,71 @@ def plane_grid(data: Dataset, resolution: int = 60) -> tuple[Array, Array, Array
     return gx, gy, np.c_[xx.ravel(), yy.ravel()]
 
 
-def _points(data: Dataset, show_test: bool, fig: go.Figure, regression: bool) -> None:
+def level_line(gx: Array, gy: Array, z: Array, level: float = 0.5) -> tuple[Array, Array]:
+    """The curve z = level through a grid (marching squares), as x, y with NaN between segments.
+
+    z has shape (len(gy), len(gx)). Each cell whose corners straddle the level contributes one
+    segment (two for a saddle) between the linearly interpolated crossings on its edges.
+    """
+    above = z > level
+    z00, z01, z10, z11 = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
+    x0, x1 = gx[:-1][None, :], gx[1:][None, :]
+    y0, y1 = gy[:-1][:, None], gy[1:][:, None]
+
+    def cross(za, zb):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.clip((level - za) / (zb - za), 0, 1)
+
+    shape = z00.shape
+    # crossing points on the four edges: bottom (y0), top (y1), left (x0), right (x1)
+    edges = [
+        (above[:-1, :-1] != above[:-1, 1:], x0 + cross(z00, z01) * (x1 - x0), np.broadcast_to(y0, shape)),
+        (above[1:, :-1] != above[1:, 1:], x0 + cross(z10, z11) * (x1 - x0), np.broadcast_to(y1, shape)),
+        (above[:-1, :-1] != above[1:, :-1], np.broadcast_to(x0, shape), y0 + cross(z00, z10) * (y1 - y0)),
+        (above[:-1, 1:] != above[1:, 1:], np.broadcast_to(x1, shape), y0 + cross(z01, z11) * (y1 - y0)),
+    ]
+    hit = np.stack([e[0] for e in edges], axis=-1)  # (rows, cols, 4)
+    ex = np.stack([np.broadcast_to(e[1], shape) for e in edges], axis=-1)
+    ey = np.stack([np.broadcast_to(e[2], shape) for e in edges], axis=-1)
+    xs, ys = [], []
+    for count in (2, 4):
+        cells = hit.sum(axis=-1) == count
+        if not cells.any():
+            continue
+        order = np.argsort(~hit[cells], axis=-1, kind="stable")  # the hit edges first
+        px = np.take_along_axis(ex[cells], order, axis=-1)
+        py = np.take_along_axis(ey[cells], order, axis=-1)
+        for a, b in ((0, 1), (2, 3))[: count // 2]:
+            n = px.shape[0]
+            xs.append(np.column_stack([px[:, a], px[:, b], np.full(n, np.nan)]).ravel())
+            ys.append(np.column_stack([py[:, a], py[:, b], np.full(n, np.nan)]).ravel())
+    if not xs:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _points(data: Dataset, show_test: bool, regression: bool) -> list[dict]:
     splits = [("train", data.P_train, data.y_train, "circle")]
     if show_test and len(data.y_test):
         splits.append(("test", data.P_test, data.y_test, "x"))
+    traces = []
     for split, P, y, symbol in splits:
         if regression:
-            colour = _f32(y)
-            marker = dict(color=colour, colorscale="RdBu_r", size=6, symbol=symbol,
-                          line=dict(width=0.6, color="#212529"))
-            fig.add_trace(go.Scatter(x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", marker=marker,
-                                     name=split, hovertemplate="y = %{marker.color:.3f}<extra></extra>"))
+            traces.append(dict(type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=split,
+                               marker=dict(color=_f32(y), colorscale=DIVERGING, size=6, symbol=symbol,
+                                           line=dict(width=0.6, color="#212529")),
+                               hovertemplate="y = %{marker.color:.3f}<extra></extra>"))
             continue
         for k in np.unique(y):
             sel = y == k
-            fig.add_trace(go.Scatter(
-                x=_f32(P[sel, 0]), y=_f32(P[sel, 1]), mode="markers", name=f"{split}: class {k}",
-                marker=dict(color=CLASS_COLOURS[int(k) % 10], size=6 if split == "train" else 7,
-                            symbol=symbol, line=dict(width=0.7, color="white" if split == "train" else
-                                                     CLASS_COLOURS[int(k) % 10])),
+            colour = CLASS_COLOURS[int(k) % 10]
+            traces.append(dict(
+                type="scatter", x=_f32(P[sel, 0]), y=_f32(P[sel, 1]), mode="markers", name=f"{split}: class {k}",
+                marker=dict(color=colour, size=6 if split == "train" else 7, symbol=symbol,
+                            line=dict(width=0.7, color="white" if split == "train" else colour)),
                 hovertemplate=f"{split}, class {k}<extra></extra>",
             ))
+    return traces
 
 
 def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: int = 60) -> go.Figure:
@@ -157,7 +240,6 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
     shaded by its y*; 2-D regression: the prediction surface; 1-D: the curve; data without a
     plane (real data sets): the points on their first two principal components, ringed when wrong.
     """
-    fig = go.Figure()
     if not data.has_plane:
         return _projection_figure(net, data, show_test)
     if data.P_train.shape[1] == 1:
@@ -165,78 +247,78 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
     gx, gy, grid = plane_grid(data, resolution)
     pred = net.predict(data.inputs(grid))
     shape = (resolution, resolution)
+    heat = dict(type="heatmap", x=_f32(gx), y=_f32(gy))
+    traces = []
     if data.task == "multiclass":
-        cls = pred.argmax(axis=1)
-        conf = pred.max(axis=1)
         k = pred.shape[1]
         colours = []
         for c in range(k):
-            lo_, hi_ = c / k, (c + 1) / k
-            colours += [[lo_, "#ffffff"], [hi_ - 1e-6, CLASS_COLOURS[c % 10]]]
+            colours += [[c / k, "#ffffff"], [(c + 1) / k - 1e-6, CLASS_COLOURS[c % 10]]]
         colours[-1][0] = 1.0
-        # class c with confidence p → c + p within its own colour band
-        z = (cls + (conf - 1 / k) / (1 - 1 / k) * 0.98) / k
-        fig.add_trace(go.Heatmap(x=_f32(gx), y=_f32(gy), z=_f32(z.reshape(shape)), zmin=0, zmax=1,
-                                 colorscale=colours, showscale=False, opacity=0.75, hoverinfo="skip"))
+        # class c with confidence p lands inside its own colour band, darker when surer
+        z = (pred.argmax(axis=1) + (pred.max(axis=1) - 1 / k) / (1 - 1 / k) * 0.98) / k
+        traces.append({**heat, "z": _f32(z.reshape(shape)), "zmin": 0, "zmax": 1, "colorscale": colours,
+                       "showscale": False, "opacity": 0.75, "hoverinfo": "skip"})
     elif data.task == "binary":
-        p1 = pred[:, 0] if pred.shape[1] == 1 else pred[:, 1]
-        fig.add_trace(go.Heatmap(x=_f32(gx), y=_f32(gy), z=_f32(p1.reshape(shape)), zmin=0, zmax=1,
-                                 colorscale=DIVERGING, opacity=0.8, colorbar=dict(title="y*", thickness=10),
-                                 hovertemplate="y* = %{z:.3f}<extra></extra>"))
-        fig.add_trace(go.Contour(x=_f32(gx), y=_f32(gy), z=_f32(p1.reshape(shape)), showscale=False,
-                                 contours=dict(start=0.5, end=0.5, size=1, coloring="lines"),
-                                 colorscale=[[0, "#212529"], [1, "#212529"]], line=dict(width=2.5),
-                                 hoverinfo="skip", name="y* = 0.5"))
+        p1 = (pred[:, 0] if pred.shape[1] == 1 else pred[:, 1]).reshape(shape)
+        traces.append({**heat, "z": _f32(p1), "zmin": 0, "zmax": 1, "colorscale": DIVERGING, "opacity": 0.8,
+                       "colorbar": dict(title=dict(text="y*"), thickness=10),
+                       "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
+        bx, by = level_line(gx, gy, p1, 0.5)
+        traces.append(dict(type="scatter", x=_f32(bx), y=_f32(by), mode="lines", name="y* = 0.5",
+                           line=dict(color="#212529", width=2.5), hoverinfo="skip"))
     else:
         z = pred[:, 0]
         lim = float(max(np.abs(z).max(), np.abs(data.y_train).max(), 1e-9))
-        fig.add_trace(go.Heatmap(x=_f32(gx), y=_f32(gy), z=_f32(z.reshape(shape)), zmin=-lim, zmax=lim,
-                                 colorscale="RdBu_r", opacity=0.8, colorbar=dict(title="y*", thickness=10),
-                                 hovertemplate="y* = %{z:.3f}<extra></extra>"))
-    _points(data, show_test, fig, data.task == "regression")
-    fig.update_xaxes(range=[gx[0], gx[-1]], title=data.input_names[0] if data.features[0] == "x1" else "x1")
-    fig.update_yaxes(range=[gy[0], gy[-1]], title="x2")
-    return _base_layout(fig, 400, legend=dict(orientation="h", y=-0.15))
+        traces.append({**heat, "z": _f32(z.reshape(shape)), "zmin": -lim, "zmax": lim, "colorscale": DIVERGING,
+                       "opacity": 0.8, "colorbar": dict(title=dict(text="y*"), thickness=10),
+                       "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
+    traces += _points(data, show_test, data.task == "regression")
+    return _figure(traces, 400, legend=dict(orientation="h", y=-0.22),
+                   xaxis=dict(range=[gx[0], gx[-1]], title=dict(text="x1")),
+                   yaxis=dict(range=[gy[0], gy[-1]], title=dict(text="x2")))
 
 
 def _curve_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
     P = np.vstack([data.P_train, data.P_test])
     xs = np.linspace(P.min(), P.max(), 200)[:, None]
-    fig = go.Figure(go.Scatter(x=_f32(xs[:, 0]), y=_f32(net.predict(data.inputs(xs))[:, 0]), mode="lines",
-                               name="y* (network)", line=dict(color="#212529", width=3)))
-    fig.add_trace(go.Scatter(x=_f32(data.P_train[:, 0]), y=_f32(data.y_train), mode="markers", name="train",
-                             marker=dict(color=CLASS_COLOURS[1], size=6)))
+    traces = [
+        dict(type="scatter", x=_f32(xs[:, 0]), y=_f32(net.predict(data.inputs(xs))[:, 0]), mode="lines",
+             name="y* (network)", line=dict(color="#212529", width=3)),
+        dict(type="scatter", x=_f32(data.P_train[:, 0]), y=_f32(data.y_train), mode="markers", name="train",
+             marker=dict(color=CLASS_COLOURS[1], size=6)),
+    ]
     if show_test and len(data.y_test):
-        fig.add_trace(go.Scatter(x=_f32(data.P_test[:, 0]), y=_f32(data.y_test), mode="markers", name="test",
-                                 marker=dict(color=CLASS_COLOURS[0], size=7, symbol="x")))
-    fig.update_xaxes(title="x1")
-    fig.update_yaxes(title="y")
-    return _base_layout(fig, 400, legend=dict(orientation="h", y=-0.15))
+        traces.append(dict(type="scatter", x=_f32(data.P_test[:, 0]), y=_f32(data.y_test), mode="markers",
+                           name="test", marker=dict(color=CLASS_COLOURS[0], size=7, symbol="x")))
+    return _figure(traces, 400, legend=dict(orientation="h", y=-0.22), xaxis=dict(title=dict(text="x1")),
+                   yaxis=dict(title=dict(text="y")))
 
 
 def _projection_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
-    fig = go.Figure()
     splits = [("train", data.X_train, data.P_train, data.y_train)]
     if show_test and len(data.y_test):
         splits.append(("test", data.X_test, data.P_test, data.y_test))
+    traces = []
     for split, X, P, y in splits:
         pred = net.predict(X)
         if data.task == "regression":
-            fig.add_trace(go.Scatter(x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=split,
-                                     marker=dict(color=_f32(pred[:, 0]), colorscale="RdBu_r", size=6)))
+            traces.append(dict(type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=split,
+                               marker=dict(color=_f32(pred[:, 0]), colorscale=DIVERGING, size=6)))
             continue
         cls = pred.argmax(axis=1) if pred.shape[1] > 1 else (pred[:, 0] >= 0.5).astype(int)
         wrong = cls != y
-        fig.add_trace(go.Scatter(
-            x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=f"{split} (colour = predicted class)",
-            marker=dict(color=[CLASS_COLOURS[int(c) % 10] for c in cls], size=np.where(wrong, 10, 6),
+        traces.append(dict(
+            type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers",
+            name=f"{split} (colour = predicted class)",
+            marker=dict(color=[CLASS_COLOURS[int(c) % 10] for c in cls], size=np.where(wrong, 10, 6).tolist(),
                         symbol="circle" if split == "train" else "x",
                         line=dict(width=np.where(wrong, 2, 0).tolist(), color="#212529")),
             hovertext=[f"true class {t}, predicted {c}" for t, c in zip(y, cls)], hoverinfo="text",
         ))
-    fig.update_xaxes(title="principal component 1")
-    fig.update_yaxes(title="principal component 2")
-    return _base_layout(fig, 400, legend=dict(orientation="h", y=-0.15))
+    return _figure(traces, 400, legend=dict(orientation="h", y=-0.22),
+                   xaxis=dict(title=dict(text="principal component 1")),
+                   yaxis=dict(title=dict(text="principal component 2")))
 
 
 # --- 3. per-neuron maps --------------------------------------------------------------------------
@@ -247,66 +329,68 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
     n = min(out.shape[1], MAX_DRAWN_UNITS)
     cols = min(n, 4)
     rows = -(-n // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"unit {i + 1}" for i in range(n)],
-                        horizontal_spacing=0.03, vertical_spacing=0.08)
+    axes = _grid(rows, cols, gap_x=0.03, gap_y=0.12 / rows)
+    for k in range(1, n + 1):
+        axes[_axis_name(k, "x")].update(showticklabels=False)
+        axes[_axis_name(k, "y")].update(showticklabels=False)
     lo, hi = float(out.min()), float(out.max())
-    for i in range(n):
-        fig.add_trace(go.Heatmap(x=_f32(gx), y=_f32(gy), z=_f32(out[:, i].reshape(resolution, resolution)),
-                                 zmin=lo, zmax=hi, colorscale="RdBu_r", showscale=i == 0,
-                                 colorbar=dict(title=f"O<sup>({layer})</sup>", thickness=10),
-                                 hovertemplate="O = %{z:.3f}<extra></extra>"),
-                      row=i // cols + 1, col=i % cols + 1)
-    fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(showticklabels=False)
-    return _base_layout(fig, 170 * rows + 40)
+    traces = [dict(type="heatmap", x=_f32(gx), y=_f32(gy), z=_f32(out[:, i].reshape(resolution, resolution)),
+                   zmin=lo, zmax=hi, colorscale=DIVERGING, showscale=i == 0,
+                   colorbar=dict(title=dict(text=f"O<sup>({layer})</sup>"), thickness=10),
+                   hovertemplate="O = %{z:.3f}<extra></extra>", **_ref(i + 1)) for i in range(n)]
+    return _figure(traces, 170 * rows + 40, annotations=_panel_titles(axes, [f"unit {i + 1}" for i in range(n)]),
+                   **axes)
 
 
 # --- 4. loss curves ------------------------------------------------------------------------------
 def loss_figure(history: History, metric_name: str, log_y: bool = False,
                 diverged_at: int | None = None) -> go.Figure:
     """Train and test loss per epoch (top) and the accuracy or R² (bottom); divergence marked."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.65, 0.35], vertical_spacing=0.06)
+    axes = _grid(2, 1, gap_y=0.06, heights=[0.65, 0.35], share_x=True)
+    axes["xaxis"].update(showticklabels=False)
+    axes["xaxis2"].update(title=dict(text="epoch"))
+    axes["yaxis"].update(title=dict(text="loss L"), type="log" if log_y else "linear")
+    axes["yaxis2"].update(title=dict(text=metric_name))
     e = history.epochs
+    traces = []
     for name, colour, dash in (("train", "#d9480f", "solid"), ("test", "#1c7ed6", "dot")):
         loss = history.column(f"{name}_loss")
         if np.all(np.isnan(loss)):
             continue
-        fig.add_trace(go.Scatter(x=e, y=_f32(loss), name=f"{name} loss", mode="lines",
-                                 line=dict(color=colour, dash=dash),
-                                 hovertemplate="epoch %{x}: %{y:.4g}<extra>" + name + " loss</extra>"), 1, 1)
-        fig.add_trace(go.Scatter(x=e, y=_f32(history.column(f"{name}_metric")), name=f"{name} {metric_name}",
-                                 mode="lines", line=dict(color=colour, dash=dash), showlegend=False,
-                                 hovertemplate="epoch %{x}: %{y:.3f}<extra>" + name + f" {metric_name}</extra>"),
-                      2, 1)
+        line = dict(color=colour, dash=dash)
+        traces.append(dict(type="scatter", x=e, y=_f32(loss), name=f"{name} loss", mode="lines", line=line,
+                           hovertemplate="epoch %{x}: %{y:.4g}<extra>" + name + " loss</extra>"))
+        traces.append(dict(type="scatter", x=e, y=_f32(history.column(f"{name}_metric")), mode="lines", line=line,
+                           name=f"{name} {metric_name}", showlegend=False, xaxis="x2", yaxis="y2",
+                           hovertemplate="epoch %{x}: %{y:.3f}<extra>" + name + f" {metric_name}</extra>"))
+    shapes, notes = [], []
     if diverged_at is not None:
-        fig.add_vline(x=diverged_at, line=dict(color="#c92a2a", dash="dash"))
-        fig.add_annotation(x=diverged_at, y=1, yref="paper", text="diverged", showarrow=False,
-                           font=dict(color="#c92a2a"), xanchor="right")
-    fig.update_yaxes(title_text="loss L", type="log" if log_y else "linear", row=1, col=1)
-    fig.update_yaxes(title_text=metric_name, row=2, col=1)
-    fig.update_xaxes(title_text="epoch", row=2, col=1)
-    return _base_layout(fig, 400, legend=dict(orientation="h", y=1.08))
+        shapes.append(dict(type="line", x0=diverged_at, x1=diverged_at, xref="x", y0=0, y1=1, yref="paper",
+                           line=dict(color="#c92a2a", dash="dash")))
+        notes.append(dict(x=diverged_at, y=1, yref="paper", text="diverged", showarrow=False,
+                          font=dict(color="#c92a2a"), xanchor="right"))
+    return _figure(traces, 400, legend=dict(orientation="h", y=1.08), shapes=shapes, annotations=notes, **axes)
 
 
 # --- 5. weights ----------------------------------------------------------------------------------
 def weights_figure(net: MLP) -> go.Figure:
     """One heatmap per layer: W^(l) with rows j (inputs) and columns i (units); small ones are labelled."""
     L = net.n_layers
-    fig = make_subplots(rows=1, cols=L, subplot_titles=[f"W<sup>({l + 1})</sup>  {w.shape[0]}×{w.shape[1]}"
-                                                       for l, w in enumerate(net.W)],
-                        horizontal_spacing=0.06)
+    axes = _grid(1, L, gap_x=0.06)
+    titles = [f"W<sup>({l + 1})</sup>  {w.shape[0]}×{w.shape[1]}" for l, w in enumerate(net.W)]
     lim = max(float(np.abs(w).max()) for w in net.W) or 1.0
+    traces = []
     for l, w in enumerate(net.W):
-        text = np.vectorize(lambda v: f"{v:.2f}")(w) if w.size <= MAX_TEXT_CELLS else None
-        fig.add_trace(go.Heatmap(
-            z=_f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])], y=[f"j={j + 1}" for j in range(w.shape[0])],
-            zmin=-lim, zmax=lim, colorscale=DIVERGING, showscale=l == L - 1, text=text,
-            texttemplate="%{text}" if text is not None else None,
-            colorbar=dict(title="w", thickness=10),
-            hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({l + 1})</sup> = %{{z:.4g}}<extra></extra>",
-        ), 1, l + 1)
-        fig.update_yaxes(autorange="reversed", row=1, col=l + 1)
-    return _base_layout(fig, 360)
+        axes[_axis_name(l + 1, "y")].update(autorange="reversed")
+        trace = dict(type="heatmap", z=_f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])],
+                     y=[f"j={j + 1}" for j in range(w.shape[0])], zmin=-lim, zmax=lim, colorscale=DIVERGING,
+                     showscale=l == L - 1, colorbar=dict(title=dict(text="w"), thickness=10),
+                     hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({l + 1})</sup> = %{{z:.4g}}<extra></extra>",
+                     **_ref(l + 1))
+        if w.size <= MAX_TEXT_CELLS:
+            trace.update(text=[[f"{v:.2f}" for v in row] for row in w], texttemplate="%{text}")
+        traces.append(trace)
+    return _figure(traces, 360, annotations=_panel_titles(axes, titles), **axes)
 
 
 def trajectory_figure(history: History, sizes: list[int]) -> go.Figure:
@@ -314,39 +398,29 @@ def trajectory_figure(history: History, sizes: list[int]) -> go.Figure:
     snaps = history.snapshots
     n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     labels = param_labels(sizes)[:n_weights]
-    final = np.abs(snaps[-1, :n_weights])
-    chosen = np.sort(np.argsort(final)[::-1][:MAX_TRAJECTORIES])
-    fig = go.Figure()
-    for k in chosen:
-        fig.add_trace(go.Scatter(x=history.snapshot_epochs, y=_f32(snaps[:, k]), mode="lines", name=labels[k],
-                                 hovertemplate=f"{labels[k]}: %{{y:.4g}} (epoch %{{x}})<extra></extra>"))
-    fig.update_xaxes(title="epoch")
-    fig.update_yaxes(title="w")
-    return _base_layout(fig, 360, showlegend=len(chosen) <= 12)
+    chosen = np.sort(np.argsort(np.abs(snaps[-1, :n_weights]))[::-1][:MAX_TRAJECTORIES])
+    traces = [dict(type="scatter", x=history.snapshot_epochs, y=_f32(snaps[:, k]), mode="lines", name=labels[k],
+                   hovertemplate=f"{labels[k]}: %{{y:.4g}} (epoch %{{x}})<extra></extra>") for k in chosen]
+    return _figure(traces, 360, showlegend=len(chosen) <= 12, xaxis=dict(title=dict(text="epoch")),
+                   yaxis=dict(title=dict(text="w")))
 
 
 # --- 6. deltas and gradient norms ----------------------------------------------------------------
 def delta_figure(history: History, layer: int) -> go.Figure:
     """Mean |δ_i^(layer)| per unit (rows) over epochs (columns)."""
     d = history.neuron_delta(layer - 1)[1:]  # epoch 0 has no δ yet
-    e = history.neuron_epochs[1:]
-    fig = go.Figure(go.Heatmap(
-        x=e, y=[f"unit {i + 1}" for i in range(d.shape[1])], z=_f32(d.T), colorscale="YlOrRd",
-        colorbar=dict(title="mean |δ|", thickness=10),
-        hovertemplate="epoch %{x}, %{y}: %{z:.3g}<extra></extra>",
-    ))
-    fig.update_xaxes(title="epoch")
-    return _base_layout(fig, 360)
+    trace = dict(type="heatmap", x=history.neuron_epochs[1:], y=[f"unit {i + 1}" for i in range(d.shape[1])],
+                 z=_f32(d.T), colorscale=SEQUENTIAL, colorbar=dict(title=dict(text="mean |δ|"), thickness=10),
+                 hovertemplate="epoch %{x}, %{y}: %{z:.3g}<extra></extra>")
+    return _figure([trace], 360, xaxis=dict(title=dict(text="epoch")))
 
 
 def grad_norm_figure(history: History) -> go.Figure:
     """‖∂L/∂W^(l)‖ per layer over epochs, log scale: vanishing gradients show as lower lines."""
     g = history.grad_norms[1:]
     e = history.epochs[1:]
-    fig = go.Figure()
-    for l in range(g.shape[1]):
-        fig.add_trace(go.Scatter(x=e, y=_f32(g[:, l]), mode="lines", name=f"W({l + 1})",
-                                 hovertemplate=f"‖∂L/∂W({l + 1})‖ = %{{y:.3g}} (epoch %{{x}})<extra></extra>"))
-    fig.update_xaxes(title="epoch")
-    fig.update_yaxes(title="gradient norm", type="log")
-    return _base_layout(fig, 360)
+    traces = [dict(type="scatter", x=e, y=_f32(g[:, l]), mode="lines", name=f"W({l + 1})",
+                   hovertemplate=f"‖∂L/∂W({l + 1})‖ = %{{y:.3g}} (epoch %{{x}})<extra></extra>")
+              for l in range(g.shape[1])]
+    return _figure(traces, 360, xaxis=dict(title=dict(text="epoch")),
+                   yaxis=dict(title=dict(text="gradient norm"), type="log"))

@@ -69,40 +69,51 @@ def metrics(run: Run) -> None:
 
 
 def main_views(run: Run) -> None:
-    """Network diagram and the output over the input plane, then the loss curves and one detail view."""
+    """The network diagram, the output over the input plane and the loss curves, side by side."""
     net, data = run.net, run.data
-    left, right = st.columns(2)
-    with left:
+    cols = st.columns(3)
+    with cols[0]:
         st.subheader("Network")
+        by_sample = st.toggle("Colour units by the output O of training point 1", key="colour_by_sample")
         grads = net.gradients(data.X_train, run.trainer.Y_train)[0]
-        deltas = run.trainer.last.neuron_delta if run.trainer.last is not None else None
-        st.plotly_chart(figures.network_figure(net, deltas, grads, data.input_names), key="chart_network")
+        if by_sample:
+            values, title = net.forward(data.X_train[:1]).O, "O (point 1)"
+            values = [v[0] for v in values]
+        else:
+            values = run.trainer.last.neuron_delta if run.trainer.last is not None else None
+            title = "mean |δ|"
+        st.plotly_chart(figures.network_figure(net, values, grads, data.input_names, title), key="chart_network")
         st.caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour "
-                   "is its mean |δ| over the last epoch — hover an edge's middle for w and ∂L/∂w.")
-    with right:
-        st.subheader("What the network has learned")
+                   f"is its {'output O for the first training point' if by_sample else 'mean |δ| over the last epoch'}."
+                   " Hover an edge's middle for w and ∂L/∂w.")
+    with cols[1]:
+        st.subheader("What it has learned")
         show_test = st.toggle("Show test points", value=True, key="show_test")
         st.plotly_chart(figures.output_figure(net, data, show_test), key="chart_output")
-        st.caption("The background is y* for every point of the input plane; watch the y* = 0.5 boundary "
+        st.caption("The background is y* at every point of the input plane; watch the y* = 0.5 boundary "
                    "bend to separate the classes." if data.has_plane else
                    "Each point at its first two principal components, coloured by the predicted class; "
                    "large ringed points are misclassified.")
-    left, right = st.columns(2)
-    with left:
+    with cols[2]:
         st.subheader("Loss")
-        log_y = st.toggle("Log scale", value=False, key="log_loss")
         diverged = run.trainer.divergence.epoch if run.trainer.divergence else None
+        log_y = st.toggle("Log scale", value=False, key="log_loss")
         st.plotly_chart(figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged),
                         key="chart_loss")
-        st.caption("Train loss should fall; a test loss that rises while train loss falls means "
+        st.caption("Train loss should fall; a test loss that rises while the train loss falls means "
                    "the network is memorising the training points.")
-    with right:
-        detail_view(run)
 
 
 def detail_view(run: Run) -> None:
-    """One of the detail views, chosen with a segmented control (only the chosen one is built)."""
+    """One of the detail views, chosen with a segmented control (only the chosen one is built).
+
+    It sits outside the live fragment: while playing it keeps its last picture, so the main
+    views get every frame; it catches up on pause.
+    """
     net, data, history = run.net, run.data, run.trainer.history
+    st.subheader("Inside the network")
+    if run.playing:
+        st.caption("Paused view: it updates when you pause.")
     options = [k for k in DETAIL_VIEWS if k != "neurons" or (data.has_plane and data.P_train.shape[1] == 2
                                                              and net.n_layers > 1)]
     choice = st.segmented_control("Detail view", options, format_func=DETAIL_VIEWS.get, default=options[0],

@@ -81,9 +81,21 @@ def test_output_heatmap_is_the_prediction_on_the_grid():
 
     expected = sig(sig(X @ net.W[0] + net.b[0]) @ net.W[1] + net.b[1])[:, 0].reshape(20, 20)
     assert np.allclose(np.asarray(heat.z), expected, atol=1e-6)
-    assert fig.data[1].type == "contour" and fig.data[1].contours.start == 0.5
-    n_points = sum(len(t.x) for t in fig.data if t.type == "scatter")
+    assert fig.data[1].name == "y* = 0.5"
+    n_points = sum(len(t.x) for t in fig.data if t.type == "scatter" and t.mode == "markers")
     assert n_points == 100
+
+
+def test_level_line_on_a_plane_and_a_circle():
+    gx, gy = np.linspace(-1, 1, 41), np.linspace(-1, 1, 41)
+    xx, yy = np.meshgrid(gx, gy)
+    x, y = figures.level_line(gx, gy, 0.5 + 0.5 * xx - 0.25 * yy, 0.5)  # the line x = y / 2
+    ok = ~np.isnan(x)
+    assert ok.sum() > 40 and np.allclose(x[ok], y[ok] / 2, atol=1e-12)
+    x, y = figures.level_line(gx, gy, xx**2 + yy**2, 0.25)  # circle of radius 0.5
+    r = np.hypot(x, y)[~np.isnan(x)]
+    assert np.allclose(r, 0.5, atol=0.01)
+    assert figures.level_line(gx, gy, np.zeros_like(xx), 0.5)[0].size == 0
 
 
 def test_output_figure_for_each_kind_of_data():

@@ -1,0 +1,161 @@
+"""Playground speed in a real browser, and per-session cost on the server.
+
+Prints:
+* click "Step 1 epoch" → every visible chart redrawn (median and p90 over many clicks; target ≤ 250 ms);
+* Play: distinct frames per second of the network chart and of the epoch counter (target ≥ 8);
+* one script rerun of the Playground, timed by AppTest (target ≤ 60 ms);
+* the size of one session's run after 10,000 epochs at the default network (target < 20 MB).
+
+Needs Debian's chromium at /usr/bin/chromium and playwright from requirements-dev.txt.
+    python bench/bench_playground.py [--clicks 15] [--play-seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+
+# Resolves with the ms from the click until every chart on the page shows a new figure and
+# the epoch counter has moved on.
+CLICK_AND_WAIT = """
+async (label) => {
+  const plots = () => Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const epoch = () => document.querySelector("[data-testid='stMetricValue']").innerText;
+  const before = new Set(plots().map(p => p.data));
+  const count = plots().length;
+  const start = epoch();
+  const button = Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim() === label);
+  const t0 = performance.now();
+  button.click();
+  return await new Promise(resolve => {
+    const tick = () => {
+      const now = plots();
+      const fresh = now.filter(p => p.data && !before.has(p.data) && p._fullLayout);
+      if (epoch() !== start && fresh.length >= count) resolve(performance.now() - t0);
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+# Counts, over `seconds`, how often the network chart got a new figure and the epoch changed.
+COUNT_FRAMES = """
+async (seconds) => {
+  let charts = 0, epochs = 0, lastData = null, lastEpoch = null;
+  const t0 = performance.now();
+  return await new Promise(resolve => {
+    const tick = () => {
+      const plot = document.querySelector('.js-plotly-plot');
+      const epoch = document.querySelector("[data-testid='stMetricValue']").innerText;
+      if (plot && plot.data && plot.data !== lastData) { charts++; lastData = plot.data; }
+      if (epoch !== lastEpoch) { epochs++; lastEpoch = epoch; }
+      if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(tick);
+      else resolve([charts / seconds, epochs / seconds]);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def browser_figures(url: str, clicks: int, play_seconds: float) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1200})
+        page.goto(url)
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4")
+        times = []
+        for _ in range(clicks + 2):
+            times.append(page.evaluate(CLICK_AND_WAIT, "Step 1 epoch"))
+            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+            page.wait_for_timeout(150)
+        times = sorted(times[2:])  # the first clicks warm up
+        p90 = times[int(0.9 * (len(times) - 1))]
+        print(f"click 'Step 1 epoch' -> all {4} charts updated: median {statistics.median(times):.0f} ms, "
+              f"p90 {p90:.0f} ms over {len(times)} clicks (target <= 250 ms)")
+        page.get_by_role("button", name="▶ Play").click()
+        page.wait_for_timeout(1500)
+        charts, epochs = page.evaluate(COUNT_FRAMES, play_seconds)
+        page.get_by_role("button", name="⏸ Pause").click()
+        print(f"Play: {charts:.1f} network-chart frames/s, {epochs:.1f} epoch-counter updates/s "
+              f"over {play_seconds:g} s (target >= 8)")
+        browser.close()
+
+
+def rerun_figure(reruns: int = 20) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.button(key="stepn").click().run()
+    times = []
+    for _ in range(reruns):
+        t0 = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - t0) * 1000)
+    print(f"one script rerun (AppTest, includes its own overhead): median {statistics.median(times):.0f} ms "
+          f"(target <= 60 ms)")
+
+
+def session_size(epochs: int = 10_000) -> None:
+    from ui import state
+
+    session: dict = {}
+    run = state.sync(session)
+    t0 = time.perf_counter()
+    run.trainer.run(epochs)
+    seconds = time.perf_counter() - t0
+    size = len(pickle.dumps(run))
+    print(f"session run after {epochs} epochs at {run.net.sizes}: {size / 1e6:.2f} MB pickled, "
+          f"history {run.trainer.history.nbytes / 1e6:.2f} MB (target < 20 MB); training took {seconds:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clicks", type=int, default=15)
+    parser.add_argument("--play-seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    proc, url = start_server()
+    try:
+        browser_figures(url, args.clicks, args.play_seconds)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    rerun_figure()
+    session_size()
+
+
+if __name__ == "__main__":
+    main()
