@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from engine.network import MLP
+from engine.network import MLP, Backward
 from engine.validation import int_in_range, positive_number
 
 Array = np.ndarray
@@ -69,11 +68,9 @@ def train_epoch(
     rng = rng if rng is not None else np.random.default_rng(net.seed)
     n = X.shape[0]
     order = rng.permutation(n)
-    Xs, Ys = X[order], Y[order]
+    Xs, Ys = X.take(order, axis=0), Y.take(order, axis=0)
     start_W, start_b = net.get_params()
-    L = net.n_layers
-    grad_sum = [0.0] * L
-    deltas = _DeltaStats(net.sizes[1:])
+    stats = _EpochStats(net.sizes)
     loss_sum = 0.0
     slices = batch_slices(n, batch_size)
     per_sample = net.lossfn.per_sample
@@ -82,61 +79,67 @@ def train_epoch(
             fwd = net.forward(Xs[s])
             loss_sum += float(per_sample(Ys[s], fwd.I[-1], fwd.O[-1]).sum())
             back = net.backward(fwd, Ys[s])
-            for l, g in enumerate(back.dW):
-                g = g.reshape(-1)
-                grad_sum[l] += math.sqrt(g @ g)
-            deltas.add(back.delta)
+            stats.add(back)
             net.step(back.dW, back.db, lr)
-        delta_norms, neuron_delta = deltas.result()
+        grad_sums, delta_sums, neuron_sums = stats.result()
     loss = loss_sum / n
     divergence = _find_divergence(net, loss, epoch)
     if divergence is not None:
         net.set_params(start_W, start_b)
     return EpochResult(
         loss=loss,
-        grad_norms=np.array(grad_sum) / len(slices),
-        delta_norms=delta_norms / n,
-        neuron_delta=[a / n for a in neuron_delta],
+        grad_norms=grad_sums / len(slices),
+        delta_norms=delta_sums / n,
+        neuron_delta=[a / n for a in neuron_sums],
         n_updates=len(slices),
         divergence=divergence,
     )
 
 
-class _DeltaStats:
-    """Σ over samples of ‖δ^(l)‖ and of |δ_i^(l)|, per layer, at little cost per mini-batch.
+class _EpochStats:
+    """Per layer, Σ over updates of ‖∂L/∂W^(l)‖, Σ over samples of ‖δ^(l)‖ and of |δ_i^(l)|.
 
-    Batches' deltas are only kept (they are fresh arrays) until about `MAX_FLOATS` values are
-    held; then each layer's are joined and summed at once, with matrix-vector products.
+    Cheap per mini-batch: each batch's gradients and deltas (fresh arrays, never changed later)
+    are only kept, until about `MAX_FLOATS` values are held; then every layer's are joined and
+    summed at once, with matrix-vector products.
     """
 
     MAX_FLOATS = 1 << 20
 
-    def __init__(self, widths: list[int]) -> None:
-        self.max_rows = max(1, self.MAX_FLOATS // sum(widths))
-        self.pending: list[list[Array]] = []
-        self.rows = 0
-        self.norm_sum = np.zeros(len(widths))
-        self.abs_sum = [np.zeros(w) for w in widths]
+    def __init__(self, sizes: list[int]) -> None:
+        self.batch_floats = sum(sizes[1:])  # per sample, plus the gradients per batch
+        self.grad_floats = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        self.pending: list[Backward] = []
+        self.held = 0
+        L = len(sizes) - 1
+        self.grad_sum = np.zeros(L)
+        self.norm_sum = np.zeros(L)
+        self.abs_sum = [np.zeros(k) for k in sizes[1:]]
 
-    def add(self, delta: list[Array]) -> None:
-        self.pending.append(delta)
-        self.rows += delta[0].shape[0]
-        if self.rows >= self.max_rows:
+    def add(self, back: Backward) -> None:
+        self.pending.append(back)
+        self.held += back.delta[0].shape[0] * self.batch_floats + self.grad_floats
+        if self.held >= self.MAX_FLOATS:
             self._flush()
 
     def _flush(self) -> None:
         if not self.pending:
             return
-        ones = np.ones(self.rows)
-        for l, parts in enumerate(zip(*self.pending)):
+        rows = sum(b.delta[0].shape[0] for b in self.pending)
+        ones = np.ones(rows)
+        for l in range(len(self.abs_sum)):
+            grads = [b.dW[l].reshape(1, -1) for b in self.pending]
+            G = grads[0] if len(grads) == 1 else np.concatenate(grads)
+            self.grad_sum[l] += np.sqrt((G * G) @ np.ones(G.shape[1])).sum()
+            parts = [b.delta[l] for b in self.pending]
             D = parts[0] if len(parts) == 1 else np.concatenate(parts)
             self.abs_sum[l] += ones @ np.abs(D)
             self.norm_sum[l] += ones @ np.sqrt((D * D) @ np.ones(D.shape[1]))
-        self.pending, self.rows = [], 0
+        self.pending, self.held = [], 0
 
-    def result(self) -> tuple[Array, list[Array]]:
+    def result(self) -> tuple[Array, Array, list[Array]]:
         self._flush()
-        return self.norm_sum, self.abs_sum
+        return self.grad_sum, self.norm_sum, self.abs_sum
 
 
 def _find_divergence(net: MLP, loss: float, epoch: int) -> Divergence | None:

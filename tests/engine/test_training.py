@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine import MLP, Divergence, History, Trainer, accuracy, make_dataset, train_epoch
+from engine import MLP, Divergence, History, Trainer, accuracy, make_dataset, train_epoch, training
 from engine.history import SCALARS
 
 SEEDS = (0, 1, 2)
@@ -104,9 +104,13 @@ def test_history_records_what_the_epochs_did():
     np.testing.assert_array_equal(h.snapshots[-1], np.concatenate([a.ravel() for a in net.W + net.b]))
 
 
-def test_epoch_statistics_against_direct_computation():
+@pytest.mark.parametrize("held", [None, 60, 300])
+def test_epoch_statistics_against_direct_computation(held, monkeypatch):
     """grad_norms: mean over updates of ‖∂L/∂W^(l)‖; delta_norms: mean over samples of ‖δ^(l)‖;
-    neuron_delta: mean over samples of |δ_i^(l)| — recomputed batch by batch with a twin network."""
+    neuron_delta: mean over samples of |δ_i^(l)| — recomputed batch by batch with a twin network
+    (`held`: the engine sums what it has gathered every few batches instead of once an epoch)."""
+    if held is not None:
+        monkeypatch.setattr(training._EpochStats, "MAX_FLOATS", held)
     data = make_dataset("blobs3", n=60, seed=1)
     net = MLP([2, 5, 4, 3], hidden="tanh", output="softmax", loss="ce", seed=2, reg="l2", lam=0.01)
     twin = net.copy()
