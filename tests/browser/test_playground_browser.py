@@ -42,3 +42,33 @@ def test_every_detail_view_renders(page, app_url):
         assert page.locator(".js-plotly-plot").count() >= 4, name
         screenshot(page, f"playground-detail-{name.split()[0].lower()}")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_play_advances_epochs_until_paused(page, app_url):
+    page.goto(f"{app_url}/?speed=5")
+    wait_idle(page)
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(
+        "parseInt(document.querySelector(\"[data-testid='stMetricValue']\").innerText) >= 20", timeout=30_000)
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for()
+    wait_idle(page)
+    paused_at = _metric(page, "Epoch")
+    page.wait_for_timeout(1000)
+    assert _metric(page, "Epoch") == paused_at
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_sessions_are_independent(browser, app_url):
+    first, second = browser.new_page(), browser.new_page()
+    for p in (first, second):
+        p.goto(app_url)
+        wait_idle(p)
+    first.get_by_role("button", name="Step 1 epoch").click()
+    first.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText === '1'")
+    second.reload()
+    wait_idle(second)
+    second.wait_for_selector("[data-testid='stMetricValue']")
+    assert _metric(second, "Epoch") == "0"
+    first.close()
+    second.close()
