@@ -223,3 +223,36 @@ def _fmt(value: float) -> str:
     if np.isnan(value):
         return ""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def apply_sample_step(session: MutableMapping, index: int) -> tuple[float, float]:
+    """One per-sample update w ← w − ξ ∂L/∂w on training sample `index` (the step-by-step page's button).
+
+    It counts as an update of the run: the network changes, and the history gets a row at the
+    *current* epoch (a hand step completes no epoch, so the epoch counter and the shuffling are
+    untouched) holding the losses after the step, this step's gradient and δ norms and the new
+    parameters, so the Playground's curves end at the network it now shows. Restart still returns
+    to the run's initial weights. Returns the sample's loss before and after; raises ValueError
+    (changing nothing) for a bad index or a step that would make the weights non-finite.
+    """
+    from engine import flatten_params
+    from ui.derivation import compute_step
+
+    run = sync(session)
+    trainer, net = run.trainer, run.net
+    n = trainer.data.X_train.shape[0]
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
+        raise ValueError(f"the sample must be a training-set index from 0 to {n - 1}, got {index!r}")
+    step = compute_step(net, trainer.data.X_train[index], trainer.Y_train[index], trainer.lr)
+    if not step.finite:
+        raise ValueError("this step would make the weights or the loss infinite; nothing was changed "
+                         "(lower the learning rate ξ)")
+    net.set_params(step.W_after, step.b_after)
+    trainer.history.record(
+        trainer.epoch, trainer.evaluate(),
+        np.array([np.sqrt((g**2).sum()) for g in step.dW]),
+        np.array([np.sqrt((d**2).sum()) for d in step.delta]),
+        [np.abs(d) for d in step.delta],
+        flatten_params(net.W, net.b),
+    )
+    return step.loss_before, step.loss_after

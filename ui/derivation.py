@@ -1,0 +1,655 @@
+"""The "Backprop, step by step" page's content: the lecture's equations filled in with live numbers.
+
+Pure functions only (no streamlit): each takes a network and one sample (or a few) and returns
+LaTeX strings or table rows, so everything the page shows can be unit-tested.
+
+Notation follows the lecture: u^(l) is the input of weight layer l (u^(1) = x), I^(l) its first
+stage (pre-activation), O^(l) = A(I^(l)) = u^(l+1) its output, y* = O^(L) the prediction, y the
+target, δ^(l) = ∂L/∂I^(l), ξ the learning rate and w_ji^(l) the weight from unit j of u^(l) to
+unit i of layer l (the engine's W[l - 1][j - 1, i - 1]). Vectors are columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine import LOSSES, MLP, gradcheck
+from engine.activations import ACTIVATIONS, LEAKY_SLOPE, OUTPUT_UNITS
+
+Array = np.ndarray
+
+MAX_FULL = 8  # a vector or matrix with more rows or columns than this is summarised, not written out
+SUMMARY_ENTRIES = 3  # how many of the largest entries a summary names
+MAX_CHECK = 48  # gradient check: at most this many parameters (a seeded random choice beyond it)
+CHECK_EPS = 1e-5
+CHECK_REL_TOL = 1e-5
+CHECK_ABS_TOL = 1e-9
+BATCH = 4  # samples in the batch view
+MAX_TABLE_ROWS = 300  # update table: beyond this many parameters, only the largest changes
+HIGHLIGHT = 3  # the update table marks this many largest changes
+
+
+# --- numbers and arrays as LaTeX ---------------------------------------------------------------
+def num(x: float, digits: int = 4) -> str:
+    """A number for LaTeX with `digits` significant digits; 1.2\\times10^{-5} instead of 1.2e-05."""
+    x = float(x)
+    if np.isnan(x):
+        return r"\text{NaN}"
+    if np.isinf(x):
+        return r"\infty" if x > 0 else r"-\infty"
+    if x == 0:
+        return "0"
+    s = f"{x:.{digits}g}"
+    if "e" in s:
+        mantissa, exponent = s.split("e")
+        return rf"{mantissa}\times10^{{{int(exponent)}}}"
+    return s
+
+
+def term(x: float) -> str:
+    """`num`, in parentheses when negative (for use inside a sum or product)."""
+    s = num(x)
+    return f"({s})" if float(x) < 0 else s
+
+
+def sub(*idx: int) -> str:
+    """A 1-based subscript: 12 for (1, 2), 12,3 when an index has two digits."""
+    parts = [str(k) for k in idx]
+    return ("," if any(len(p) > 1 for p in parts) else "").join(parts)
+
+
+def _summary(A: Array, name: str, sup: str = "") -> str:
+    """A large array as its shape and its few largest entries, named `name_{...}^{sup}`."""
+    A = np.atleast_1d(A)
+    flat = np.abs(np.nan_to_num(A, nan=np.inf)).ravel()
+    top = np.argsort(-flat, kind="stable")[:SUMMARY_ENTRIES]
+    entries = []
+    for k in top:
+        idx = np.unravel_index(k, A.shape)
+        entries.append(rf"{name}_{{{sub(*(i + 1 for i in idx))}}}{sup}={num(A[idx])}")
+    shape = r"\times".join(str(n) for n in (A.shape if A.ndim == 2 else (A.shape[0], 1)))
+    return (rf"\left[\,{shape}\ \text{{entries; largest: }}" + r",\ ".join(entries)
+            + r",\ \dots\right]")
+
+
+def col(v: Array, name: str = "v", sup: str = "") -> str:
+    """A column vector, or its summary when it has more than MAX_FULL entries."""
+    v = np.ravel(v)
+    if v.size > MAX_FULL:
+        return _summary(v, name, sup)
+    return r"\begin{bmatrix}" + r"\\".join(num(x) for x in v) + r"\end{bmatrix}"
+
+
+def row(v: Array, name: str = "v", sup: str = "") -> str:
+    """A row vector, or its summary."""
+    v = np.ravel(v)
+    if v.size > MAX_FULL:
+        return _summary(v, name, sup)
+    return r"\begin{bmatrix}" + " & ".join(num(x) for x in v) + r"\end{bmatrix}"
+
+
+def mat(M: Array, name: str = "m", sup: str = "", transposed: bool = False) -> str:
+    """A matrix, or its summary; with `transposed`, M is shown as Mᵀ and entries keep M's names."""
+    M = np.atleast_2d(M)
+    if max(M.shape) > MAX_FULL:
+        return _summary(M, name, sup) + (r"^{\mathrm T}" if transposed else "")
+    shown = M.T if transposed else M
+    body = r"\\".join(" & ".join(num(x) for x in r_) for r_ in shown)
+    return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+
+
+def fits(*shape: int) -> bool:
+    """Whether an array of this shape is written out in full."""
+    return max(shape) <= MAX_FULL
+
+
+# --- one sample through the network --------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """One sample's forward stages, deltas, gradients and the per-sample update w ← w − ξ ∂L/∂w.
+
+    Arrays are per sample (1-D); `W_after`/`b_after` are what "Apply this step" installs.
+    """
+
+    net: MLP
+    x: Array
+    y: Array
+    lr: float
+    u: list[Array]
+    I: list[Array]
+    O: list[Array]
+    delta: list[Array]
+    dW: list[Array]
+    db: list[Array]
+    W_before: list[Array]
+    b_before: list[Array]
+    W_after: list[Array]
+    b_after: list[Array]
+    loss_before: float
+    loss_after: float
+
+    @property
+    def L(self) -> int:
+        return len(self.u)
+
+    @property
+    def prediction(self) -> Array:
+        return self.O[-1]
+
+    @property
+    def finite(self) -> bool:
+        """Whether the update keeps every parameter and the sample's loss finite."""
+        return bool(np.isfinite(self.loss_after)
+                    and all(np.all(np.isfinite(p)) for p in [*self.W_after, *self.b_after]))
+
+
+def sample_loss(net: MLP, x: Array, y: Array) -> float:
+    """The data loss of one sample (no penalty)."""
+    fwd = net.forward(np.atleast_2d(x))
+    return float(net.lossfn.per_sample(np.atleast_2d(y), fwd.I[-1], fwd.O[-1])[0])
+
+
+def compute_step(net: MLP, x: Array, y: Array, lr: float) -> Step:
+    """Forward, backward and the per-sample update for sample (x, y); `y` encoded, shape (J,).
+
+    The network is not changed: the update is made on a copy.
+    """
+    X, Y = np.atleast_2d(np.asarray(x, dtype=np.float64)), np.atleast_2d(np.asarray(y, dtype=np.float64))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        fwd = net.forward(X)
+        back = net.backward(fwd, Y)
+        after = net.copy()
+        after.step(back.dW, back.db, lr)
+        loss_before = float(net.lossfn.per_sample(Y, fwd.I[-1], fwd.O[-1])[0])
+        loss_after = sample_loss(after, X, Y)
+    return Step(
+        net=net, x=X[0], y=Y[0], lr=float(lr),
+        u=[a[0] for a in fwd.u], I=[a[0] for a in fwd.I], O=[a[0] for a in fwd.O],
+        delta=[d[0] for d in back.delta], dW=back.dW, db=back.db,
+        W_before=[w.copy() for w in net.W], b_before=[b.copy() for b in net.b],
+        W_after=after.W, b_after=after.b, loss_before=loss_before, loss_after=loss_after,
+    )
+
+
+# --- 1. forward ---------------------------------------------------------------------------------
+def activation_name(net: MLP, l: int) -> str:
+    """Plain name of layer l's (1-based) activation."""
+    return net.activation_of(l - 1).label
+
+
+def activation_latex(net: MLP, l: int) -> str:
+    """A(I) of layer l (1-based) as LaTeX."""
+    return net.activation_of(l - 1).latex
+
+
+def forward_latex(s: Step) -> list[str]:
+    """u^(1) = x, then per layer I^(l) = (w^(l))ᵀ u^(l) + b^(l) and O^(l) = A(I^(l)), with numbers."""
+    net = s.net
+    lines = [r"\mathbf{u}^{(1)}=\mathbf{x}=" + col(s.u[0], "x")]
+    for l in range(1, s.L + 1):
+        W, u, b, I_, O = s.W_before[l - 1], s.u[l - 1], s.b_before[l - 1], s.I[l - 1], s.O[l - 1]
+        bias = net.bias
+        sym = rf"\mathbf{{I}}^{{({l})}}=(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}\mathbf{{u}}^{{({l})}}" + (
+            rf"+\mathbf{{b}}^{{({l})}}" if bias else "")
+        if fits(*W.shape):
+            nums = mat(W, "w", transposed=True) + col(u, "u") + ("+" + col(b, "b") if bias else "")
+        else:
+            nums = (rf"\underbrace{{(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}}}_{{{W.shape[1]}\times{W.shape[0]}}}"
+                    rf"\underbrace{{\mathbf{{u}}^{{({l})}}}}_{{{W.shape[0]}\times 1}}"
+                    + (rf"+\mathbf{{b}}^{{({l})}}" if bias else ""))
+        lines.append(sym + "=" + nums + "=" + col(I_, "I", f"^{{({l})}}"))
+        last = l == s.L
+        nxt = r"\mathbf{y}^{*}" if last else rf"\mathbf{{u}}^{{({l + 1})}}"
+        lines.append(rf"\mathbf{{O}}^{{({l})}}=\mathcal{{A}}(\mathbf{{I}}^{{({l})}})="
+                     + col(O, "O", f"^{{({l})}}") + "=" + nxt)
+    return lines
+
+
+def loss_latex(s: Step) -> list[str]:
+    """The loss formula, then the same with y and y* substituted, and its value."""
+    lossfn = s.net.lossfn
+    y, p = s.y, s.prediction
+    value = num(s.loss_before)
+    if s.net.loss_name == "bce":
+        parts = [rf"-{term(y[j])}\cdot\log {term(p[j])}-(1-{term(y[j])})\cdot\log(1-{term(p[j])})"
+                 for j in range(len(y))]
+    elif s.net.loss_name == "ce":
+        hot = [j for j in range(len(y)) if y[j] != 0]
+        parts = [rf"-{term(y[j])}\cdot\log {term(p[j])}" for j in hot]
+    else:
+        if len(y) > MAX_FULL:
+            parts = [r"\tfrac12\sum_{j}(y_j-y^{*}_j)^2"]
+        else:
+            parts = [r"\tfrac12\left[" + "+".join(rf"({num(y[j])}-{term(p[j])})^2" for j in range(len(y)))
+                     + r"\right]"]
+    if len(parts) > MAX_FULL:
+        parts = [r"\sum_j(\dots)"]
+    return [lossfn.latex, "L=" + "".join(parts) + "=" + value]
+
+
+# --- 2. backward --------------------------------------------------------------------------------
+def output_rule(net: MLP) -> str:
+    """Which form δ at the output takes: 'matched', 'sigmoid_squared' or 'chain'."""
+    if net.output == LOSSES[net.loss_name].matched_output:
+        return "matched"
+    if net.output == "sigmoid":
+        return "sigmoid_squared"
+    return "chain"
+
+
+def output_delta_latex(s: Step) -> tuple[str, list[str]]:
+    """(explanation, equations) for δ^(L) = ∂L/∂I^(L), with numbers."""
+    net, L = s.net, s.L
+    y, p, d = s.y, s.prediction, s.delta[-1]
+    dL = rf"\boldsymbol{{\delta}}^{{({L})}}"
+    ystar, yv = col(p, "y^{*}"), col(y, "y")
+    rule = output_rule(net)
+    loss, unit = net.lossfn, OUTPUT_UNITS[net.output]
+    if rule == "matched" and net.output == "sigmoid":
+        text = (f"{unit.label} output with {loss.label.lower()} loss: the derivative of the loss, "
+                "(y* − y)/(y*(1 − y*)), is multiplied by the sigmoid's slope y*(1 − y*), "
+                "and the two y*(1 − y*) cancel. What is left is simply y* − y.")
+        eqs = [dL + r"=\frac{\partial L}{\partial y^{*}}\,\mathcal{A}'(I^{(" + str(L) + r")})"
+               r"=\frac{y^{*}-y}{y^{*}(1-y^{*})}\,y^{*}(1-y^{*})=\mathbf{y}^{*}-\mathbf{y}"]
+    elif rule == "matched" and net.output == "softmax":
+        text = ("Softmax output with cross-entropy loss: the softmax couples all outputs, but its "
+                "Jacobian combined with −y_j/y*_j collapses to the same short rule, y*_k − y_k per output.")
+        eqs = [r"\delta^{(" + str(L) + r")}_k=\sum_j\frac{\partial L}{\partial y^{*}_j}"
+               r"\frac{\partial y^{*}_j}{\partial I_k}=y^{*}_k-y_k"]
+    elif rule == "matched":
+        text = (f"{unit.label} output with {loss.label.lower()} loss: the output's slope is 1, so δ is "
+                "the derivative of the loss, y* − y.")
+        eqs = [dL + r"=(\mathbf{y}^{*}-\mathbf{y})\cdot 1=\mathbf{y}^{*}-\mathbf{y}"]
+    elif rule == "sigmoid_squared":
+        text = ("Sigmoid output with squared loss: no cancellation here. The loss's derivative y* − y "
+                "is multiplied by the sigmoid's slope y*(1 − y*), which shrinks δ when y* is near 0 or 1.")
+        eqs = [dL + r"=(\mathbf{y}^{*}-\mathbf{y})\odot\mathbf{y}^{*}\odot(1-\mathbf{y}^{*})"]
+        eqs.append(dL + "=(" + ystar + "-" + yv + r")\odot" + col(p * (1 - p), "a") + "=" + col(d, r"\delta"))
+        return text, eqs
+    else:
+        g = p - y
+        sgy = float((g * p).sum())
+        text = (f"{unit.label} output with {loss.label.lower()} loss: no shortcut applies, so the general "
+                "chain rule is written out: δ_k = Σ_j ∂L/∂y*_j · ∂y*_j/∂I_k. For the softmax "
+                "∂y*_j/∂I_k = y*_j(1[j = k] − y*_k), which gives the formula below.")
+        eqs = [r"\delta^{(" + str(L) + r")}_k=\sum_j\frac{\partial L}{\partial y^{*}_j}"
+               r"\frac{\partial y^{*}_j}{\partial I_k}=y^{*}_k\Big((y^{*}_k-y_k)-\sum_j(y^{*}_j-y_j)\,y^{*}_j\Big)",
+               r"\sum_j(y^{*}_j-y_j)\,y^{*}_j=" + num(sgy),
+               dL + "=" + ystar + r"\odot\Big(" + col(g, "g") + "-" + term(sgy) + r"\Big)=" + col(d, r"\delta")]
+        return text, eqs
+    eqs.append(dL + "=" + ystar + "-" + yv + "=" + col(d, r"\delta"))
+    return text, eqs
+
+
+DERIVATIVE_VECTOR = {
+    "sigmoid": r"\mathbf{O}^{(l)}\odot(1-\mathbf{O}^{(l)})",
+    "tanh": r"1-\mathbf{O}^{(l)}\odot\mathbf{O}^{(l)}",
+    "relu": r"\mathbb{1}[\mathbf{I}^{(l)}>0]",
+    "leaky_relu": rf"\mathbb{{1}}[\mathbf{{I}}^{{(l)}}>0]+{LEAKY_SLOPE}\,\mathbb{{1}}[\mathbf{{I}}^{{(l)}}\le 0]",
+    "linear": r"\mathbf{1}",
+}
+DERIVATIVE_ENTRY = {  # A′(I_i) of hidden unit i in the lecture's z-notation (z_i = O_i)
+    "sigmoid": "z_{i}(1-z_{i})",
+    "tanh": "1-z_{i}^{2}",
+    "relu": r"\mathbb{1}[I_{i}>0]",
+    "leaky_relu": rf"\mathbb{{1}}[I_{{i}}>0]+{LEAKY_SLOPE}\,\mathbb{{1}}[I_{{i}}\le0]",
+    "linear": "1",
+}
+
+
+def hidden_derivative(s: Step, l: int) -> Array:
+    """A′(I^(l)) of hidden layer l (1-based)."""
+    act = ACTIVATIONS[s.net.hidden]
+    return act.derivative(s.I[l - 1], s.O[l - 1])
+
+
+def hidden_delta_latex(s: Step, l: int) -> list[str]:
+    """δ^(l) = (w^(l+1) δ^(l+1)) ⊙ A′(I^(l)) for hidden layer l (1-based), with numbers."""
+    act = s.net.hidden
+    W = s.W_before[l]
+    a_prime = hidden_derivative(s, l)
+    back = W @ s.delta[l]
+    dl = rf"\boldsymbol{{\delta}}^{{({l})}}"
+    sym = (dl + rf"=\big(\mathbf{{w}}^{{({l + 1})}}\boldsymbol{{\delta}}^{{({l + 1})}}\big)\odot"
+           rf"\mathcal{{A}}'(\mathbf{{I}}^{{({l})}}),\qquad \mathcal{{A}}'(\mathbf{{I}}^{{({l})}})="
+           + DERIVATIVE_VECTOR[act].replace("(l)", f"({l})"))
+    lines = [sym]
+    if fits(*W.shape):
+        lines.append(dl + r"=\Big(" + mat(W, "w") + col(s.delta[l], r"\delta") + r"\Big)\odot"
+                     + col(a_prime, "a") + "=" + col(back, "g") + r"\odot" + col(a_prime, "a")
+                     + "=" + col(s.delta[l - 1], r"\delta", f"^{{({l})}}"))
+    else:
+        lines.append(dl + "=" + col(back, "g") + r"\odot" + col(a_prime, "a") + "="
+                     + col(s.delta[l - 1], r"\delta", f"^{{({l})}}"))
+    return lines
+
+
+def penalty_latex(net: MLP, l: int) -> str:
+    """The regularizer's term in ∂/∂w^(l) ('' when there is none)."""
+    if net.reg == "none" or net.lam == 0:
+        return ""
+    term_ = rf"\mathbf{{w}}^{{({l})}}" if net.reg == "l2" else rf"\operatorname{{sign}}(\mathbf{{w}}^{{({l})}})"
+    return rf"+{num(net.lam)}\,{term_}"
+
+
+def gradient_latex(s: Step, l: int) -> list[str]:
+    """∂L/∂w^(l) = u^(l) δ^(l)ᵀ (an outer product, the shape of w^(l)), and ∂L/∂b^(l) = δ^(l)."""
+    u, d = s.u[l - 1], s.delta[l - 1]
+    outer = np.outer(u, d)
+    n_in, n_out = outer.shape
+    head = rf"\frac{{\partial L}}{{\partial \mathbf{{w}}^{{({l})}}}}=\mathbf{{u}}^{{({l})}}" \
+           rf"\boldsymbol{{\delta}}^{{({l})\mathrm T}}"
+    pen = penalty_latex(s.net, l)
+    shape = rf"{n_in}\times{n_out}\text{{, the shape of }}\mathbf{{w}}^{{({l})}}"
+    result = r"\underbrace{" + mat(outer, r"\partial w", f"^{{({l})}}") + "}_{" + shape + "}"
+    factors = col(u, "u") + row(d, r"\delta") + "=" if fits(n_in, n_out) else ""
+    body = head + "=" + factors + result
+    lines = [body]
+    if pen:
+        lines.append(r"\text{with the penalty: }\frac{\partial (L+\text{penalty})}{\partial\mathbf{w}^{("
+                     + str(l) + ")}}=" + rf"\mathbf{{u}}^{{({l})}}\boldsymbol{{\delta}}^{{({l})\mathrm T}}" + pen
+                     + "=" + mat(s.dW[l - 1], r"\partial w", f"^{{({l})}}"))
+    if s.net.bias:
+        lines.append(rf"\frac{{\partial L}}{{\partial \mathbf{{b}}^{{({l})}}}}=\boldsymbol{{\delta}}^{{({l})}}="
+                     + col(d, r"\delta"))
+    return lines
+
+
+# --- 3. update ----------------------------------------------------------------------------------
+def weight_name(l: int, j: int, i: int) -> str:
+    """Plain-text name of w_ji^(l) (1-based)."""
+    return f"w_{sub(j, i)}^({l})"
+
+
+def update_rows(s: Step) -> list[dict]:
+    """Every trained parameter: name, value before, gradient, value after, change."""
+    rows = []
+    for l, (w0, g, w1) in enumerate(zip(s.W_before, s.dW, s.W_after), start=1):
+        for (j, i), v in np.ndenumerate(w0):
+            rows.append({"parameter": weight_name(l, j + 1, i + 1), "layer": l, "before": float(v),
+                         "gradient": float(g[j, i]), "after": float(w1[j, i]),
+                         "change": float(w1[j, i] - v)})
+    if s.net.bias and s.net.train_bias:
+        for l, (b0, g, b1) in enumerate(zip(s.b_before, s.db, s.b_after), start=1):
+            for i, v in enumerate(b0):
+                rows.append({"parameter": f"b_{i + 1}^({l})", "layer": l, "before": float(v),
+                             "gradient": float(g[i]), "after": float(b1[i]), "change": float(b1[i] - v)})
+    return rows
+
+
+def largest_changes(rows: list[dict], k: int = HIGHLIGHT) -> set[int]:
+    """Positions of the k rows whose parameter moves most."""
+    order = np.argsort([-abs(r["change"]) for r in rows], kind="stable")
+    return {int(p) for p in order[:k]}
+
+
+def table_rows(rows: list[dict]) -> tuple[list[dict], bool]:
+    """All rows, or (for a large network) the MAX_TABLE_ROWS largest changes; and whether cut."""
+    if len(rows) <= MAX_TABLE_ROWS:
+        return rows, False
+    keep = np.argsort([-abs(r["change"]) for r in rows], kind="stable")[:MAX_TABLE_ROWS]
+    return [rows[k] for k in sorted(keep)], True
+
+
+def update_latex(s: Step) -> str:
+    """The update rule in the lecture's symbols."""
+    rule = r"\mathbf{w}^{(l)}\leftarrow\mathbf{w}^{(l)}-\xi\,\frac{\partial L}{\partial \mathbf{w}^{(l)}}"
+    if s.net.bias and s.net.train_bias:
+        rule += r",\qquad\mathbf{b}^{(l)}\leftarrow\mathbf{b}^{(l)}-\xi\,\boldsymbol{\delta}^{(l)}"
+    return rule + rf",\qquad\xi={num(s.lr)}"
+
+
+# --- 4. one weight's chain ----------------------------------------------------------------------
+def _output_factor(s: Step) -> tuple[str, float, str, float]:
+    """For one output (J = 1): symbol and value of ∂L/∂y* and of A′(I^(L))."""
+    y, p = float(s.y[0]), float(s.prediction[0])
+    if s.net.loss_name == "bce":
+        dl_sym, dl_val = r"\frac{y^{*}-y}{y^{*}(1-y^{*})}", (p - y) / (p * (1 - p)) if 0 < p < 1 else np.nan
+    else:
+        dl_sym, dl_val = r"(y^{*}-y)", p - y
+    if s.net.output == "sigmoid":
+        a_sym, a_val = r"y^{*}(1-y^{*})", p * (1 - p)
+    else:
+        a_sym, a_val = "1", 1.0
+    return dl_sym, dl_val, a_sym, a_val
+
+
+def _brace(sym: str, value: float) -> str:
+    return rf"\underbrace{{{sym}}}_{{{num(value)}}}"
+
+
+def chain_latex(s: Step, l: int, j: int, i: int) -> tuple[list[str], float]:
+    """∂L/∂w_ji^(l) (all 1-based) term by term; returns (equations, the derivative's value)."""
+    L = s.L
+    w = rf"w_{{{sub(j, i)}}}^{{({l})}}"
+    dIi = rf"\delta_{{{i}}}^{{({l})}}"
+    u_j, d_i = float(s.u[l - 1][j - 1]), float(s.delta[l - 1][i - 1])
+    grad = d_i * u_j
+    u_name = rf"x_{{{j}}}" if l == 1 else rf"u_{{{j}}}^{{({l})}}"
+    lines = [rf"\frac{{\partial L}}{{\partial {w}}}=\frac{{\partial L}}{{\partial I_{{{i}}}^{{({l})}}}}"
+             rf"\,\frac{{\partial I_{{{i}}}^{{({l})}}}}{{\partial {w}}}={dIi}\,{u_name}"
+             rf"={term(d_i)}\cdot{term(u_j)}={num(grad)}"]
+    if l == L:
+        lines.append(_output_entry_latex(s, i))
+    else:
+        W_next, d_next = s.W_before[l], s.delta[l]
+        a_prime = float(hidden_derivative(s, l)[i - 1])
+        total = float(W_next[i - 1] @ d_next)
+        k_all = range(1, W_next.shape[1] + 1)
+        shown = list(k_all)[:MAX_FULL]
+        terms = "+".join(rf"{term(W_next[i - 1, k - 1])}\cdot{term(d_next[k - 1])}" for k in shown)
+        if len(k_all) > MAX_FULL:
+            terms += r"+\dots"
+        entry = DERIVATIVE_ENTRY[s.net.hidden].replace("_{i}", f"_{{{i}}}")
+        lines.append(rf"{dIi}=\mathcal{{A}}'(I_{{{i}}}^{{({l})}})\sum_{{k}}w_{{{i}k}}^{{({l + 1})}}"
+                     rf"\delta_{{k}}^{{({l + 1})}}={entry}\sum_k w_{{{i}k}}^{{({l + 1})}}\delta_k^{{({l + 1})}}"
+                     rf"={term(a_prime)}\cdot\big({terms}\big)={term(a_prime)}\cdot{term(total)}={num(d_i)}")
+        if l == L - 1 and s.net.sizes[-1] == 1:
+            lines.append(_lecture_chain(s, l, j, i, u_name, a_prime))
+    return lines, grad
+
+
+def _output_entry_latex(s: Step, i: int) -> str:
+    L, p, y, d = s.L, float(s.prediction[i - 1]), float(s.y[i - 1]), float(s.delta[-1][i - 1])
+    head = rf"\delta_{{{i}}}^{{({L})}}="
+    rule = output_rule(s.net)
+    if rule == "matched":
+        return head + rf"y^{{*}}_{{{i}}}-y_{{{i}}}={num(p)}-{term(y)}={num(d)}"
+    if rule == "sigmoid_squared":
+        return (head + rf"(y^{{*}}_{{{i}}}-y_{{{i}}})\,y^{{*}}_{{{i}}}(1-y^{{*}}_{{{i}}})"
+                rf"=({num(p)}-{term(y)})\cdot{num(p)}\cdot(1-{num(p)})={num(d)}")
+    g = s.prediction - s.y
+    sgy = float((g * s.prediction).sum())
+    return (head + rf"y^{{*}}_{{{i}}}\Big((y^{{*}}_{{{i}}}-y_{{{i}}})-\sum_k(y^{{*}}_k-y_k)y^{{*}}_k\Big)"
+            rf"={num(p)}\cdot\big({term(p - y)}-{term(sgy)}\big)={num(d)}")
+
+
+def _lecture_chain(s: Step, l: int, j: int, i: int, u_name: str, a_prime: float) -> str:
+    """The slide's fully expanded product for a weight one layer below a single output."""
+    L = s.L
+    dl_sym, dl_val, a_sym, a_val = _output_factor(s)
+    w_next = float(s.W_before[l][i - 1, 0])
+    u_j = float(s.u[l - 1][j - 1])
+    hid = DERIVATIVE_ENTRY[s.net.hidden].replace("_{i}", f"_{{{i}}}")
+    value = dl_val * a_val * w_next * a_prime * u_j
+    w = rf"w_{{{sub(j, i)}}}^{{({l})}}"
+    return (rf"\frac{{\partial L}}{{\partial {w}}}="
+            + _brace(dl_sym, dl_val) + r"\," + _brace(a_sym, a_val) + r"\,"
+            + _brace(rf"w_{{{i}1}}^{{({L})}}", w_next) + r"\," + _brace(hid, a_prime) + r"\,"
+            + _brace(u_name, u_j) + "=" + num(value))
+
+
+# --- 5. gradient check --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    """Gradient-check rows (name, analytic, numeric, relative error, pass) and a summary."""
+
+    rows: list[dict]
+    n_params: int
+    near_kink: int
+    sampled: bool
+
+    @property
+    def passed(self) -> bool:
+        return all(r["pass"] for r in self.rows)
+
+
+def check_gradients(net: MLP, x: Array, y: Array, max_params: int = MAX_CHECK) -> Check:
+    """backprop vs central differences on one sample (a seeded random subset for large networks)."""
+    work = net.copy()
+    X, Y = np.atleast_2d(x), np.atleast_2d(y)
+    n_trained = sum(w.size for w in net.W) + (sum(b.size for b in net.b) if net.bias and net.train_bias else 0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        gc = gradcheck(work, X, Y, eps=CHECK_EPS, max_params=max_params, rng=np.random.default_rng(0))
+    rows = []
+    for name, a, n, r in zip(gc.names, gc.analytic, gc.numeric, gc.rel_error):
+        ok = bool(r < CHECK_REL_TOL or abs(a - n) < CHECK_ABS_TOL)
+        rows.append({"parameter": name, "backprop": float(a), "finite difference": float(n),
+                     "relative error": float(r), "pass": ok})
+    return Check(rows, n_trained, gc.near_kink, n_trained > max_params)
+
+
+# --- 6. batch view ------------------------------------------------------------------------------
+def batch_indices(index: int, n: int, size: int = BATCH) -> list[int]:
+    """The chosen sample and the ones after it (wrapping), at most `size`, no repeats."""
+    return [(index + k) % n for k in range(min(size, n))]
+
+
+def _batch_terms(net: MLP, X: Array, Y: Array, l: int) -> tuple[Array, Array]:
+    """Rows u_n^(l) and δ_n^(l) of layer l (1-based) for every sample of the batch."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        fwd = net.forward(np.atleast_2d(X))
+        back = net.backward(fwd, np.atleast_2d(Y))
+    return fwd.u[l - 1], back.delta[l - 1]
+
+
+def batch_pieces(net: MLP, X: Array, Y: Array, l: int) -> tuple[list[Array], Array]:
+    """Per-sample outer products u_n^(l) δ_n^(l)ᵀ of layer l (1-based) and their mean."""
+    U, Dl = _batch_terms(net, X, Y, l)
+    pieces = [np.outer(u, d) for u, d in zip(U, Dl)]
+    return pieces, np.mean(pieces, axis=0)
+
+
+def batch_latex(net: MLP, X: Array, Y: Array, indices: list[int], l: int) -> list[str]:
+    """The mini-batch gradient of layer l as the mean of per-sample outer products, with numbers."""
+    U, Dl = _batch_terms(net, X[indices], Y[indices], l)
+    pieces = [np.outer(u, d) for u, d in zip(U, Dl)]
+    mean = np.mean(pieces, axis=0)
+    B = len(pieces)
+    name = r"\partial w"
+    lines = [rf"\frac{{\partial L_{{\text{{batch}}}}}}{{\partial \mathbf{{w}}^{{({l})}}}}=\frac{{1}}{{B}}"
+             rf"\sum_{{n=1}}^{{B}}\mathbf{{u}}^{{({l})}}_n\boldsymbol{{\delta}}^{{({l})\mathrm T}}_n,\qquad B={B}"]
+    for k, (idx, u, d, piece) in enumerate(zip(indices, U, Dl, pieces), start=1):
+        factors = col(u, "u") + row(d, r"\delta") + "=" if fits(*piece.shape) else ""
+        lines.append(rf"n={k}\ (\text{{sample }}{idx}):\quad\mathbf{{u}}^{{({l})}}_{{{k}}}"
+                     rf"\boldsymbol{{\delta}}^{{({l})\mathrm T}}_{{{k}}}=" + factors + mat(piece, name))
+    if fits(*mean.shape):
+        total = "+".join(mat(p, name) for p in pieces)
+        lines.append(rf"\frac{{1}}{{{B}}}\Big({total}\Big)=" + mat(mean, name))
+    else:
+        lines.append(r"\text{mean}=" + mat(mean, name))
+    return lines
+
+
+# --- 7. worked examples -------------------------------------------------------------------------
+@dataclass
+class Example:
+    """A small network with its own samples, ξ and (optionally) published numbers to compare with."""
+
+    key: str
+    title: str
+    note: str
+    net: MLP
+    X: Array
+    Y: Array
+    lr: float
+    start: tuple[list[Array], list[Array]] = field(default=None)  # type: ignore[assignment]
+    published: dict[str, float] = field(default_factory=dict)
+    steps: int = 0
+
+    def __post_init__(self) -> None:
+        if self.start is None:
+            self.start = self.net.get_params()
+
+    @property
+    def labels(self) -> Array:
+        """A class or value per sample, for colouring the sample chooser."""
+        return self.Y.argmax(axis=1) if self.Y.shape[1] > 1 else self.Y[:, 0]
+
+
+def lecture_example() -> Example:
+    """The lecture's 2-2-1 sigmoid network (no biases, BCE) on the four XOR corners, round weights."""
+    net = MLP([2, 2, 1], hidden="sigmoid", output="sigmoid", loss="bce", bias=False)
+    net.set_params([np.array([[0.5, -0.5], [0.25, 0.75]]), np.array([[1.0], [-1.0]])])
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    Y = np.array([[1.0], [1.0], [0.0], [0.0]])
+    return Example("lecture", "The lecture's 2-2-1 network",
+                   "Two inputs, two sigmoid hidden units z₁, z₂, one sigmoid output y*, binary "
+                   "cross-entropy, no biases; the samples are the four corners of XOR, ξ = 0.5.",
+                   net, X, Y, 0.5)
+
+
+MAZUR_PUBLISHED = {
+    "out_h1 = O_1^(1)": 0.593269992, "out_h2 = O_2^(1)": 0.596884378,
+    "out_o1 = y*_1": 0.75136507, "out_o2 = y*_2": 0.772928465, "E_total (before)": 0.298371109,
+    "w5 = w_11^(2)": 0.35891648, "w6 = w_21^(2)": 0.408666186, "w7 = w_12^(2)": 0.511301270,
+    "w8 = w_22^(2)": 0.561370121, "w1 = w_11^(1)": 0.149780716, "w2 = w_21^(1)": 0.19956143,
+    "w3 = w_12^(1)": 0.24975114, "w4 = w_22^(1)": 0.29950229, "E_total (after one update)": 0.291027924,
+}
+
+
+def mazur_example() -> Example:
+    """Matt Mazur's 'step by step backpropagation example': 2-2-2, sigmoid, squared loss, ξ = 0.5."""
+    net = MLP([2, 2, 2], hidden="sigmoid", output="sigmoid", loss="squared", bias=True, train_bias=False)
+    net.set_params([np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([[0.40, 0.50], [0.45, 0.55]])],
+                   [np.array([0.35, 0.35]), np.array([0.60, 0.60])])
+    return Example("mazur", "Matt Mazur's 2-2-2 example",
+                   "Inputs (0.05, 0.10), targets (0.01, 0.99), sigmoid everywhere, squared loss "
+                   "E = ½Σ(y − y*)², ξ = 0.5; the biases b₁ = 0.35, b₂ = 0.60 stay fixed. "
+                   "His w1…w8 are our w_11^(1), w_21^(1), w_12^(1), w_22^(1), w_11^(2), w_21^(2), "
+                   "w_12^(2), w_22^(2).",
+                   net, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]), 0.5,
+                   published=dict(MAZUR_PUBLISHED))
+
+
+EXAMPLES = {"lecture": lecture_example, "mazur": mazur_example}
+
+
+def make_example(key: str) -> Example:
+    if key not in EXAMPLES:
+        raise ValueError(f"unknown worked example {key!r}; choose one of {', '.join(EXAMPLES)}")
+    return EXAMPLES[key]()
+
+
+def example_numbers(ex: Example) -> dict[str, float]:
+    """Ours, from the example's starting weights: the quantities Mazur publishes, by his names."""
+    net = ex.net.copy()
+    net.set_params(*[list(p) for p in ex.start])
+    s = compute_step(net, ex.X[0], ex.Y[0], ex.lr)
+    W0, W1 = s.W_after
+    return {
+        "out_h1 = O_1^(1)": s.O[0][0], "out_h2 = O_2^(1)": s.O[0][1],
+        "out_o1 = y*_1": s.O[1][0], "out_o2 = y*_2": s.O[1][1], "E_total (before)": s.loss_before,
+        "w5 = w_11^(2)": W1[0, 0], "w6 = w_21^(2)": W1[1, 0], "w7 = w_12^(2)": W1[0, 1],
+        "w8 = w_22^(2)": W1[1, 1], "w1 = w_11^(1)": W0[0, 0], "w2 = w_21^(1)": W0[1, 0],
+        "w3 = w_12^(1)": W0[0, 1], "w4 = w_22^(1)": W0[1, 1], "E_total (after one update)": s.loss_after,
+    }
+
+
+def comparison_rows(ex: Example) -> list[dict]:
+    """Published value, ours and their difference, per published quantity."""
+    ours = example_numbers(ex)
+    return [{"quantity": k, "published": v, "ours": float(ours[k]), "difference": float(ours[k] - v)}
+            for k, v in ex.published.items()]
+
+
+def apply_example_step(ex: Example, index: int) -> Step:
+    """Apply the per-sample update of sample `index` to the example's network; returns the step."""
+    s = compute_step(ex.net, ex.X[index], ex.Y[index], ex.lr)
+    if not s.finite:
+        raise ValueError("this step would make the weights or the loss infinite; nothing was changed")
+    ex.net.set_params(s.W_after, s.b_after)
+    ex.steps += 1
+    return s
