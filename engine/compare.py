@@ -204,7 +204,7 @@ class Comparison:
         for run in self.runs:
             users = [r.label for r in self.runs if run.label in r.shared_from]
             if users:
-                run.note += f"; {', '.join(users)} start{'s' if len(users) == 1 else ''} from these too"
+                run.note += f"; copied by {', '.join(users)}"
 
     @property
     def epoch(self) -> int:
@@ -295,9 +295,9 @@ def _sharing_note(config: RunConfig, base: RunConfig, shared: list[str | None], 
     """One line: where this run's initial weights come from, and why a layer could not be shared."""
     sources = sorted({s for s in shared if s is not None})
     if all(s is not None for s in shared):
-        return "same initial weights as " + " and ".join(sources)
+        return "same as " + " and ".join(sources)
     if config.init != base.init and not sources:
-        return f"own initial weights, drawn by '{config.init}' (the setting under test)"
+        return f"own draw by '{config.init}' (the setting under test)"
     reasons = []
     if config.hidden_sizes != base.hidden_sizes:
         reasons.append("other hidden sizes H")
@@ -306,8 +306,8 @@ def _sharing_note(config: RunConfig, base: RunConfig, shared: list[str | None], 
     why = " and ".join(reasons) or "other layer shapes"
     own = ", ".join(f"w^({l + 1})" for l, s in enumerate(shared) if s is None)
     if sources:
-        return f"{own} drawn fresh ({why}); the other layers as {' and '.join(sources)}"
-    return f"own initial weights ({why})"
+        return f"{own} drawn fresh ({why}); the rest as {' and '.join(sources)}"
+    return f"own draw ({why})"
 
 
 def _last(history: History, column: str) -> float:

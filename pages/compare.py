@@ -8,6 +8,8 @@ between chunks, and the job continues on the next run unless Stop cleared it.
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import streamlit as st
@@ -18,7 +20,8 @@ from ui import config, state
 
 ss = st.session_state
 
-RUNS, SWEEP, JOB, ERROR, SAVED = "cmp_runs", "cmp_sweep", "cmp_job", "cmp_error", "cmp_saved"
+RUNS, SWEEP, JOB, ERROR, SAVED, LOCK = "cmp_runs", "cmp_sweep", "cmp_job", "cmp_error", "cmp_saved", "cmp_lock"
+CHUNK_S = 0.2
 MAX_UI_RUNS = 6
 SWEEP_CHOICES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 FIELD_LABELS = {"loss": "Loss L", "output": "Output unit y*", "hidden": "Hidden activation A",
@@ -137,21 +140,39 @@ def stop() -> None:
     ss[JOB] = None
 
 
+def lock() -> threading.RLock:
+    """This session's training lock.
+
+    A click during training starts a new script run at once while the old one finishes its chunk
+    (it stops at its next progress update); both hold this lock while they train or read the runs,
+    so a page never shows runs caught half-way through a chunk.
+    """
+    return ss.setdefault(LOCK, threading.RLock())
+
+
 def run_job(key: str) -> None:
-    """Train the job's comparison in chunks up to its target epoch, with a progress bar."""
+    """Train the job's comparison in chunks up to its target epoch, with a progress bar.
+
+    Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
+    """
     job = ss.get(JOB)
     comp = ss.get(key)
     if not job or job["key"] != key or comp is None:
         return
     target = job["target"]
-    chunk = max(1, min(50, target // 25))
     bar = st.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
-    while comp.epoch < target and not comp.all_diverged:
-        comp.train(min(chunk, target - comp.epoch))
+    chunk = 2
+    while ss.get(JOB) is job and comp.epoch < target and not comp.all_diverged:
+        t0 = time.perf_counter()
+        with lock():
+            comp.train(min(chunk, target - comp.epoch))
+        took = max(time.perf_counter() - t0, 1e-3)
+        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_S / took)))
         bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     bar.empty()
-    ss[JOB] = None
-    st.rerun()  # redraw the buttons (Stop off, Continue on) with the finished runs
+    if ss.get(JOB) is job:
+        ss[JOB] = None
+        st.rerun()  # redraw the buttons (Stop off, Continue on) with the finished runs
 
 
 def buttons(key: str, start, epochs_key: str, label: str) -> None:
@@ -233,8 +254,8 @@ def sweep_results(comp: Comparison) -> None:
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
     chart(cui.curves_figure(comp, cui.ramp(len(comp.runs))), "cmp_fig_sweep_curves")
-    st.caption("The same runs over epochs, light (small ξ) to dark (large ξ): small steps give "
-               "smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
+    st.caption("The same runs over epochs, from dark blue (smallest ξ) to orange (largest): small steps "
+               "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 
 
 def runs_view(run: state.Run) -> None:
@@ -263,7 +284,8 @@ def runs_view(run: state.Run) -> None:
     if comp is None:
         st.info("Pick a preset (or edit the runs) and press **Train**.")
         return
-    results(comp, ss["cmp_w_target"] / 100)
+    with lock():
+        results(comp, ss["cmp_w_target"] / 100)
 
 
 def sweep_view(run: state.Run) -> None:
@@ -284,7 +306,8 @@ def sweep_view(run: state.Run) -> None:
     if comp is None:
         st.info("Choose the range and press **Run the sweep**.")
         return
-    sweep_results(comp)
+    with lock():
+        sweep_results(comp)
 
 
 # --- page -----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from engine.compare import CompareRun, Comparison, RunConfig, Variant
@@ -20,6 +21,9 @@ from engine.datasets import Dataset
 from ui import config
 
 MAX_POINTS = 400
+F32_MAX = 3.0e38
+BLOW_UP = 20.0  # a curve this many times above its start is cut off at the top of its panel
+EXPLODED = 100.0  # a sweep run whose final loss is this many times its start is marked like a diverged one
 GRID = 60
 PALETTE = ("#d9480f", "#1971c2", "#2b8a3e", "#862e9c", "#f59f00", "#0c8599",
            "#c2255c", "#495057", "#74b816", "#364fc7", "#862e1c", "#20c997")
@@ -41,6 +45,7 @@ class Preset:
 
 
 DEEP = (8, 8, 8, 8, 8)
+DEEP_LR = 0.3  # large enough to learn, small enough that the ReLU runs do not all die at once
 
 PRESETS: dict[str, Preset] = {
     p.key: p
@@ -71,13 +76,13 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "deep", "Deep sigmoid network: vanishing gradients",
-            (Variant("sigmoid", {"hidden": "sigmoid", "hidden_sizes": DEEP}),
-             Variant("tanh", {"hidden": "tanh", "hidden_sizes": DEEP}),
-             Variant("ReLU", {"hidden": "relu", "hidden_sizes": DEEP}),
-             Variant("ReLU, He init", {"hidden": "relu", "hidden_sizes": DEEP, "init": "he"})),
+            (Variant("sigmoid", {"hidden": "sigmoid", "hidden_sizes": DEEP, "lr": DEEP_LR}),
+             Variant("tanh", {"hidden": "tanh", "hidden_sizes": DEEP, "lr": DEEP_LR}),
+             Variant("ReLU", {"hidden": "relu", "hidden_sizes": DEEP, "lr": DEEP_LR}),
+             Variant("ReLU, He init", {"hidden": "relu", "hidden_sizes": DEEP, "lr": DEEP_LR, "init": "he"})),
             200,
-            "Each sigmoid layer multiplies δ by A′ ≤ 0.25 on the way back, so ‖∂L/∂w^(1)‖ is orders "
-            "of magnitude below ‖∂L/∂w^(L)‖ and the first layers barely learn.",
+            "Five hidden layers of 8, ξ = 0.3: each sigmoid layer multiplies δ by A′ ≤ 0.25 on the way "
+            "back, so ‖∂L/∂w^(1)‖ sits orders of magnitude below ‖∂L/∂w^(L)‖ and the network barely learns.",
         ),
     )
 }
@@ -207,7 +212,26 @@ def _thin(n: int) -> np.ndarray:
 
 
 def _f32(a: np.ndarray) -> np.ndarray:
-    return np.asarray(a, dtype=np.float32)
+    """float32 for the browser; values beyond its range are clipped (NaN stays NaN)."""
+    return np.clip(np.asarray(a, dtype=np.float64), -F32_MAX, F32_MAX).astype(np.float32)
+
+
+def _capped_range(series: list[np.ndarray]) -> list[float] | None:
+    """A y-range that fits the tame curves when others blow up far above their start.
+
+    A curve blows up when its peak exceeds `BLOW_UP` × the smallest first value of all curves
+    (the runs share their start, so their first values are alike); it then leaves the panel.
+    """
+    finite = [s[np.isfinite(s)] for s in series]
+    finite = [s for s in finite if s.size]
+    if not finite:
+        return None
+    ref = min(float(s[0]) for s in finite)
+    peaks = [float(s.max()) for s in finite]
+    tame = [p for p in peaks if p <= BLOW_UP * ref]
+    if ref <= 0 or not tame or len(tame) == len(peaks):
+        return None
+    return [0.0, 1.2 * max(tame)]
 
 
 def _colour(k: int) -> str:
@@ -223,8 +247,8 @@ def _layout(fig: go.Figure, height: int, bottom: int = 85) -> go.Figure:
 
 
 def ramp(n: int) -> list[str]:
-    """n colours from light orange to dark blue (for runs ordered by a number, like ξ)."""
-    return [_layer_colour(k / max(1, n - 1)) for k in range(n)]
+    """n colours from dark blue through pink to orange (for runs ordered by a number, like ξ)."""
+    return sample_colorscale("Plasma", list(np.linspace(0.0, 0.8, n)) if n > 1 else [0.0])
 
 
 def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figure:
@@ -233,10 +257,14 @@ def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figu
     metric = comp.runs[0].trainer.metric_name
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.07, subplot_titles=(
         "loss L (solid: train, dotted: test)", f"{metric} (train)", "output ‖δ^(L)‖ per point"))
+    losses: list[np.ndarray] = []
+    deltas: list[np.ndarray] = []
     for k, run in enumerate(comp.runs):
         h = run.history
         idx = _thin(len(h))
         x = h.epochs[idx].astype(np.int32)
+        losses.append(h.column("train_loss"))
+        deltas.append(h.delta_norms[:, -1])
         series = [
             (1, h.column("train_loss"), True, None),
             (1, h.column("test_loss"), False, "dot"),
@@ -253,6 +281,10 @@ def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figu
                 hovertemplate=f"{run.label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>",
             ), row=1, col=col)
     fig.update_yaxes(rangemode="tozero")
+    for col, series in ((1, losses), (3, deltas)):
+        capped = _capped_range(series)
+        if capped:
+            fig.update_yaxes(range=capped, row=1, col=col)
     fig.update_xaxes(title_text="epoch")
     return _layout(fig, 360)
 
@@ -363,14 +395,29 @@ def _layer_colour(t: float) -> str:
     return f"rgb({r},{g},{bl})"
 
 
+def sweep_outcomes(comp: Comparison) -> list[str | None]:
+    """Per run: None if it trained, else why it is off the chart (diverged, or loss exploded)."""
+    out = []
+    for run, s in zip(comp.runs, comp.summaries(1.0)):
+        start = float(run.history.column("train_loss")[0])
+        if s.diverged_at is not None:
+            out.append(f"diverged in epoch {s.diverged_at}")
+        elif not np.isfinite(s.train_loss) or s.train_loss > EXPLODED * start:
+            out.append(f"loss exploded to {s.train_loss:.2g}")
+        else:
+            out.append(None)
+    return out
+
+
 def sweep_figure(comp: Comparison) -> go.Figure:
     """Final train and test loss against ξ (log axes); diverged runs marked ✕ at the top."""
     lrs = np.array([r.config.lr for r in comp.runs])
     summaries = comp.summaries(1.0)
     train = np.array([s.train_loss for s in summaries])
     test = np.array([s.test_loss for s in summaries])
-    diverged = np.array([s.diverged_at is not None for s in summaries])
-    ok = ~diverged & np.isfinite(train)
+    outcome = sweep_outcomes(comp)
+    bad = np.array([o is not None for o in outcome])
+    ok = ~bad
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=_f32(lrs[ok]), y=_f32(train[ok]), mode="lines+markers", name="train loss",
                              line={"color": PALETTE[0], "width": 2}, marker={"size": 8},
@@ -379,14 +426,15 @@ def sweep_figure(comp: Comparison) -> go.Figure:
         fig.add_trace(go.Scatter(x=_f32(lrs[ok]), y=_f32(test[ok]), mode="lines+markers", name="test loss",
                                  line={"color": PALETTE[1], "width": 2, "dash": "dot"}, marker={"size": 7},
                                  hovertemplate="ξ = %{x:.3g}: %{y:.4g}<extra>test</extra>"))
-    if diverged.any():
-        finite = np.concatenate([train[ok], test[ok & np.isfinite(test)]])
+    if bad.any():
+        finite = np.concatenate([train[ok], test[ok]])
+        finite = finite[np.isfinite(finite)]
         top = float(finite.max()) * 1.5 if finite.size else 1.0
-        text = [f"diverged in epoch {s.diverged_at}" for s in summaries if s.diverged_at is not None]
         fig.add_trace(go.Scatter(
-            x=_f32(lrs[diverged]), y=_f32(np.full(diverged.sum(), top)), mode="markers+text",
-            name="diverged", text=["diverged"] * int(diverged.sum()), textposition="bottom center",
-            marker={"symbol": "x", "size": 14, "color": "#c92a2a"}, customdata=text,
+            x=_f32(lrs[bad]), y=_f32(np.full(int(bad.sum()), top)), mode="markers+text",
+            name="diverged", text=["diverged"] * int(bad.sum()), textposition="bottom center",
+            marker={"symbol": "x", "size": 14, "color": "#c92a2a"},
+            customdata=[o for o in outcome if o is not None],
             hovertemplate="ξ = %{x:.3g}: %{customdata}<extra></extra>"))
     fig.update_xaxes(type="log", title_text="learning rate ξ", exponentformat="power", dtick=1)
     fig.update_yaxes(type="log", title_text="loss L after training")
@@ -420,17 +468,17 @@ def summary_table(comp: Comparison, target: float) -> list[dict[str, str]]:
 
 
 def health_table(comp: Comparison) -> list[dict[str, str]]:
-    """Per run and hidden layer: saturated share (A′ < 0.01) and dead ReLUs, at the start → now."""
+    """One row per run, one column per hidden layer: the share of (point, unit) pairs with
+    A′ < 0.01 and, for ReLUs, of dead units, at the start → now."""
     rows = []
     for run, (start, now) in zip(comp.runs, comp.unit_health()):
+        row = {"run": run.label}
         for l, (a, b) in enumerate(zip(start, now), start=1):
-            dead = "—" if a.dead is None else f"{100 * a.dead:.0f} % → {100 * b.dead:.0f} %"
-            rows.append({
-                "run": run.label, "hidden layer": str(l),
-                "A′ < 0.01 (points × units)": f"{100 * a.saturated:.0f} % → {100 * b.saturated:.0f} %",
-                "dead ReLUs (units)": dead,
-            })
-    if not rows:
-        rows.append({"run": "—", "hidden layer": "no hidden layers", "A′ < 0.01 (points × units)": "—",
-                     "dead ReLUs (units)": "—"})
+            text = f"A′<0.01: {100 * a.saturated:.0f} → {100 * b.saturated:.0f} %"
+            if a.dead is not None:
+                text += f" · dead: {100 * a.dead:.0f} → {100 * b.dead:.0f} %"
+            row[f"layer {l}"] = text
+        if len(row) == 1:
+            row["layer 1"] = "no hidden layer"
+        rows.append(row)
     return rows

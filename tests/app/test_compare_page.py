@@ -61,7 +61,7 @@ def test_each_preset_trains_from_one_start(compare, preset):
         assert comp.start_groups() == [[r.label for r in comp.runs]]
     else:                 # other shapes: the first deep run draws, the others copy it
         assert comp.start_groups() == [["sigmoid", "tanh", "ReLU"], ["ReLU, He init"]]
-        assert "tanh, ReLU start from these too" in first.note
+        assert first.note.endswith("copied by tanh, ReLU")
     specs = plotly_specs(at)
     assert len(specs) == 3
     heatmaps = [t for t in specs[1]["data"] if t["type"] == "heatmap"]
@@ -154,3 +154,23 @@ def test_results_survive_a_trip_to_the_playground(compare):
     assert at.selectbox(key="cmp_w_preset").value == "lr"
     assert at.session_state["cmp_runs"].runs[2].config.lr == 10.0
     assert len(at.get("plotly_chart")) == 3
+
+
+def test_sweep_marks_diverged_runs(compare):
+    at = compare
+    at.session_state["config"] = {**at.session_state["config"], "loss": "squared", "output": "linear"}
+    at.radio(key="cmp_w_view").set_value("Learning-rate sweep").run()
+    at.selectbox(key="cmp_w_sweep_lo").set_value(0.01).run()
+    at.selectbox(key="cmp_w_sweep_hi").set_value(100.0).run()
+    at.number_input(key="cmp_w_sweep_k").set_value(5).run()
+    at.number_input(key="cmp_w_sweep_epochs").set_value(10).run()
+    at.button(key="cmp_train_cmp_sweep").click().run()
+    _no_problems(at)
+    comp = at.session_state["cmp_sweep"]
+    diverged = [r.config.lr for r in comp.runs if r.diverged]
+    assert diverged == [10.0, 100.0]
+    sweep = plotly_specs(at)[0]
+    (marks,) = [t for t in sweep["data"] if t["name"] == "diverged"]
+    assert np.allclose(decode(marks["x"]), diverged)
+    ok = [t for t in sweep["data"] if t["name"] == "train loss"][0]
+    assert np.allclose(decode(ok["x"]), [0.01, 0.1, 1.0])

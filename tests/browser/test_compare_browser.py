@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.browser.conftest import screenshot, wait_idle
 
 
@@ -12,9 +14,9 @@ def _set_number(page, label: str, value: int) -> None:
     wait_idle(page)
 
 
-def _open_compare(page, app_url) -> None:
-    """From the start page through the sidebar, as a student would."""
-    page.goto(app_url)
+def _open_compare(page, app_url, query: str = "") -> None:
+    """From the start page (with the Playground's settings in `query`) through the sidebar."""
+    page.goto(f"{app_url}/{query}")
     wait_idle(page)
     page.locator("[data-testid='stSidebarNav']").get_by_text("Compare").click()
     wait_idle(page)
@@ -29,12 +31,11 @@ def test_preset_trains_and_renders(page, app_url):
     wait_idle(page)
     _set_number(page, "Epochs E", 120)
     page.get_by_role("button", name="Train all runs").click()
-    wait_idle(page)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3")
+    page.get_by_text("4 runs, epoch 120.").wait_for(timeout=60_000)
+    wait_idle(page, timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 3",
+                           timeout=60_000)
     page.wait_for_timeout(500)
-    charts = page.locator("[data-testid='stPlotlyChart']")
-    assert charts.count() == 3
     titles = " ".join(t.text_content() for t in page.locator(".js-plotly-plot .gtitle, "
                                                                 ".js-plotly-plot .annotation-text").all())
     for name in ("sigmoid", "tanh", "ReLU", "leaky ReLU"):
@@ -45,17 +46,42 @@ def test_preset_trains_and_renders(page, app_url):
     screenshot(page, "compare")
 
 
-def test_sweep_renders(page, app_url):
-    _open_compare(page, app_url)
+def test_sweep_marks_diverged_runs(page, app_url):
+    _open_compare(page, app_url, "?loss=squared&output=linear")
+    assert "loss squared with a linear output" in page.get_by_text("Playground's configuration:").inner_text()
     page.get_by_text("Learning-rate sweep").click()
     wait_idle(page)
     _set_number(page, "Values K", 5)
     _set_number(page, "Epochs E", 30)
     page.get_by_role("button", name="Run the sweep").click()
-    wait_idle(page)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2")
+    wait_idle(page, timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 2",
+                           timeout=60_000)
     page.wait_for_timeout(500)
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 2
-    assert "learning rate ξ" in page.locator(".js-plotly-plot").first.text_content()
+    sweep = page.locator(".js-plotly-plot").first.text_content()
+    assert "learning rate ξ" in sweep and "diverged" in sweep
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "compare-sweep")
+
+
+def test_stop_ends_a_long_training(page, app_url):
+    _open_compare(page, app_url)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()
+    page.get_by_role("option", name="Deep sigmoid network: vanishing gradients").click()
+    wait_idle(page)
+    _set_number(page, "Epochs E", 5000)
+    page.get_by_role("button", name="Train all runs").click()
+    page.wait_for_selector("[data-testid='stProgress']")
+    page.wait_for_timeout(800)
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()
+    wait_idle(page)
+    page.get_by_text(re.compile(r"4 runs, epoch \d+\.")).wait_for()
+    epoch = int(re.search(r"4 runs, epoch (\d+)\.", page.locator("[data-testid='stMarkdown']").filter(
+        has_text="4 runs, epoch").first.inner_text()).group(1))
+    assert 0 < epoch < 5000
+    assert page.locator("[data-testid='stProgress']").count() == 0
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 3",
+                           timeout=60_000)
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "compare-deep-stopped")

@@ -37,7 +37,7 @@ def test_runs_share_data_shuffling_and_initial_weights(xor):
         assert run.trainer.seed == first.trainer.seed
         assert _same_weights(run.trainer.initial, first.trainer.initial)
         assert run.fully_shared and run.shared_from == ["base", "base"]
-        assert run.note == "same initial weights as base"
+        assert run.note == "same as base"
     # the base network is the one MLP draws from the seed
     ref = MLP([2, 4, 1], seed=0)
     assert _same_weights(first.trainer.initial, (ref.W, ref.b))
