@@ -21,6 +21,8 @@ def _sigmoid(I: Array) -> Array:
     # exactly, as clipping at +700 would); ufuncs writing in place, as this runs once per layer
     # and mini-batch
     t = np.maximum(I, -700.0)
+    if type(t) is not np.ndarray:  # a scalar or 0-d input gives a scalar
+        return 1.0 / (1.0 + np.exp(-t))
     np.negative(t, out=t)
     np.exp(t, out=t)
     t += 1.0
