@@ -95,39 +95,42 @@ def set_job(key: str, target: int) -> None:
     ss[JOB] = {"key": key, "target": int(target)}
 
 
-def start_runs() -> None:
-    """Build the comparison from the editor and start training it."""
+def editor_variants() -> list[Variant]:
+    """The run editor's columns as variants (labels made unique); ValueError on bad input."""
+    variants, labels = [], set()
+    for i in range(int(ss["cmp_w_n_runs"])):
+        values = {name: ss.get(wkey(i, name), cui.SAME) for name in ("label", *cui.FIELDS)}
+        v = cui.variant_from_editor(values, i)
+        label = v.label if v.label not in labels else f"{v.label} ({i + 1})"
+        labels.add(label)
+        variants.append(Variant(label, v.changes))
+    return variants
+
+
+def sweep_variants() -> list[Variant]:
+    return lr_sweep_variants(log_grid(ss["cmp_w_sweep_lo"], ss["cmp_w_sweep_hi"], int(ss["cmp_w_sweep_k"])))
+
+
+def start(key: str, what: str, make_variants, epochs_key: str) -> None:
+    """Build a comparison on the Playground's data and start training it (or keep the error)."""
     run = playground()
     base = base_of(run)
     try:
-        variants, labels = [], set()
-        for i in range(int(ss["cmp_w_n_runs"])):
-            values = {name: ss.get(wkey(i, name), cui.SAME) for name in ("label", *cui.FIELDS)}
-            v = cui.variant_from_editor(values, i)
-            label = v.label if v.label not in labels else f"{v.label} ({i + 1})"
-            labels.add(label)
-            variants.append(Variant(label, v.changes))
-        comp = Comparison(base, run.data, variants, initial_of(run, base))
+        comp = Comparison(base, run.data, make_variants(), initial_of(run, base))
     except ValueError as err:
-        ss[ERROR] = f"Could not set up the runs: {err}"
+        ss[ERROR] = f"Could not set up the {what}: {err}"
         return
     ss[ERROR] = None
-    ss[RUNS] = comp
-    set_job(RUNS, ss["cmp_w_epochs"])
+    ss[key] = comp
+    set_job(key, ss[epochs_key])
+
+
+def start_runs() -> None:
+    start(RUNS, "runs", editor_variants, "cmp_w_epochs")
 
 
 def start_sweep() -> None:
-    run = playground()
-    base = base_of(run)
-    try:
-        lrs = log_grid(ss["cmp_w_sweep_lo"], ss["cmp_w_sweep_hi"], int(ss["cmp_w_sweep_k"]))
-        comp = Comparison(base, run.data, lr_sweep_variants(lrs), initial_of(run, base))
-    except ValueError as err:
-        ss[ERROR] = f"Could not set up the sweep: {err}"
-        return
-    ss[ERROR] = None
-    ss[SWEEP] = comp
-    set_job(SWEEP, ss["cmp_w_sweep_epochs"])
+    start(SWEEP, "sweep", sweep_variants, "cmp_w_sweep_epochs")
 
 
 def more(key: str, epochs_key: str) -> None:
@@ -258,6 +261,19 @@ def sweep_results(comp: Comparison) -> None:
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 
 
+def train_and_show(key: str, show, empty: str) -> None:
+    """Any set-up error, then the training job (if one is pending), then the results or a hint."""
+    if ss.get(ERROR):
+        st.error(ss[ERROR])
+    run_job(key)
+    comp = ss.get(key)
+    if comp is None:
+        st.info(empty)
+        return
+    with lock():
+        show(comp)
+
+
 def runs_view(run: state.Run) -> None:
     task = run.data.task
     keep("cmp_w_preset", "loss", (*cui.PRESETS, cui.CUSTOM))
@@ -277,15 +293,8 @@ def runs_view(run: state.Run) -> None:
     editor(task)
     st.markdown(run_summaries(int(ss["cmp_w_n_runs"])))
     buttons(RUNS, start_runs, "cmp_w_epochs", "Train all runs")
-    if ss.get(ERROR):
-        st.error(ss[ERROR])
-    run_job(RUNS)
-    comp = ss.get(RUNS)
-    if comp is None:
-        st.info("Pick a preset (or edit the runs) and press **Train**.")
-        return
-    with lock():
-        results(comp, ss["cmp_w_target"] / 100)
+    train_and_show(RUNS, lambda comp: results(comp, ss["cmp_w_target"] / 100),
+                   "Pick a preset (or edit the runs) and press **Train all runs**.")
 
 
 def sweep_view(run: state.Run) -> None:
@@ -299,15 +308,7 @@ def sweep_view(run: state.Run) -> None:
     st.caption("K values of ξ evenly spaced on a log scale, all trained from one initialisation of "
                "the Playground's network.")
     buttons(SWEEP, start_sweep, "cmp_w_sweep_epochs", "Run the sweep")
-    if ss.get(ERROR):
-        st.error(ss[ERROR])
-    run_job(SWEEP)
-    comp = ss.get(SWEEP)
-    if comp is None:
-        st.info("Choose the range and press **Run the sweep**.")
-        return
-    with lock():
-        sweep_results(comp)
+    train_and_show(SWEEP, sweep_results, "Choose the range and press **Run the sweep**.")
 
 
 # --- page -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from engine.compare import CompareRun, Comparison, RunConfig, Variant
 from engine.datasets import Dataset
 from ui import config
+from ui.figures import plane_grid
 
 MAX_POINTS = 400
 F32_MAX = 3.0e38
@@ -289,16 +290,6 @@ def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figu
     return _layout(fig, 360)
 
 
-def _grid(data: Dataset, n: int = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    P = np.vstack([data.P_train, data.P_test])
-    lo, hi = P.min(axis=0), P.max(axis=0)
-    pad = 0.08 * (hi - lo)
-    gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], n)
-    gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], n)
-    xx, yy = np.meshgrid(gx, gy)
-    return gx, gy, np.c_[xx.ravel(), yy.ravel()]
-
-
 def can_draw_boundaries(data: Dataset) -> bool:
     """Decision regions need 2-D raw points mapped to the network's inputs (not the real data sets)."""
     return data.has_plane and data.P_train.shape[1] == 2
@@ -324,7 +315,7 @@ def boundaries_figure(comp: Comparison) -> go.Figure:
     rows = -(-n // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[r.label for r in comp.runs],
                         horizontal_spacing=0.03, vertical_spacing=0.08)
-    gx, gy, P = _grid(data)
+    gx, gy, P = plane_grid(data, GRID)
     X = data.inputs(P)
     if data.task == "multiclass":
         k = data.n_classes

@@ -122,15 +122,20 @@ def test_a_clashing_preset_says_so(compare):
     assert [r.config.loss for r in at.session_state["cmp_runs"].runs] == ["squared", "squared"]
 
 
-def test_learning_rate_sweep(compare):
-    at = compare
+def _sweep(at: AppTest, epochs: int) -> None:
+    """ξ = 0.01, 0.1, 1, 10, 100 for `epochs` epochs."""
     at.radio(key="cmp_w_view").set_value("Learning-rate sweep").run()
     at.selectbox(key="cmp_w_sweep_lo").set_value(0.01).run()
     at.selectbox(key="cmp_w_sweep_hi").set_value(100.0).run()
     at.number_input(key="cmp_w_sweep_k").set_value(5).run()
-    at.number_input(key="cmp_w_sweep_epochs").set_value(3).run()
+    at.number_input(key="cmp_w_sweep_epochs").set_value(epochs).run()
     at.button(key="cmp_train_cmp_sweep").click().run()
     _no_problems(at)
+
+
+def test_learning_rate_sweep(compare):
+    at = compare
+    _sweep(at, 3)
     comp = at.session_state["cmp_sweep"]
     assert [r.config.lr for r in comp.runs] == [0.01, 0.1, 1.0, 10.0, 100.0]
     assert all(_same(r.trainer.initial, comp.runs[0].trainer.initial) for r in comp.runs)
@@ -159,13 +164,7 @@ def test_results_survive_a_trip_to_the_playground(compare):
 def test_sweep_marks_diverged_runs(compare):
     at = compare
     at.session_state["config"] = {**at.session_state["config"], "loss": "squared", "output": "linear"}
-    at.radio(key="cmp_w_view").set_value("Learning-rate sweep").run()
-    at.selectbox(key="cmp_w_sweep_lo").set_value(0.01).run()
-    at.selectbox(key="cmp_w_sweep_hi").set_value(100.0).run()
-    at.number_input(key="cmp_w_sweep_k").set_value(5).run()
-    at.number_input(key="cmp_w_sweep_epochs").set_value(10).run()
-    at.button(key="cmp_train_cmp_sweep").click().run()
-    _no_problems(at)
+    _sweep(at, 10)
     comp = at.session_state["cmp_sweep"]
     diverged = [r.config.lr for r in comp.runs if r.diverged]
     assert diverged == [10.0, 100.0]
@@ -174,3 +173,25 @@ def test_sweep_marks_diverged_runs(compare):
     assert np.allclose(decode(marks["x"]), diverged)
     ok = [t for t in sweep["data"] if t["name"] == "train loss"][0]
     assert np.allclose(decode(ok["x"]), [0.01, 0.1, 1.0])
+
+
+@pytest.mark.parametrize(("dataset", "loss", "output", "charts"), [
+    ("blobs3", "ce", "softmax", 3),     # three classes: the loss preset uses cross-entropy with softmax
+    ("sine", "squared", "linear", 2),   # 1-D regression: no decision regions to draw
+])
+def test_other_tasks(compare, dataset, loss, output, charts):
+    at = compare
+    at.session_state["config"] = {**at.session_state["config"], "dataset": dataset, "loss": loss,
+                                  "output": output, "features": ("x1",) if dataset == "sine" else ("x1", "x2")}
+    at.run()
+    at.selectbox(key="cmp_w_preset").set_value("activation").run()
+    at.selectbox(key="cmp_w_preset").set_value("loss").run()
+    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    assert not at.exception
+    comp = at.session_state["cmp_runs"]
+    assert comp.data.name == dataset and all(r.epoch == 2 for r in comp.runs)
+    assert len(at.get("plotly_chart")) == charts
+    if dataset == "blobs3":
+        assert [r.config.loss for r in comp.runs] == ["ce", "squared"]
+        assert comp.runs[0].net.sizes[-1] == 3
