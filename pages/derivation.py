@@ -58,7 +58,7 @@ def _load_example(key: str) -> None:
     st.session_state[EXAMPLE] = der.make_example(key)
     st.session_state[MODE] = "example"
     st.session_state[SAMPLE["example"]] = 0
-    st.session_state[MESSAGE] = ("success", f"Loaded {st.session_state[EXAMPLE].title}.")
+    st.session_state[MESSAGE] = ("success", f"Worked example loaded: {st.session_state[EXAMPLE].title}.")
 
 
 def _apply_step(mode: str, index: int) -> None:
@@ -108,9 +108,24 @@ def _scatter(src: Source, index: int) -> go.Figure:
         x=[float(P[index, 0])], y=[float(P[index, 1])], mode="markers", customdata=[index],
         marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#d9480f"}},
         hovertemplate="chosen: sample %{customdata}<extra></extra>", name="chosen", showlegend=False))
-    fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      xaxis_title=src.axis_titles[0], yaxis_title=src.axis_titles[1])
+    lo, hi = np.nanmin(P, axis=0), np.nanmax(P, axis=0)
+    pad = np.maximum(0.08 * (hi - lo), 0.25)  # one or a few samples still get a readable frame
+    fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_xaxes(title=src.axis_titles[0], range=[float(lo[0] - pad[0]), float(hi[0] + pad[0])])
+    fig.update_yaxes(title=src.axis_titles[1], range=[float(lo[1] - pad[1]), float(hi[1] + pad[1])])
     return fig
+
+
+def _escape(text: str) -> str:
+    """Plain text for st.markdown: y*, y_j and the like must not turn into emphasis."""
+    return text.replace("*", r"\*").replace("_", r"\_")
+
+
+def _short(v: np.ndarray) -> str:
+    """A vector for a caption: its entries, or its size when it is long."""
+    if v.size > der.MAX_FULL:
+        return f"({v.size} values)"
+    return "(" + ", ".join(f"{x:.4g}" for x in v) + ")"
 
 
 def _latex(lines: list[str]) -> None:
@@ -143,14 +158,14 @@ def _backward(s: der.Step) -> None:
     st.subheader("2 · Backward pass")
     text, eqs = der.output_delta_latex(s)
     st.markdown(f"**δ at the output** — δ⁽ˡ⁾ is how much the loss changes when the first stage I⁽ˡ⁾ "
-                f"moves. {text}")
+                f"moves. {_escape(text)}")
     _latex(eqs)
     for l in range(s.L - 1, 0, -1):
         act = der.ACTIVATIONS[s.net.hidden]
         st.markdown(f"**δ of hidden layer {l}** — each unit collects the δ of the layer above through the "
-                    f"weights it feeds, then multiplies by its own slope, "
-                    f"A′ = {act.derivative_text} for {act.label} "
-                    "(the lecture writes the same product with δ as a row: δ⁽ˡ⁺¹⁾(w⁽ˡ⁺¹⁾)ᵀ).")
+                    f"weights it feeds, then multiplies by its own slope: A′ = {act.derivative_text} for "
+                    f"{act.label}, with O = A(I) the unit's output (the lecture's z). The lecture writes the "
+                    "same product with δ as a row, δ⁽ˡ⁺¹⁾(w⁽ˡ⁺¹⁾)ᵀ.")
         _latex(der.hidden_delta_latex(s, l))
     st.markdown("**Gradients** — the gradient of a weight is its input times the δ of the unit it feeds, "
                 "so the whole matrix is an outer product: a column u times a row δᵀ.")
@@ -193,7 +208,7 @@ def _chain(s: der.Step) -> None:
     _clamp(WEIGHT[2], 1, sizes[l], default=1)
     j = c2.number_input("From unit j of u⁽ˡ⁾", 1, sizes[l - 1], step=1, key=WEIGHT[1])
     i = c3.number_input("To unit i of layer l", 1, sizes[l], step=1, key=WEIGHT[2])
-    st.markdown(f"Follow **w_{der.sub(j, i)}^({l})** backwards: its input times its unit's δ; that δ "
+    st.markdown(f"Follow $w_{{{der.sub(j, i)}}}^{{({l})}}$ backwards: its input times its unit's δ; that δ "
                 "comes from the layer above, and so on up to the loss.")
     lines, _ = der.chain_latex(s, int(l), int(j), int(i))
     _latex(lines)
@@ -242,7 +257,8 @@ def _examples() -> None:
     if ex.published:
         st.markdown("**Published numbers beside ours** (ours from the example's starting weights; the tiny "
                     "differences come from his rounding of intermediate values):")
-        st.dataframe(pd.DataFrame(der.comparison_rows(ex)), hide_index=True, key="deriv_compare",
+        rows = der.comparison_rows(ex)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="deriv_compare", height=38 + 35 * len(rows),
                      column_config={"published": st.column_config.NumberColumn(format="%.9f"),
                                     "ours": st.column_config.NumberColumn(format="%.9f"),
                                     "difference": st.column_config.NumberColumn(format="%.1e")})
@@ -274,10 +290,10 @@ def main() -> None:
     _clamp(key, 0, n - 1)
     left, right = st.columns([1, 2])
     with left:
-        index = int(st.number_input(f"Sample (training set, 0 … {n - 1})", 0, n - 1, step=1, key=key))
-        y_text = ", ".join(f"{v:g}" for v in src.Y[index])
-        st.caption(f"From {src.label}. x = ({', '.join(f'{v:.4g}' for v in src.X[index])}), "
-                   f"target y = ({y_text}), ξ = {src.lr:g}. Or click a point in the plot.")
+        where = "training set" if mode == "playground" else "the example's samples"
+        index = int(st.number_input(f"Sample ({where}, 0 … {n - 1})", 0, n - 1, step=1, key=key))
+        st.caption(f"From {src.label}. x = {_short(src.X[index])}, target y = {_short(src.Y[index])}, "
+                   f"ξ = {src.lr:g}. Or click a point in the plot.")
     with right:
         st.plotly_chart(_scatter(src, index), key=SCATTER, on_select=_on_select, selection_mode="points",
                         config={"displayModeBar": False})

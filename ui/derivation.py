@@ -70,8 +70,7 @@ def _summary(A: Array, name: str, sup: str = "") -> str:
         idx = np.unravel_index(k, A.shape)
         entries.append(rf"{name}_{{{sub(*(i + 1 for i in idx))}}}{sup}={num(A[idx])}")
     shape = r"\times".join(str(n) for n in (A.shape if A.ndim == 2 else (A.shape[0], 1)))
-    return (rf"\left[\,{shape}\ \text{{entries; largest: }}" + r",\ ".join(entries)
-            + r",\ \dots\right]")
+    return rf"\left[\,{shape}\text{{, largest: }}" + r",\ ".join(entries) + r",\ \dots\right]"
 
 
 def col(v: Array, name: str = "v", sup: str = "") -> str:
@@ -195,11 +194,14 @@ def forward_latex(s: Step) -> list[str]:
             rf"+\mathbf{{b}}^{{({l})}}" if bias else "")
         if fits(*W.shape):
             nums = mat(W, "w", transposed=True) + col(u, "u") + ("+" + col(b, "b") if bias else "")
-        else:
+        else:  # shapes only; the result on its own line when it is summarised too
             nums = (rf"\underbrace{{(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}}}_{{{W.shape[1]}\times{W.shape[0]}}}"
                     rf"\underbrace{{\mathbf{{u}}^{{({l})}}}}_{{{W.shape[0]}\times 1}}"
                     + (rf"+\mathbf{{b}}^{{({l})}}" if bias else ""))
-        lines.append(sym + "=" + nums + "=" + col(I_, "I", f"^{{({l})}}"))
+        if fits(len(I_)):
+            lines.append(sym + "=" + nums + "=" + col(I_, "I", f"^{{({l})}}"))
+        else:
+            lines += [sym + "=" + nums, rf"\mathbf{{I}}^{{({l})}}=" + col(I_, "I", f"^{{({l})}}")]
         last = l == s.L
         nxt = r"\mathbf{y}^{*}" if last else rf"\mathbf{{u}}^{{({l + 1})}}"
         lines.append(rf"\mathbf{{O}}^{{({l})}}=\mathcal{{A}}(\mathbf{{I}}^{{({l})}})="
@@ -266,7 +268,8 @@ def output_delta_latex(s: Step) -> tuple[str, list[str]]:
         text = ("Sigmoid output with squared loss: no cancellation here. The loss's derivative y* − y "
                 "is multiplied by the sigmoid's slope y*(1 − y*), which shrinks δ when y* is near 0 or 1.")
         eqs = [dL + r"=(\mathbf{y}^{*}-\mathbf{y})\odot\mathbf{y}^{*}\odot(1-\mathbf{y}^{*})"]
-        eqs.append(dL + "=(" + ystar + "-" + yv + r")\odot" + col(p * (1 - p), "a") + "=" + col(d, r"\delta"))
+        factors = "(" + ystar + "-" + yv + r")\odot" + col(p * (1 - p), "a") + "=" if fits(len(p)) else ""
+        eqs.append(dL + "=" + factors + col(d, r"\delta"))
         return text, eqs
     else:
         g = p - y
@@ -277,9 +280,10 @@ def output_delta_latex(s: Step) -> tuple[str, list[str]]:
         eqs = [r"\delta^{(" + str(L) + r")}_k=\sum_j\frac{\partial L}{\partial y^{*}_j}"
                r"\frac{\partial y^{*}_j}{\partial I_k}=y^{*}_k\Big((y^{*}_k-y_k)-\sum_j(y^{*}_j-y_j)\,y^{*}_j\Big)",
                r"\sum_j(y^{*}_j-y_j)\,y^{*}_j=" + num(sgy),
-               dL + "=" + ystar + r"\odot\Big(" + col(g, "g") + "-" + term(sgy) + r"\Big)=" + col(d, r"\delta")]
+               dL + "=" + (ystar + r"\odot\Big(" + col(g, "g") + "-" + term(sgy) + r"\Big)=" if fits(len(p)) else "")
+               + col(d, r"\delta")]
         return text, eqs
-    eqs.append(dL + "=" + ystar + "-" + yv + "=" + col(d, r"\delta"))
+    eqs.append(dL + "=" + (ystar + "-" + yv + "=" if fits(len(p)) else "") + col(d, r"\delta"))
     return text, eqs
 
 
@@ -320,9 +324,11 @@ def hidden_delta_latex(s: Step, l: int) -> list[str]:
         lines.append(dl + r"=\Big(" + mat(W, "w") + col(s.delta[l], r"\delta") + r"\Big)\odot"
                      + col(a_prime, "a") + "=" + col(back, "g") + r"\odot" + col(a_prime, "a")
                      + "=" + col(s.delta[l - 1], r"\delta", f"^{{({l})}}"))
-    else:
+    elif fits(len(back)):
         lines.append(dl + "=" + col(back, "g") + r"\odot" + col(a_prime, "a") + "="
                      + col(s.delta[l - 1], r"\delta", f"^{{({l})}}"))
+    else:
+        lines.append(dl + "=" + col(s.delta[l - 1], r"\delta", f"^{{({l})}}"))
     return lines
 
 
@@ -443,9 +449,10 @@ def chain_latex(s: Step, l: int, j: int, i: int) -> tuple[list[str], float]:
         if len(k_all) > MAX_FULL:
             terms += r"+\dots"
         entry = DERIVATIVE_ENTRY[s.net.hidden].replace("_{i}", f"_{{{i}}}")
-        lines.append(rf"{dIi}=\mathcal{{A}}'(I_{{{i}}}^{{({l})}})\sum_{{k}}w_{{{i}k}}^{{({l + 1})}}"
-                     rf"\delta_{{k}}^{{({l + 1})}}={entry}\sum_k w_{{{i}k}}^{{({l + 1})}}\delta_k^{{({l + 1})}}"
-                     rf"={term(a_prime)}\cdot\big({terms}\big)={term(a_prime)}\cdot{term(total)}={num(d_i)}")
+        lines.append(rf"\begin{{aligned}}{dIi}&=\mathcal{{A}}'(I_{{{i}}}^{{({l})}})\sum_{{k}}w_{{{i}k}}^{{({l + 1})}}"
+                     rf"\delta_{{k}}^{{({l + 1})}}={entry}\sum_k w_{{{i}k}}^{{({l + 1})}}\delta_k^{{({l + 1})}}\\"
+                     rf"&={term(a_prime)}\cdot\big({terms}\big)\\&={term(a_prime)}\cdot{term(total)}={num(d_i)}"
+                     r"\end{aligned}")
         if l == L - 1 and s.net.sizes[-1] == 1:
             lines.append(_lecture_chain(s, l, j, i, u_name, a_prime))
     return lines, grad
@@ -475,10 +482,14 @@ def _lecture_chain(s: Step, l: int, j: int, i: int, u_name: str, a_prime: float)
     hid = DERIVATIVE_ENTRY[s.net.hidden].replace("_{i}", f"_{{{i}}}")
     value = dl_val * a_val * w_next * a_prime * u_j
     w = rf"w_{{{sub(j, i)}}}^{{({l})}}"
-    return (rf"\frac{{\partial L}}{{\partial {w}}}="
-            + _brace(dl_sym, dl_val) + r"\," + _brace(a_sym, a_val) + r"\,"
-            + _brace(rf"w_{{{i}1}}^{{({L})}}", w_next) + r"\," + _brace(hid, a_prime) + r"\,"
-            + _brace(u_name, u_j) + "=" + num(value))
+    rest = (r"\," + _brace(rf"w_{{{i}1}}^{{({L})}}", w_next) + r"\," + _brace(hid, a_prime) + r"\,"
+            + _brace(u_name, u_j))
+    line = (rf"\frac{{\partial L}}{{\partial {w}}}="
+            + _brace(dl_sym, dl_val) + r"\," + _brace(a_sym, a_val) + rest + "=" + num(value))
+    if output_rule(s.net) == "matched" and s.net.output == "sigmoid":  # the slide's last step: they cancel
+        line = (r"\begin{aligned}" + line.replace("=", "&=", 1) + r"\\&="
+                + _brace("(y^{*}-y)", float(s.prediction[0] - s.y[0])) + rest + "=" + num(value) + r"\end{aligned}")
+    return line
 
 
 # --- 5. gradient check --------------------------------------------------------------------------

@@ -92,6 +92,12 @@ def test_apply_this_step_updates_the_sessions_network(deriv):
     r2 = _sample_ref(deriv, 5)
     deriv.button(key="deriv_apply").click().run()
     np.testing.assert_allclose(deriv.session_state["run"].net.W[0], r2.W_after[0], rtol=1e-12)
+    # the Playground follows: same network, its history ends with the hand steps
+    deriv.switch_page("pages/playground.py").run()
+    _clean(deriv)
+    assert deriv.session_state["run"] is run
+    np.testing.assert_allclose(run.net.W[0], r2.W_after[0], rtol=1e-12)
+    assert len(run.trainer.history) == rows + 2
 
 
 def test_lecture_example_loads_and_apply_changes_only_the_example(deriv):
@@ -180,7 +186,7 @@ def test_large_network_is_summarised(deriv):
     deriv.run()
     _clean(deriv)
     text = _tex(deriv)
-    assert "entries; largest" in text and r"64\times32" in text
+    assert "largest:" in text and r"64\times32" in text
     for block in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", text):
         assert block.count(r"\\") < der.MAX_FULL
     assert any("picked at random" in c.value for c in deriv.caption)

@@ -22,17 +22,13 @@ def _sample_value(page) -> str:
     return box.locator("input").input_value()
 
 
-def test_katex_renders_without_errors(page, app_url):
+def test_katex_renders_and_a_click_on_the_scatter_picks_the_sample(page, app_url):
     _open(page, app_url)
     assert page.locator(".katex").count() > 20
     assert page.locator(".katex-error").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Forward pass").count() == 1
     screenshot(page, "derivation")
-
-
-def test_clicking_a_point_chooses_the_sample_and_apply_changes_the_loss(page, app_url):
-    _open(page, app_url)
     assert _sample_value(page) == "0"
     points = page.locator("[data-testid='stPlotlyChart'] .scatterlayer .trace").first.locator("path.point")
     box = points.nth(11).bounding_box()
