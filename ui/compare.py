@@ -373,7 +373,10 @@ def grad_norms_figure(comp: Comparison) -> go.Figure:
                 hovertemplate=f"{run.label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
             ), row=1, col=k + 1)
             shown.add(l)
-    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    values = np.concatenate([r.history.grad_norms.ravel() for r in comp.runs])
+    values = values[np.isfinite(values) & (values > 0)]
+    decades = np.log10(values.max() / values.min()) if values.size else 0.0
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1 if decades >= 2 else "D2")
     fig.update_yaxes(title_text="‖∂L/∂w^(l)‖", row=1, col=1)
     fig.update_xaxes(title_text="epoch")
     return _layout(fig, 360)
