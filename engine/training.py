@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +71,7 @@ def train_epoch(
     order = rng.permutation(n)
     Xs, Ys = X.take(order, axis=0), Y.take(order, axis=0)
     start_W, start_b = net.get_params()
-    stats = _EpochStats(net.sizes)
+    stats = _EpochStats(net.sizes[1:])
     loss_sum = 0.0
     slices = batch_slices(n, batch_size)
     per_sample = net.lossfn.per_sample
@@ -99,47 +100,43 @@ def train_epoch(
 class _EpochStats:
     """Per layer, Σ over updates of ‖∂L/∂W^(l)‖, Σ over samples of ‖δ^(l)‖ and of |δ_i^(l)|.
 
-    Cheap per mini-batch: each batch's gradients and deltas (fresh arrays, never changed later)
-    are only kept, until about `MAX_FLOATS` values are held; then every layer's are joined and
-    summed at once, with matrix-vector products.
+    Cheap per mini-batch: gradient norms are one dot product each; the deltas (fresh arrays,
+    never changed later) are only kept until about `MAX_FLOATS` values are held, then every
+    layer's are joined and summed at once with matrix-vector products.
     """
 
     MAX_FLOATS = 1 << 20
 
-    def __init__(self, sizes: list[int]) -> None:
-        self.batch_floats = sum(sizes[1:])  # per sample, plus the gradients per batch
-        self.grad_floats = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        self.pending: list[Backward] = []
-        self.held = 0
-        L = len(sizes) - 1
-        self.grad_sum = np.zeros(L)
-        self.norm_sum = np.zeros(L)
-        self.abs_sum = [np.zeros(k) for k in sizes[1:]]
+    def __init__(self, widths: list[int]) -> None:
+        self.row_floats = sum(widths)
+        self.grad_sum = [0.0] * len(widths)
+        self.pending: list[list[Array]] = []
+        self.rows = 0
+        self.norm_sum = np.zeros(len(widths))
+        self.abs_sum = [np.zeros(k) for k in widths]
+        self.unit_ones = [np.ones(k) for k in widths]
 
     def add(self, back: Backward) -> None:
-        self.pending.append(back)
-        self.held += back.delta[0].shape[0] * self.batch_floats + self.grad_floats
-        if self.held >= self.MAX_FLOATS:
+        for l, g in enumerate(back.dW):
+            self.grad_sum[l] += math.sqrt(np.vdot(g, g))
+        self.pending.append(back.delta)
+        self.rows += back.delta[0].shape[0]
+        if self.rows * self.row_floats >= self.MAX_FLOATS:
             self._flush()
 
     def _flush(self) -> None:
         if not self.pending:
             return
-        rows = sum(b.delta[0].shape[0] for b in self.pending)
-        ones = np.ones(rows)
-        for l in range(len(self.abs_sum)):
-            grads = [b.dW[l].reshape(1, -1) for b in self.pending]
-            G = grads[0] if len(grads) == 1 else np.concatenate(grads)
-            self.grad_sum[l] += np.sqrt((G * G) @ np.ones(G.shape[1])).sum()
-            parts = [b.delta[l] for b in self.pending]
+        ones = np.ones(self.rows)
+        for l, parts in enumerate(zip(*self.pending)):
             D = parts[0] if len(parts) == 1 else np.concatenate(parts)
             self.abs_sum[l] += ones @ np.abs(D)
-            self.norm_sum[l] += ones @ np.sqrt((D * D) @ np.ones(D.shape[1]))
-        self.pending, self.held = [], 0
+            self.norm_sum[l] += ones @ np.sqrt((D * D) @ self.unit_ones[l])
+        self.pending, self.rows = [], 0
 
     def result(self) -> tuple[Array, Array, list[Array]]:
         self._flush()
-        return self.grad_sum, self.norm_sum, self.abs_sum
+        return np.array(self.grad_sum), self.norm_sum, self.abs_sum
 
 
 def _find_divergence(net: MLP, loss: float, epoch: int) -> Divergence | None:
