@@ -20,6 +20,8 @@ SCATTER = "deriv_scatter"
 MESSAGE = "deriv_message"
 WEIGHT = ("deriv_w_layer", "deriv_w_j", "deriv_w_i")
 BATCH_LAYER = "deriv_batch_layer"
+TAB = "deriv_tab"
+TABS = ("One weight's chain", "Gradient check", "Batch view")
 MODES = {"playground": "The Playground's network", "example": "Worked example"}
 HIGHLIGHT_CSS = "background-color: #ffe3cc; font-weight: 600"
 
@@ -203,11 +205,11 @@ def _chain(s: der.Step) -> None:
     L = s.L
     _clamp(WEIGHT[0], 1, L, default=1)
     c1, c2, c3 = st.columns(3)
-    l = c1.number_input("Layer l", 1, L, step=1, key=WEIGHT[0])
+    l = c1.number_input("Layer l", 1, L, step=1, key=WEIGHT[0], persist_state="session")
     _clamp(WEIGHT[1], 1, sizes[l - 1], default=1)
     _clamp(WEIGHT[2], 1, sizes[l], default=1)
-    j = c2.number_input("From unit j of u⁽ˡ⁾", 1, sizes[l - 1], step=1, key=WEIGHT[1])
-    i = c3.number_input("To unit i of layer l", 1, sizes[l], step=1, key=WEIGHT[2])
+    j = c2.number_input("From unit j of u⁽ˡ⁾", 1, sizes[l - 1], step=1, key=WEIGHT[1], persist_state="session")
+    i = c3.number_input("To unit i of layer l", 1, sizes[l], step=1, key=WEIGHT[2], persist_state="session")
     st.markdown(f"Follow $w_{{{der.sub(j, i)}}}^{{({l})}}$ backwards: its input times its unit's δ; that δ "
                 "comes from the layer above, and so on up to the loss.")
     lines, _ = der.chain_latex(s, int(l), int(j), int(i))
@@ -242,7 +244,7 @@ def _batch(src: Source, index: int) -> None:
     indices = der.batch_indices(index, len(src.X))
     L = len(src.net.W)
     _clamp(BATCH_LAYER, 1, L, default=L)
-    l = st.number_input("Layer l", 1, L, step=1, key=BATCH_LAYER)
+    l = st.number_input("Layer l", 1, L, step=1, key=BATCH_LAYER, persist_state="session")
     st.markdown(f"A mini-batch of {len(indices)} samples (the chosen one and the next ones) gives one "
                 "update: every sample contributes its own outer product u δᵀ, and the gradient is their "
                 "average. With one sample this is just section 2's gradient.")
@@ -274,7 +276,8 @@ def main() -> None:
     if session[MODE] == "example" and session.get(EXAMPLE) is None:
         session[EXAMPLE] = der.make_example("lecture")
     top = st.columns([2, 1, 1])
-    top[0].radio("Network", list(MODES), format_func=MODES.get, key=MODE, horizontal=True)
+    top[0].radio("Network", list(MODES), format_func=MODES.get, key=MODE, horizontal=True,
+                persist_state="session")
     top[1].button("Load the lecture's 2-2-1", key="deriv_load_lecture", on_click=_load_example,
                   args=("lecture",), use_container_width=True)
     top[2].button("Load Mazur's 2-2-2", key="deriv_load_mazur", on_click=_load_example, args=("mazur",),
@@ -291,7 +294,8 @@ def main() -> None:
     left, right = st.columns([1, 2])
     with left:
         where = "training set" if mode == "playground" else "the example's samples"
-        index = int(st.number_input(f"Sample ({where}, 0 … {n - 1})", 0, n - 1, step=1, key=key))
+        index = int(st.number_input(f"Sample ({where}, 0 … {n - 1})", 0, n - 1, step=1, key=key,
+                                    persist_state="session"))
         st.caption(f"From {src.label}. x = {_short(src.X[index])}, target y = {_short(src.Y[index])}, "
                    f"ξ = {src.lr:g}. Or click a point in the plot.")
     with right:
@@ -308,13 +312,12 @@ def main() -> None:
     _backward(s)
     _update(s, mode, index)
     st.subheader("4 · 5 · 6 · A closer look")
-    chain, check, batch = st.tabs(["One weight's chain", "Gradient check", "Batch view"])
-    with chain:
-        _chain(s)
-    with check:
-        _gradcheck(src, index)
-    with batch:
-        _batch(src, index)
+    # lazy tabs: only the open one runs and is sent (fewer formulas and tables for the browser)
+    tabs = st.tabs(list(TABS), key=TAB, on_change="rerun")
+    for tab, show in zip(tabs, (lambda: _chain(s), lambda: _gradcheck(src, index), lambda: _batch(src, index))):
+        if tab.open:
+            with tab:
+                show()
 
 
 main()

@@ -484,11 +484,13 @@ def _lecture_chain(s: Step, l: int, j: int, i: int, u_name: str, a_prime: float)
     w = rf"w_{{{sub(j, i)}}}^{{({l})}}"
     rest = (r"\," + _brace(rf"w_{{{i}1}}^{{({L})}}", w_next) + r"\," + _brace(hid, a_prime) + r"\,"
             + _brace(u_name, u_j))
+    shown = num(value) if np.isfinite(value) else r"\text{0/0: }y^{*}\text{ rounds to 0 or 1}"
     line = (rf"\frac{{\partial L}}{{\partial {w}}}="
-            + _brace(dl_sym, dl_val) + r"\," + _brace(a_sym, a_val) + rest + "=" + num(value))
+            + _brace(dl_sym, dl_val) + r"\," + _brace(a_sym, a_val) + rest + "=" + shown)
     if output_rule(s.net) == "matched" and s.net.output == "sigmoid":  # the slide's last step: they cancel
         line = (r"\begin{aligned}" + line.replace("=", "&=", 1) + r"\\&="
-                + _brace("(y^{*}-y)", float(s.prediction[0] - s.y[0])) + rest + "=" + num(value) + r"\end{aligned}")
+                + _brace("(y^{*}-y)", float(s.prediction[0] - s.y[0])) + rest + "="
+                + num(float(s.prediction[0] - s.y[0]) * w_next * a_prime * u_j) + r"\end{aligned}")
     return line
 
 

@@ -41,6 +41,12 @@ def _frame(at, column: str):
     return frames[0]
 
 
+def _tab(at, name: str):
+    """Open one of the lazy tabs (only the open one runs)."""
+    at.session_state["deriv_tab"] = name
+    return at.run()
+
+
 def _sample_ref(at, index: int) -> ref.Ref:
     run = at.session_state["run"]
     return ref.net_step(run.net, run.data.X_train[index], run.trainer.Y_train[index], run.trainer.lr)
@@ -56,7 +62,11 @@ def test_default_page_shows_the_lecture_numbers_fast(deriv):
     assert deriv.metric[0].value == f"{r.loss_before:.6g}" and deriv.metric[1].value == f"{r.loss_after:.6g}"
     table = _frame(deriv, "after")
     np.testing.assert_allclose(table["after"].to_numpy()[:8], r.W_after[0].ravel(), rtol=1e-12)
-    assert any("agree" in s.value for s in deriv.success)  # the gradient check passes
+    assert not any("agree" in s.value for s in deriv.success)  # lazy tabs: the check has not run
+    _tab(deriv, "Gradient check")
+    assert any("agree" in s.value for s in deriv.success)
+    checked = _frame(deriv, "finite difference")
+    assert len(checked) == 17 and checked["pass"].all()
     t = time.perf_counter()
     deriv.run()
     assert time.perf_counter() - t < 1.0
@@ -68,6 +78,7 @@ def test_choosing_the_sample_changes_every_number(deriv):
     r = _sample_ref(deriv, 17)
     _contains(deriv, np.concatenate([r.u[0], *r.O, r.delta[-1]]))
     # the batch view: sample 17 and the next three, per-sample u δᵀ and their mean (last layer)
+    _tab(deriv, "Batch view")
     pieces = [_sample_ref(deriv, k).dW[-1] for k in range(17, 21)]
     _contains(deriv, np.mean(pieces, axis=0))
     _contains(deriv, pieces[2])
@@ -98,6 +109,8 @@ def test_apply_this_step_updates_the_sessions_network(deriv):
     assert deriv.session_state["run"] is run
     np.testing.assert_allclose(run.net.W[0], r2.W_after[0], rtol=1e-12)
     assert len(run.trainer.history) == rows + 2
+    open_page(deriv, PAGE)  # the chosen sample survives the page switch
+    assert deriv.number_input(key="deriv_sample").value == 5
 
 
 def test_lecture_example_loads_and_apply_changes_only_the_example(deriv):
@@ -189,6 +202,7 @@ def test_large_network_is_summarised(deriv):
     assert "largest:" in text and r"64\times32" in text
     for block in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", text):
         assert block.count(r"\\") < der.MAX_FULL
+    _tab(deriv, "Gradient check")
     assert any("picked at random" in c.value for c in deriv.caption)
     assert len(_frame(deriv, "after")) == der.MAX_TABLE_ROWS
 
@@ -196,7 +210,7 @@ def test_large_network_is_summarised(deriv):
 def test_relu_kink_is_noted(deriv):
     deriv.session_state["hidden"] = "relu"
     deriv.session_state["init"] = "zeros"
-    deriv.run()
+    _tab(deriv, "Gradient check")
     _clean(deriv)
     assert any("kink" in i.value for i in deriv.info)
 
@@ -211,6 +225,8 @@ def test_bad_input_never_raises(deriv):
     n = len(deriv.session_state["run"].data.X_train)
     assert n < 20 and 0 <= deriv.number_input(key="deriv_sample").value < n
     assert deriv.number_input(key="deriv_w_layer").value == 1
+    _tab(deriv, "Batch view")
+    _clean(deriv)
     assert 1 <= deriv.number_input(key="deriv_batch_layer").value <= 2
     deriv.session_state["deriv_mode"] = "example"  # example mode before any example was loaded
     deriv.run()

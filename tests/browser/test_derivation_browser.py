@@ -24,7 +24,7 @@ def _sample_value(page) -> str:
 
 def test_katex_renders_and_a_click_on_the_scatter_picks_the_sample(page, app_url):
     _open(page, app_url)
-    assert page.locator(".katex").count() > 20
+    assert page.locator(".katex").count() > 15
     assert page.locator(".katex-error").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Forward pass").count() == 1
@@ -40,6 +40,12 @@ def test_katex_renders_and_a_click_on_the_scatter_picks_the_sample(page, app_url
     assert _sample_value(page) == "11"
     page.get_by_role("button", name="Apply this step").click()
     page.wait_for_selector("text=Applied the update for sample 11")
+    wait_idle(page)
+    assert page.locator(".katex-error").count() == 0
+    page.get_by_role("tab", name="Gradient check").click()
+    page.wait_for_selector("text=checked gradients agree")
+    page.get_by_role("tab", name="Batch view").click()
+    page.wait_for_selector("text=A mini-batch of 4 samples")
     wait_idle(page)
     assert page.locator(".katex-error").count() == 0
 
