@@ -35,6 +35,16 @@ FIELD_FORMAT = {"loss": config.BY_KEY["loss"].format, "hidden": config.BY_KEY["h
                 "lam": lambda v: f"{v:g}", "batch_size": str}
 
 
+BOUNDARY_CAPTIONS = {
+    "binary": "Same points, same start: where the final y* crosses 0.5 is each run's decision boundary; "
+              "a wide pale band means y* is still unsure there.",
+    "multiclass": "Same points, same start: each colour is the class with the largest y*_j; compare "
+                  "where the runs draw the borders between classes.",
+    "regression": "Same points, same start: the colour is the final y* over the plane; compare how "
+                  "closely each run follows the targets.",
+}
+
+
 # --- state helpers --------------------------------------------------------------------------------
 def keep(key: str, default: Any, options: tuple | None = None) -> str:
     """A widget key whose value survives leaving the page (widget state is dropped then)."""
@@ -47,7 +57,8 @@ def keep(key: str, default: Any, options: tuple | None = None) -> str:
 
 
 def save_widgets() -> None:
-    ss[SAVED] = {k: ss[k] for k in ss if str(k).startswith("cmp_w_")}
+    """Remember every editor value (also of run columns not shown now) for the next visit."""
+    ss[SAVED] = {**ss.get(SAVED, {}), **{k: ss[k] for k in ss if str(k).startswith("cmp_w_")}}
 
 
 def wkey(i: int, name: str) -> str:
@@ -98,9 +109,10 @@ def set_job(key: str, target: int) -> None:
 def editor_variants() -> list[Variant]:
     """The run editor's columns as variants (labels made unique); ValueError on bad input."""
     variants, labels = [], set()
+    base_lam = base_of(playground()).lam
     for i in range(int(ss["cmp_w_n_runs"])):
         values = {name: ss.get(wkey(i, name), cui.SAME) for name in ("label", *cui.FIELDS)}
-        v = cui.variant_from_editor(values, i)
+        v = cui.variant_from_editor(values, i, base_lam)
         label = v.label if v.label not in labels else f"{v.label} ({i + 1})"
         labels.add(label)
         variants.append(Variant(label, v.changes))
@@ -240,10 +252,9 @@ def results(comp: Comparison, target: float) -> None:
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if cui.can_draw_boundaries(data):
         chart(cui.boundaries_figure(comp), "cmp_fig_boundaries")
-        st.caption("Same points, same start: where the final y* crosses 0.5 is each run's decision "
-                   "boundary; a blurry band means y* is still unsure.")
+        st.caption(BOUNDARY_CAPTIONS[data.task])
     else:
-        st.caption("Decision regions need a data set drawn in the plane; this one has more inputs.")
+        st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
     chart(cui.grad_norms_figure(comp), "cmp_fig_grads")
     st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
                "vanished on its way back and the first layers hardly move.")

@@ -186,8 +186,11 @@ def parse_sizes(text: str) -> tuple[int, ...] | None:
     return sizes
 
 
-def variant_from_editor(values: Mapping[str, Any], index: int) -> Variant:
-    """Run-editor widget values → a Variant; ValueError with a readable message on bad input."""
+def variant_from_editor(values: Mapping[str, Any], index: int, base_lam: float = 0.0) -> Variant:
+    """Run-editor widget values → a Variant; ValueError with a readable message on bad input.
+
+    Turning a penalty on without choosing λ uses the Playground's λ default when the base has none.
+    """
     changes: dict[str, object] = {}
     for name in FIELDS:
         value = values.get(name, SAME)
@@ -197,8 +200,8 @@ def variant_from_editor(values: Mapping[str, Any], index: int) -> Variant:
                 changes[name] = sizes
         elif value != SAME and value is not None:
             changes[name] = None if (name == "batch_size" and value == "full") else value
-    if "reg" in changes and changes["reg"] != "none" and "lam" not in changes:
-        changes.setdefault("lam", 0.001)
+    if changes.get("reg", "none") != "none" and "lam" not in changes and base_lam == 0:
+        changes["lam"] = config.BY_KEY["lam"].default
     label = str(values.get("label") or "").strip()[:40] or f"run {index + 1}"
     return Variant(label, changes)
 

@@ -195,3 +195,19 @@ def test_other_tasks(compare, dataset, loss, output, charts):
     if dataset == "blobs3":
         assert [r.config.loss for r in comp.runs] == ["ce", "squared"]
         assert comp.runs[0].net.sizes[-1] == 3
+
+
+def test_editor_changes_reach_the_runs(compare):
+    at = compare
+    at.selectbox(key="cmp_w_run1_reg").set_value("l2").run()
+    at.selectbox(key="cmp_w_run1_batch_size").set_value("full").run()
+    at.selectbox(key="cmp_w_run0_lr").set_value(0.1).run()
+    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    comp = at.session_state["cmp_runs"]
+    first, second = comp.runs
+    assert first.config.changes_from(comp.base) == {"lr": 0.1} and first.trainer.lr == 0.1
+    assert second.config.reg == "l2" and second.config.lam == 0.001 and second.net.lam == 0.001
+    assert second.trainer.batch_size is None and second.config.loss == "squared"
+    assert _same(first.trainer.initial, second.trainer.initial)
