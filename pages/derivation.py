@@ -279,13 +279,19 @@ def main() -> None:
     top[0].radio("Network", list(MODES), format_func=MODES.get, key=MODE, horizontal=True,
                 persist_state="session")
     top[1].button("Load the lecture's 2-2-1", key="deriv_load_lecture", on_click=_load_example,
-                  args=("lecture",), use_container_width=True)
+                  args=("lecture",), width="stretch", help="Loads (or resets) the worked example (a).")
     top[2].button("Load Mazur's 2-2-2", key="deriv_load_mazur", on_click=_load_example, args=("mazur",),
-                  use_container_width=True)
+                  width="stretch", help="Loads (or resets) the worked example (b).")
     kind, text = session.pop(MESSAGE, (None, None))
     if kind:
         getattr(st, kind)(text)
-    mode = session[MODE]
+    try:
+        _derivation(session[MODE])
+    except (ValueError, ArithmeticError) as err:  # a last guard: a message, never a traceback
+        st.error(f"This network or sample cannot be derived here: {err}")
+
+
+def _derivation(mode: str) -> None:
     src = _source()
     _examples()
     n = len(src.X)
