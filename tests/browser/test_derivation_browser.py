@@ -6,12 +6,10 @@ from tests.browser.conftest import screenshot, wait_idle
 
 
 def _open(page, app_url) -> None:
-    page.goto(f"{app_url}/step-by-step")
+    page.goto(f"{app_url}/derivation")
     wait_idle(page)
-    # Streamlit's first request resolves the URL against the legacy pages/ scan, which knows the
-    # file name (derivation) but not url_path "step-by-step": it shows a "Page not found" dialog
-    # although the page itself runs. Close it (reported; the fix belongs in app.py).
-    page.keyboard.press("Escape")
+    # opened directly by its URL, the page must not show Streamlit's "Page not found" dialog
+    assert page.get_by_text("Page not found").count() == 0
     page.wait_for_selector(".katex")
     page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot")
     page.get_by_role("button", name="Apply this step").wait_for()

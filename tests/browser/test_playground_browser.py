@@ -72,3 +72,12 @@ def test_sessions_are_independent(browser, app_url):
     assert _metric(second, "Epoch") == "0"
     first.close()
     second.close()
+
+
+def test_every_page_opens_directly_by_its_url(page, app_url):
+    for path, heading in (("playground", "Backprop Playground"), ("derivation", "Backprop, step by step"),
+                          ("compare", "Compare runs from the same start")):
+        page.goto(f"{app_url}/{path}")
+        wait_idle(page)
+        page.get_by_role("heading", name=heading).wait_for()
+        assert page.get_by_text("Page not found").count() == 0, path
