@@ -30,8 +30,8 @@ def _sigmoid(I: Array) -> Array:
 
 
 def _softmax(I: Array) -> Array:
-    e = np.exp(I - I.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    e = np.exp(I - np.maximum.reduce(I, axis=-1, keepdims=True))
+    return e / np.add.reduce(e, axis=-1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ OUTPUT_UNITS: dict[str, OutputUnit] = {
                    r"\sigma(I)=\frac{1}{1+e^{-I}}"),
         # softmax Jacobian-vector product: δ_k = y*_k (g_k − Σ_j g_j y*_j)
         OutputUnit("softmax", "Softmax", _softmax,
-                   lambda O, g: O * (g - (g * O).sum(axis=-1, keepdims=True)),
+                   lambda O, g: O * (g - np.add.reduce(g * O, axis=-1, keepdims=True)),
                    r"\mathrm{softmax}(I)_k=\frac{e^{I_k}}{\sum_j e^{I_j}}"),
         OutputUnit("linear", "Linear", lambda I: I.copy(), lambda O, g: g, r"I"),
     )

@@ -20,18 +20,18 @@ Array = np.ndarray
 
 def _bce(Y: Array, I: Array, O: Array) -> Array:
     # −y log σ(I) − (1−y) log(1−σ(I)) = log(1+e^I) − y I
-    return (np.logaddexp(0.0, I) - Y * I).sum(axis=1)
+    return np.add.reduce(np.logaddexp(0.0, I) - Y * I, axis=1)
 
 
 def _ce(Y: Array, I: Array, O: Array) -> Array:
     # −Σ_j y_j log softmax(I)_j = logsumexp(I) − Σ_j y_j I_j   (Σ_j y_j = 1)
-    m = I.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(I - m).sum(axis=1))
-    return lse - (Y * I).sum(axis=1)
+    m = np.maximum.reduce(I, axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.add.reduce(np.exp(I - m), axis=1))
+    return lse - np.add.reduce(Y * I, axis=1)
 
 
 def _squared(Y: Array, I: Array, O: Array) -> Array:
-    return 0.5 * ((Y - O) ** 2).sum(axis=1)
+    return 0.5 * np.add.reduce((Y - O) ** 2, axis=1)
 
 
 def _binary_targets(Y: object, J: int) -> Array:

@@ -78,7 +78,7 @@ def train_epoch(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for s in slices:
             fwd = net.forward(Xs[s])
-            loss_sum += float(per_sample(Ys[s], fwd.I[-1], fwd.O[-1]).sum())
+            loss_sum += float(np.add.reduce(per_sample(Ys[s], fwd.I[-1], fwd.O[-1])))
             back = net.backward(fwd, Ys[s])
             stats.add(back)
             net.step(back.dW, back.db, lr)
