@@ -24,7 +24,7 @@ def app() -> AppTest:
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    """Switch to a page script, e.g. 'pages/compare.py', and run it."""
+    """Switch to a page script, e.g. 'app_pages/compare.py', and run it."""
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at

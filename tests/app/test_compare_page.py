@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import decode, open_page, plotly_specs
 from ui.compare import PRESETS
 
-PAGE = "pages/compare.py"
+PAGE = "app_pages/compare.py"
 TRAIN, MORE = "cmp_train_cmp_runs", "cmp_more_cmp_runs"
 
 
@@ -153,7 +153,7 @@ def test_results_survive_a_trip_to_the_playground(compare):
     at.selectbox(key="cmp_w_preset").set_value("lr").run()
     at.number_input(key="cmp_w_epochs").set_value(2).run()
     at.button(key=TRAIN).click().run()
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     at.switch_page(PAGE).run()
     _no_problems(at)
     assert at.selectbox(key="cmp_w_preset").value == "lr"

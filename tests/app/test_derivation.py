@@ -12,7 +12,7 @@ from tests.app.conftest import open_page
 from tests.ui import lecture_math as ref
 from ui import derivation as der
 
-PAGE = "pages/derivation.py"
+PAGE = "app_pages/derivation.py"
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_apply_this_step_updates_the_sessions_network(deriv):
     deriv.button(key="deriv_apply").click().run()
     np.testing.assert_allclose(deriv.session_state["run"].net.W[0], r2.W_after[0], rtol=1e-12)
     # the Playground follows: same network, its history ends with the hand steps
-    deriv.switch_page("pages/playground.py").run()
+    deriv.switch_page("app_pages/playground.py").run()
     _clean(deriv)
     assert deriv.session_state["run"] is run
     np.testing.assert_allclose(run.net.W[0], r2.W_after[0], rtol=1e-12)

@@ -256,8 +256,8 @@ def test_settings_survive_a_visit_to_another_page(app):
     app.selectbox(key="hidden").set_value("tanh").run()
     app.button(key="stepn").click().run()
     run = _run(app)
-    open_page(app, "pages/compare.py")
-    open_page(app, "pages/playground.py")
+    open_page(app, "app_pages/compare.py")
+    open_page(app, "app_pages/playground.py")
     assert _run(app) is run and run.trainer.epoch == 10
     assert app.selectbox(key="hidden").value == "tanh"
 

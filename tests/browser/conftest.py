@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """Base URL of a `streamlit run app.py` server started for this test session."""
+    with serve_app() as url:
+        yield url
+
+
+@contextmanager
+def serve_app() -> Iterator[str]:
+    """Run `streamlit run app.py` on a free loopback port until the block ends."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

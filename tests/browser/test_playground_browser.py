@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import screenshot, serve_app, wait_idle
+
+PAGES = (("", "Backprop Playground"), ("derivation", "Backprop, step by step"),
+         ("compare", "Compare runs from the same start"))
+NAV = ["Playground", "Backprop, step by step", "Compare"]
 
 
 def _metric(page, label: str) -> str:
@@ -74,10 +78,23 @@ def test_sessions_are_independent(browser, app_url):
     second.close()
 
 
+def _nav(page) -> list[str]:
+    return [t.split("\n")[-1].strip() for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+
+
 def test_every_page_opens_directly_by_its_url(page, app_url):
-    for path, heading in (("playground", "Backprop Playground"), ("derivation", "Backprop, step by step"),
-                          ("compare", "Compare runs from the same start")):
+    for path, heading in PAGES:
         page.goto(f"{app_url}/{path}")
         wait_idle(page)
         page.get_by_role("heading", name=heading).wait_for()
         assert page.get_by_text("Page not found").count() == 0, path
+        assert _nav(page) == NAV, path
+
+
+def test_a_direct_link_as_a_fresh_servers_first_request(page):
+    """The first request a new server gets is a page's own link (as after a Cloud restart)."""
+    with serve_app() as url:
+        page.goto(f"{url}/compare")
+        wait_idle(page)
+        page.get_by_role("heading", name="Compare runs from the same start").wait_for()
+        assert _nav(page) == NAV
