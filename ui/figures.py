@@ -23,6 +23,8 @@ CLASS_COLOURS = ("#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f59f00", "#0ca678
 DIVERGING = [[0.0, "#1c7ed6"], [0.5, "#f8f9fa"], [1.0, "#d9480f"]]
 SEQUENTIAL = [[0.0, "#fff7bc"], [0.5, "#fd8d3c"], [1.0, "#99000d"]]
 WIDTH_BUCKETS = (0.25, 0.5, 0.75, 1.0)
+FONT = dict(family="Source Sans Pro, sans-serif", size=12, color="#31333f")
+AXIS = dict(gridcolor="#e9ecef", zerolinecolor="#ced4da", linecolor="#ced4da", automargin=True)
 MAX_DRAWN_UNITS = 16
 MAX_TEXT_CELLS = 120
 MAX_TRAJECTORIES = 40
@@ -30,7 +32,13 @@ MAX_TRAJECTORIES = 40
 
 def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
     """A figure from trace and layout dicts, unvalidated (see the module docstring)."""
-    layout = {"height": height, "margin": dict(l=10, r=10, t=30, b=10), **layout}
+    layout = {"height": height, "margin": dict(l=10, r=10, t=30, b=10), "font": FONT, "paper_bgcolor": "white",
+              "plot_bgcolor": "white", "hoverlabel": dict(font=FONT), **layout}
+    for name, axis in list(layout.items()):
+        if name.startswith(("xaxis", "yaxis")):
+            layout[name] = {**AXIS, **axis}
+    layout.setdefault("xaxis", dict(AXIS))
+    layout.setdefault("yaxis", dict(AXIS))
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
@@ -210,26 +218,21 @@ def level_line(gx: Array, gy: Array, z: Array, level: float = 0.5) -> tuple[Arra
 
 
 def _points(data: Dataset, show_test: bool, regression: bool) -> list[dict]:
+    """Training points as filled dots, test points as rings, coloured by class (or by y)."""
     splits = [("train", data.P_train, data.y_train, "circle")]
     if show_test and len(data.y_test):
-        splits.append(("test", data.P_test, data.y_test, "x"))
+        splits.append(("test", data.P_test, data.y_test, "circle-open"))
     traces = []
     for split, P, y, symbol in splits:
         if regression:
-            traces.append(dict(type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=split,
-                               marker=dict(color=_f32(y), colorscale=DIVERGING, size=6, symbol=symbol,
-                                           line=dict(width=0.6, color="#212529")),
-                               hovertemplate="y = %{marker.color:.3f}<extra></extra>"))
-            continue
-        for k in np.unique(y):
-            sel = y == k
-            colour = CLASS_COLOURS[int(k) % 10]
-            traces.append(dict(
-                type="scatter", x=_f32(P[sel, 0]), y=_f32(P[sel, 1]), mode="markers", name=f"{split}: class {k}",
-                marker=dict(color=colour, size=6 if split == "train" else 7, symbol=symbol,
-                            line=dict(width=0.7, color="white" if split == "train" else colour)),
-                hovertemplate=f"{split}, class {k}<extra></extra>",
-            ))
+            marker = dict(color=_f32(y), colorscale=DIVERGING, size=6, symbol=symbol)
+            hover = "y = %{marker.color:.3f}<extra>" + split + "</extra>"
+        else:
+            marker = dict(color=[CLASS_COLOURS[int(k) % 10] for k in y], size=6, symbol=symbol)
+            hover = "%{text}<extra>" + split + "</extra>"
+        traces.append(dict(type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=split,
+                           marker=marker, text=None if regression else [f"class {int(k)}" for k in y],
+                           hovertemplate=hover))
     return traces
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 
 import numpy as np
@@ -11,6 +12,8 @@ from ui import config, figures, state
 from ui.state import Run
 
 FRAME_SECONDS = 0.12
+DETAIL_REFRESH_SECONDS = 1.0
+DETAIL_CACHE = "detail_cache"
 DETAIL_VIEWS = {
     "neurons": "Neuron maps",
     "weights": "Weights",
@@ -18,6 +21,11 @@ DETAIL_VIEWS = {
     "deltas": "Deltas δ",
     "gradnorms": "Grad norms",
 }
+
+
+def chart(fig, key: str) -> None:
+    """A plotly chart with the figure's own styling: Streamlit's theme costs the browser ~30 ms a chart."""
+    st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
 
 
 def run_buttons(run: Run) -> None:
@@ -82,14 +90,14 @@ def main_views(run: Run) -> None:
         else:
             values = run.trainer.last.neuron_delta if run.trainer.last is not None else None
             title = "mean |δ|"
-        st.plotly_chart(figures.network_figure(net, values, grads, data.input_names, title), key="chart_network")
+        chart(figures.network_figure(net, values, grads, data.input_names, title), "chart_network")
         st.caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour "
                    f"is its {'output O for the first training point' if by_sample else 'mean |δ| over the last epoch'}."
                    " Hover an edge's middle for w and ∂L/∂w.")
     with cols[1]:
         st.subheader("What it has learned")
         show_test = st.toggle("Show test points", value=True, key="show_test")
-        st.plotly_chart(figures.output_figure(net, data, show_test), key="chart_output")
+        chart(figures.output_figure(net, data, show_test), "chart_output")
         st.caption("The background is y* at every point of the input plane; watch the y* = 0.5 boundary "
                    "bend to separate the classes." if data.has_plane else
                    "Each point at its first two principal components, coloured by the predicted class; "
@@ -98,8 +106,7 @@ def main_views(run: Run) -> None:
         st.subheader("Loss")
         diverged = run.trainer.divergence.epoch if run.trainer.divergence else None
         log_y = st.toggle("Log scale", value=False, key="log_loss")
-        st.plotly_chart(figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged),
-                        key="chart_loss")
+        chart(figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged), "chart_loss")
         st.caption("Train loss should fall; a test loss that rises while the train loss falls means "
                    "the network is memorising the training points.")
 
@@ -107,13 +114,11 @@ def main_views(run: Run) -> None:
 def detail_view(run: Run) -> None:
     """One of the detail views, chosen with a segmented control (only the chosen one is built).
 
-    It sits outside the live fragment: while playing it keeps its last picture, so the main
-    views get every frame; it catches up on pause.
+    While playing it is rebuilt about once a second and re-sent unchanged in between (the
+    browser leaves an unchanged figure alone), so the main views get every frame.
     """
-    net, data, history = run.net, run.data, run.trainer.history
+    net, data = run.net, run.data
     st.subheader("Inside the network")
-    if run.playing:
-        st.caption("Paused view: it updates when you pause.")
     options = [k for k in DETAIL_VIEWS if k != "neurons" or (data.has_plane and data.P_train.shape[1] == 2
                                                              and net.n_layers > 1)]
     choice = st.segmented_control("Detail view", options, format_func=DETAIL_VIEWS.get, default=options[0],
@@ -122,6 +127,19 @@ def detail_view(run: Run) -> None:
     layer = 1
     if choice in ("neurons", "deltas") and len(layer_choice) > 1:
         layer = st.select_slider("Layer l", list(layer_choice), key=f"{choice}_layer")
+    cache = st.session_state.get(DETAIL_CACHE)
+    now = time.monotonic()
+    if run.playing and cache and cache[0] == (choice, layer) and now - cache[1] < DETAIL_REFRESH_SECONDS:
+        fig, caption = cache[2], cache[3]  # an unchanged figure is not redrawn by the browser
+    else:
+        fig, caption = _detail_figure(run, choice, layer)
+        st.session_state[DETAIL_CACHE] = ((choice, layer), now, fig, caption)
+    chart(fig, f"chart_{choice}")
+    st.caption(caption)
+
+
+def _detail_figure(run: Run, choice: str, layer: int) -> tuple:
+    net, data, history = run.net, run.data, run.trainer.history
     if choice == "neurons":
         fig = figures.neuron_maps_figure(net, data, layer)
         caption = f"What each unit of hidden layer {layer} computes over the input plane: O^({layer}) = A(I^({layer}))."
@@ -138,8 +156,7 @@ def detail_view(run: Run) -> None:
         fig = figures.grad_norm_figure(history)
         caption = ("‖∂L/∂W^(l)‖ per layer: in deep sigmoid networks the early layers' lines sit far below "
                    "the last — vanishing gradients.")
-    st.plotly_chart(fig, key=f"chart_{choice}")
-    st.caption(caption)
+    return fig, caption
 
 
 def downloads(run: Run) -> None:
@@ -154,16 +171,25 @@ def downloads(run: Run) -> None:
 
 
 def live(run: Run) -> None:
-    """Metrics and views; while playing, a fragment trains a few epochs per frame and redraws."""
+    """The main area as one fragment: a step reruns only this, not the sidebar.
 
-    @st.fragment(run_every=FRAME_SECONDS if run.playing else None)
+    While playing, the fragment reruns every FRAME_SECONDS and trains `speed` epochs per frame.
+    Starting or stopping play changes that schedule, which takes a full rerun.
+    """
+    scheduled = run.playing
+
+    @st.fragment(run_every=FRAME_SECONDS if scheduled else None)
     def frame() -> None:
         current = st.session_state[state.RUN]
         if current.playing:
             state.step(st.session_state, current.values["speed"])
-            if not current.playing:  # stopped by divergence or the epoch limit: redraw the buttons
-                st.rerun()
+        if current.playing != scheduled:
+            st.rerun(scope="app")
+        run_buttons(current)
+        messages(current)
         metrics(current)
         main_views(current)
+        detail_view(current)
+        downloads(current)
 
     frame()
