@@ -185,9 +185,10 @@ def step(session: MutableMapping, epochs: int) -> None:
         run.playing = False
 
 
-def toggle_play(session: MutableMapping) -> None:
+def set_playing(session: MutableMapping, playing: bool) -> None:
+    """Start or stop playing (never after divergence). Idempotent, so a click delivered twice is harmless."""
     run = sync(session)
-    run.playing = not run.playing and run.trainer.divergence is None
+    run.playing = playing and run.trainer.divergence is None
 
 
 def reset(session: MutableMapping) -> None:

@@ -37,8 +37,8 @@ def run_buttons(run: Run) -> None:
                    use_container_width=True, help="One pass over the training data.")
     cols[1].button(f"Step {n} epochs", key="stepn", on_click=state.step, args=(session, n),
                    use_container_width=True, help="Set N in the Run section of the sidebar.")
-    cols[2].button("⏸ Pause" if run.playing else "▶ Play", key="play", on_click=state.toggle_play,
-                   args=(session,), type="primary", use_container_width=True,
+    cols[2].button("⏸ Pause" if run.playing else "▶ Play", key="play", on_click=state.set_playing,
+                   args=(session, not run.playing), type="primary", use_container_width=True,
                    disabled=run.trainer.divergence is not None,
                    help="Train continuously; the speed is set in the Run section.")
     cols[3].button("Reset", key="reset", on_click=state.reset, args=(session,), use_container_width=True,
@@ -77,38 +77,40 @@ def metrics(run: Run) -> None:
 
 
 def main_views(run: Run) -> None:
-    """The network diagram, the output over the input plane and the loss curves, side by side."""
+    """The network diagram, the output over the input plane and the loss curves, side by side.
+
+    The three are panels of one plotly chart: the browser redraws one chart much faster than three.
+    """
     net, data = run.net, run.data
-    cols = st.columns(3)
-    with cols[0]:
-        st.subheader("Network")
-        by_sample = st.toggle("Colour units by the output O of training point 1", key="colour_by_sample")
-        grads = net.gradients(data.X_train, run.trainer.Y_train)[0]
-        if by_sample:
-            values, title = net.forward(data.X_train[:1]).O, "O (point 1)"
-            values = [v[0] for v in values]
-        else:
-            values = run.trainer.last.neuron_delta if run.trainer.last is not None else None
-            title = "mean |δ|"
-        chart(figures.network_figure(net, values, grads, data.input_names, title), "chart_network")
-        st.caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour "
-                   f"is its {'output O for the first training point' if by_sample else 'mean |δ| over the last epoch'}."
-                   " Hover an edge's middle for w and ∂L/∂w.")
-    with cols[1]:
-        st.subheader("What it has learned")
-        show_test = st.toggle("Show test points", value=True, key="show_test")
-        chart(figures.output_figure(net, data, show_test), "chart_output")
-        st.caption("The background is y* at every point of the input plane; watch the y* = 0.5 boundary "
-                   "bend to separate the classes." if data.has_plane else
-                   "Each point at its first two principal components, coloured by the predicted class; "
-                   "large ringed points are misclassified.")
-    with cols[2]:
-        st.subheader("Loss")
-        diverged = run.trainer.divergence.epoch if run.trainer.divergence else None
-        log_y = st.toggle("Log scale", value=False, key="log_loss")
-        chart(figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged), "chart_loss")
-        st.caption("Train loss should fall; a test loss that rises while the train loss falls means "
-                   "the network is memorising the training points.")
+    heads = st.columns(3)
+    heads[0].subheader("Network")
+    by_sample = heads[0].toggle("Colour units by the output O of training point 1", key="colour_by_sample")
+    heads[1].subheader("What it has learned")
+    show_test = heads[1].toggle("Show test points", value=True, key="show_test")
+    heads[2].subheader("Loss")
+    log_y = heads[2].toggle("Log scale", value=False, key="log_loss")
+    grads = net.gradients(data.X_train, run.trainer.Y_train)[0]
+    if by_sample:
+        values, title = [o[0] for o in net.forward(data.X_train[:1]).O], "O (point 1)"
+    else:
+        values = run.trainer.last.neuron_delta if run.trainer.last is not None else None
+        title = "mean |δ|"
+    diverged = run.trainer.divergence.epoch if run.trainer.divergence else None
+    chart(figures.side_by_side([
+        figures.network_figure(net, values, grads, data.input_names, title),
+        figures.output_figure(net, data, show_test),
+        figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged),
+    ]), "chart_main")
+    notes = st.columns(3)
+    colour = "its output O for the first training point" if by_sample else "its mean |δ| over the last epoch"
+    notes[0].caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour is "
+                     f"{colour}. Hover an edge's middle for w and ∂L/∂w.")
+    notes[1].caption("The background is y* at every point of the input plane (dots: training points, rings: test "
+                     "points); watch the y* = 0.5 boundary bend to separate the classes." if data.has_plane else
+                     "Each point at its first two principal components, coloured by the predicted class; "
+                     "large ringed points are misclassified.")
+    notes[2].caption("Train loss should fall; a test loss that rises while the train loss falls means "
+                     "the network is memorising the training points.")
 
 
 def detail_view(run: Run) -> None:

@@ -20,11 +20,13 @@ def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_loads_with_defaults_and_four_charts(app):
+def test_loads_with_defaults_and_its_charts(app):
     run = _run(app)
     assert run.values == config.defaults()
     assert _metrics(app)["Epoch"] == "0"
-    assert len(app.get("plotly_chart")) == 4
+    main, detail = plotly_specs(app)  # network, output and loss share one chart; the detail view has its own
+    assert {t.get("legend") for t in main["data"]} == {"legend", "legend2", "legend3"}
+    assert detail["data"][0]["type"] == "heatmap"
     assert not app.warning and not app.error
 
 

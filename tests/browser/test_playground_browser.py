@@ -29,7 +29,8 @@ def test_load_step_and_watch_the_loss_fall(page, app_url):
     page.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText === '20'")
     wait_idle(page)
     assert float(_metric(page, "Train loss")) < first
-    assert page.locator(".js-plotly-plot").count() >= 4
+    assert page.locator(".js-plotly-plot").count() == 2  # main views (one chart, three panels) + detail
+    assert page.locator(".js-plotly-plot").first.locator(".cartesianlayer .subplot").count() >= 4
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "playground")
 
@@ -43,7 +44,7 @@ def test_every_detail_view_renders(page, app_url):
         page.get_by_role("radio", name=name, exact=True).click()
         wait_idle(page)
         page.wait_for_timeout(300)
-        assert page.locator(".js-plotly-plot").count() >= 4, name
+        assert page.locator(".js-plotly-plot").count() == 2, name
         screenshot(page, f"playground-detail-{name.split()[0].lower()}")
     assert page.locator("[data-testid='stException']").count() == 0
 

@@ -141,7 +141,12 @@ def test_delta_and_gradient_views_match_the_history():
     t = figures.trajectory_figure(h, trainer.net.sizes)
     assert len(t.data) == 2 * 3 + 3 * 3 + 3
     n = figures.neuron_maps_figure(trainer.net, trainer.data, 1, resolution=10)
-    assert len(n.data) == 3
+    tiles = np.asarray(n.data[0].z, dtype=float)
+    _, _, grid = figures.plane_grid(trainer.data, 10)
+    hidden = trainer.net.forward(trainer.data.inputs(grid)).O[0]
+    assert np.allclose(tiles[:10, :10], hidden[:, 0].reshape(10, 10), atol=1e-6)  # unit 1, top left
+    assert np.allclose(tiles[:10, 12:22], hidden[:, 1].reshape(10, 10), atol=1e-6)
+    assert [a.text for a in n.layout.annotations] == ["unit 1", "unit 2", "unit 3"]
 
 
 def test_two_sessions_never_share_a_run():
