@@ -351,7 +351,7 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
                  colorbar=dict(title=dict(text=f"O<sup>({layer})</sup>"), thickness=10),
                  hovertemplate="O = %{z:.3f}<extra></extra>")
     hidden = dict(visible=False, showgrid=False, zeroline=False)
-    return _figure([trace], 150 * rows + 50, annotations=notes, xaxis=hidden,
+    return _figure([trace], 190 * rows + 50, annotations=notes, xaxis=hidden,
                    yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1})
 
 
@@ -440,7 +440,15 @@ def grad_norm_figure(history: History) -> go.Figure:
 
 
 # --- several views in one chart ------------------------------------------------------------------
-PANEL_GAP = 0.07
+PANEL_GAP = 0.05
+COLORBAR_ROOM = 0.05
+
+
+def _has_colorbar(trace: dict) -> bool:
+    if trace.get("type") == "heatmap":
+        return trace.get("showscale", True) is not False
+    marker = trace.get("marker") or {}
+    return bool(marker.get("showscale"))
 
 
 def _axis_ref(ref: str, mapping: dict[str, str]) -> str:
@@ -465,9 +473,14 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
         slots.append((left, left + span))
         left += span + PANEL_GAP
     traces, layout, counter = [], {}, 0
-    for k, (fig, (s0, s1)) in enumerate(zip(figs, slots), start=1):
+    for k, (fig, (s0, slot_end)) in enumerate(zip(figs, slots), start=1):
         src = fig.to_plotly_json()
         src_layout = src.get("layout", {})
+        bar_x = None
+        if any(_has_colorbar(t) for t in src.get("data", [])):  # keep the bar inside the slot
+            s1, bar_x = slot_end - COLORBAR_ROOM, slot_end - COLORBAR_ROOM + 0.005
+        else:
+            s1 = slot_end
 
         def to_slot(x: float, s0: float = s0, s1: float = s1) -> float:
             return s0 + x * (s1 - s0)
@@ -501,7 +514,7 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
             for holder in (t, t.get("marker")):
                 if isinstance(holder, dict) and "colorbar" in holder:
                     bar = dict(holder["colorbar"])
-                    bar["x"] = to_slot(bar.get("x", 1.02))
+                    bar["x"], bar["xanchor"] = bar_x if bar_x is not None else to_slot(bar.get("x", 1.02)), "left"
                     holder_copy = holder if holder is t else dict(holder)
                     holder_copy["colorbar"] = bar
                     if holder is not t:

@@ -39,5 +39,8 @@ def decode(value: object) -> np.ndarray:
     """A plotly array, plain list or {'dtype', 'bdata'} base64 block, as numpy."""
     if isinstance(value, dict) and "bdata" in value:
         arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return arr.reshape(value["shape"]) if "shape" in value else arr
+        shape = value.get("shape")
+        if isinstance(shape, str):  # plotly writes "rows, cols"
+            shape = [int(n) for n in shape.split(",")]
+        return arr.reshape(shape) if shape else arr
     return np.asarray(value, dtype=float)

@@ -155,3 +155,28 @@ def test_two_sessions_never_share_a_run():
     state.step(one, 3)
     assert a is not b and a.net is not b.net and b.trainer.epoch == 0
     assert not any(np.shares_memory(x, y) for x, y in zip(a.net.W, b.net.W))
+
+
+def test_side_by_side_keeps_each_panel_in_its_own_slot(known):
+    net, W, _ = known
+    trainer = Trainer(MLP([2, 3, 1]), make_dataset("xor", n=60), lr=0.5)
+    trainer.run(3)
+    loss = figures.loss_figure(trainer.history, "accuracy", diverged_at=2)
+    weights = figures.weights_figure(net)
+    merged = figures.side_by_side([figures.network_figure(net, [np.ones(3), np.ones(1)]), weights, loss])
+    layout = merged.layout
+    # slots: three equal widths with gaps, left to right
+    assert layout.xaxis.domain[0] == 0 and layout.xaxis.domain[1] < layout.xaxis2.domain[0]
+    assert layout.xaxis5.domain[1] == pytest.approx(1.0)
+    # the weights panel's two heatmaps moved to axes 2 and 3, their values untouched
+    heat = [t for t in merged.data if t.type == "heatmap"]
+    assert [(t.xaxis, t.yaxis) for t in heat] == [("x2", "y2"), ("x3", "y3")]
+    assert np.allclose(decode(heat[1].z).reshape(W[1].shape), W[1], atol=1e-7)
+    # the loss panel's shared x axis and its divergence line follow the renaming
+    assert layout.xaxis5.matches == "x4"
+    assert layout.shapes[0].xref == "x4" and layout.shapes[0].x0 == 2
+    # a colour bar sits just right of its panel, legends stay with their panel
+    units = next(t for t in merged.data if t.name == "units")
+    assert layout.xaxis.domain[1] < units.marker.colorbar.x < layout.xaxis2.domain[0]
+    assert {t.legend for t in merged.data if t.xaxis in ("x4", "x5")} == {"legend3"}
+    assert layout.legend3.x == pytest.approx(layout.xaxis4.domain[0])
