@@ -37,10 +37,14 @@ def run_buttons(run: Run) -> None:
                    use_container_width=True, help="One pass over the training data.")
     cols[1].button(f"Step {n} epochs", key="stepn", on_click=state.step, args=(session, n),
                    use_container_width=True, help="Set N in the Run section of the sidebar.")
-    cols[2].button("⏸ Pause" if run.playing else "▶ Play", key="play", on_click=state.set_playing,
-                   args=(session, not run.playing), type="primary", use_container_width=True,
-                   disabled=run.trainer.divergence is not None,
-                   help="Train continuously; the speed is set in the Run section.")
+    # two buttons with their own keys: a click on one can never be replayed as a click on the other
+    if run.playing:
+        cols[2].button("⏸ Pause", key="pause", on_click=state.set_playing, args=(session, False), type="primary",
+                       use_container_width=True, help="Stop after the current frame.")
+    else:
+        cols[2].button("▶ Play", key="play", on_click=state.set_playing, args=(session, True), type="primary",
+                       use_container_width=True, disabled=run.trainer.divergence is not None,
+                       help="Train continuously; the speed is set in the Run section.")
     cols[3].button("Reset", key="reset", on_click=state.reset, args=(session,), use_container_width=True,
                    help="New random initial weights, epoch 0.")
     cols[4].button("Restart", key="restart", on_click=state.restart, args=(session,),

@@ -172,7 +172,7 @@ def test_play_trains_speed_epochs_per_frame_and_pause_stops(app):
     for _ in range(3):
         app.run()
     assert _run(app).trainer.epoch >= epoch + 9
-    app.button(key="play").click().run()
+    app.button(key="pause").click().run()
     stopped = _run(app).trainer.epoch
     app.run()
     assert not _run(app).playing and _run(app).trainer.epoch == stopped
