@@ -183,6 +183,7 @@ class Dataset:
     mean: Array | None
     std: Array | None
     has_plane: bool
+    names: tuple[str, ...] | None = None  # display names of the inputs, when not the feature names
 
     @property
     def n_inputs(self) -> int:
@@ -194,7 +195,7 @@ class Dataset:
 
     @property
     def input_names(self) -> list[str]:
-        return list(self.features)
+        return list(self.names or self.features)
 
     def inputs(self, P: Array) -> Array:
         """Network inputs for raw points P (features, then the training set's scaling)."""
@@ -221,7 +222,7 @@ def _split(rng: np.random.Generator, n: int, test_fraction: float) -> tuple[Arra
     return order[n_test:], order[:n_test]
 
 
-def _assemble(name, task, n_classes, P, X, y, features, test_fraction, standardize, rng, has_plane):
+def _assemble(name, task, n_classes, P, X, y, features, test_fraction, standardize, rng, has_plane, names=None):
     train, test = _split(rng, len(y), test_fraction)
     mean = std = None
     if standardize:
@@ -230,7 +231,7 @@ def _assemble(name, task, n_classes, P, X, y, features, test_fraction, standardi
         std[std == 0] = 1.0
         X = (X - mean) / std
     return Dataset(name, task, n_classes, X[train], y[train], X[test], y[test],
-                   P[train], P[test], tuple(features), mean, std, has_plane)
+                   P[train], P[test], tuple(features), mean, std, has_plane, names)
 
 
 def make_dataset(
@@ -291,7 +292,8 @@ def dataset_from_csv(
 ) -> Dataset:
     """A data set from CSV text: a header row, numeric columns, the target in the last column.
 
-    Integer targets with up to 10 distinct values make a classification task, others regression.
+    Integer targets with up to 10 distinct values (any integers, e.g. −1/+1) make a classification
+    task, their sorted values becoming classes 0 … k − 1; other targets make a regression task.
     """
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if len(rows) < 2:
@@ -311,7 +313,7 @@ def dataset_from_csv(
     data = finite_matrix("CSV data", data)
     X, t = data[:, :-1], data[:, -1]
     classes = np.unique(t)
-    if np.all(t == np.round(t)) and classes.size <= 10 and classes.min() >= 0:
+    if np.all(t == np.round(t)) and classes.size <= 10:
         y = np.searchsorted(classes, t).astype(np.int64)
         task = "binary" if classes.size == 2 else "multiclass"
         if classes.size < 2:
@@ -326,4 +328,4 @@ def dataset_from_csv(
     P = X if plane else _principal_plane(X)
     feats = tuple(("x1", "x2")[:dims]) if plane else names
     return _assemble("csv", task, n_classes, P, X, y, feats, test_fraction, standardize, rng,
-                     has_plane=plane)
+                     has_plane=plane, names=names)

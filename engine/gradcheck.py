@@ -27,8 +27,10 @@ class GradCheck:
     def max_rel_error(self) -> float:
         return float(self.rel_error.max()) if self.rel_error.size else 0.0
 
-    def passed(self, tol: float = 1e-6) -> bool:
-        return bool(np.all(self.rel_error < tol))
+    def passed(self, tol: float = 1e-6, atol: float = 1e-9) -> bool:
+        """Every parameter within `tol` relative error, or within `atol` absolutely (entries near 0)."""
+        abs_error = np.abs(self.analytic - self.numeric)
+        return bool(np.all((self.rel_error < tol) | (abs_error < atol)))
 
 
 def relative_error(a: Array, b: Array, floor: float = 1e-12) -> Array:

@@ -17,7 +17,7 @@ class ThinnedTable:
     """
 
     def __init__(self, width: int, capacity: int) -> None:
-        self.capacity = max(4, int(capacity))
+        self.capacity = max(2, int(capacity))
         start = min(self.capacity, 64)
         self._rows = np.empty((start, width))
         self._epochs = np.empty(start, dtype=np.int64)

@@ -185,3 +185,12 @@ def test_saturated_prediction_gives_finite_loss_and_gradients(output, loss, y):
     np.testing.assert_allclose(dW[0], [[-1.0]] if J == 1 else [[-1.0, 1.0]], rtol=1e-12)
     # and a confidently right prediction costs (almost) nothing
     assert net.loss(X, [[0.0], [1.0]] if J == 1 else [1, 0]) < 1e-300
+
+
+def test_gradcheck_passes_entries_that_are_zero_up_to_rounding():
+    from engine.gradcheck import GradCheck
+
+    check = GradCheck(["a", "b"], np.array([1e-3, 1e-13]), np.array([1e-3 * (1 + 1e-8), 3e-12]),
+                      np.array([1e-8, 0.97]), 0)
+    assert check.passed()  # b is zero to within finite-difference noise
+    assert not check.passed(atol=1e-13)
