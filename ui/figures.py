@@ -150,16 +150,18 @@ def network_figure(
         type="scatter", x=node_x, y=node_y, mode="markers+text", text=label, textposition="bottom center",
         textfont=dict(size=10, color="#495057"), hovertext=text, hoverinfo="text", showlegend=False,
         marker=dict(size=26, color=colour, colorscale=SEQUENTIAL, line=dict(width=1.5, color="#343a40"),
-                    colorbar=dict(title=dict(text=node_title), thickness=10, len=0.6),
-                    showscale=node_values is not None),
+                    showscale=False),
         name="units",
     ))
-    notes = [dict(x=l, y=float(ys[l][-1]) - 0.35, text=f"{MAX_DRAWN_UNITS} of {n} shown", showarrow=False,
+    bottom = min(float(y.min()) for y in ys) - 0.45
+    notes = [dict(x=l, y=float(ys[l][-1]) - 0.3, text=f"{MAX_DRAWN_UNITS} of {n} shown", showarrow=False,
                   font=dict(size=10)) for l, n in enumerate(sizes) if n > MAX_DRAWN_UNITS]
     titles = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output y*"]
-    return _figure(traces, 360, annotations=notes,
-                   xaxis=dict(tickvals=list(range(len(sizes))), ticktext=titles, showgrid=False, zeroline=False),
-                   yaxis=dict(visible=False))
+    notes += [dict(x=l, y=bottom, text=t, showarrow=False) for l, t in enumerate(titles)]
+    # layer names as annotations and no colour bar (the value is in each unit's hover): fewer axes
+    # and bars to draw keeps the redraw quick
+    return _figure(traces, 360, annotations=notes, xaxis=dict(visible=False, range=[-0.3, len(sizes) - 0.7]),
+                   yaxis=dict(visible=False, range=[bottom - 0.15, max(float(y.max()) for y in ys) + 0.3]))
 
 
 # --- 2. output over the input plane --------------------------------------------------------------
@@ -277,7 +279,7 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
                        "opacity": 0.8, "colorbar": dict(title=dict(text="y*"), thickness=10),
                        "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
     traces += _points(data, show_test, data.task == "regression")
-    return _figure(traces, 400, legend=dict(orientation="h", y=-0.22),
+    return _figure(traces, 400, showlegend=False,  # the caption explains dots, rings and the line
                    xaxis=dict(range=[gx[0], gx[-1]], title=dict(text="x1")),
                    yaxis=dict(range=[gy[0], gy[-1]], title=dict(text="x2")))
 
@@ -358,23 +360,23 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
 # --- 4. loss curves ------------------------------------------------------------------------------
 def loss_figure(history: History, metric_name: str, log_y: bool = False,
                 diverged_at: int | None = None) -> go.Figure:
-    """Train and test loss per epoch (top) and the accuracy or R² (bottom); divergence marked."""
-    axes = _grid(2, 1, gap_y=0.06, heights=[0.65, 0.35], share_x=True)
-    axes["xaxis"].update(showticklabels=False)
-    axes["xaxis2"].update(title=dict(text="epoch"))
-    axes["yaxis"].update(title=dict(text="loss L"), type="log" if log_y else "linear")
-    axes["yaxis2"].update(title=dict(text=metric_name))
+    """Train and test loss per epoch (left axis) with the accuracy or R² faintly behind (right axis).
+
+    One pair of axes with an overlaid second y axis: each extra subplot costs the browser time on
+    every redraw. Divergence is marked with a dashed line.
+    """
     e = history.epochs
     traces = []
     for name, colour, dash in (("train", "#d9480f", "solid"), ("test", "#1c7ed6", "dot")):
         loss = history.column(f"{name}_loss")
         if np.all(np.isnan(loss)):
             continue
-        line = dict(color=colour, dash=dash)
-        traces.append(dict(type="scatter", x=e, y=_f32(loss), name=f"{name} loss", mode="lines", line=line,
-                           hovertemplate="epoch %{x}: %{y:.4g}<extra>" + name + " loss</extra>"))
-        traces.append(dict(type="scatter", x=e, y=_f32(history.column(f"{name}_metric")), mode="lines", line=line,
-                           name=f"{name} {metric_name}", showlegend=False, xaxis="x2", yaxis="y2",
+        traces.append(dict(type="scatter", x=e, y=_f32(loss), name=f"{name} L", mode="lines",
+                           line=dict(color=colour, dash=dash, width=2.5),
+                           hovertemplate="epoch %{x}: L = %{y:.4g}<extra>" + name + "</extra>"))
+        traces.append(dict(type="scatter", x=e, y=_f32(history.column(f"{name}_metric")), mode="lines",
+                           name=f"{name} {metric_name}", yaxis="y2", opacity=0.45,
+                           line=dict(color=colour, dash=dash, width=1.5),
                            hovertemplate="epoch %{x}: %{y:.3f}<extra>" + name + f" {metric_name}</extra>"))
     shapes, notes = [], []
     if diverged_at is not None:
@@ -382,7 +384,13 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
                            line=dict(color="#c92a2a", dash="dash")))
         notes.append(dict(x=diverged_at, y=1, yref="paper", text="diverged", showarrow=False,
                           font=dict(color="#c92a2a"), xanchor="right"))
-    return _figure(traces, 400, legend=dict(orientation="h", y=1.08), shapes=shapes, annotations=notes, **axes)
+    metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
+    if metric_name == "accuracy":
+        metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
+    return _figure(traces, 400, legend=dict(orientation="h", y=1.12), shapes=shapes, annotations=notes,
+                   xaxis=dict(title=dict(text="epoch")),
+                   yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear"),
+                   yaxis2=metric_axis)
 
 
 # --- 5. weights ----------------------------------------------------------------------------------
@@ -494,6 +502,8 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
             mapping[f"x{n}"], mapping[f"y{n}"] = f"x{suffix}", f"y{suffix}"
         for n in names:
             for letter in "xy":
+                if n and f"{letter}axis{n}" not in src_layout:
+                    continue  # e.g. an overlaid y axis has no x axis of its own
                 axis = dict(src_layout.get(f"{letter}axis{n}", {}))
                 for key in ("anchor", "matches", "overlaying", "scaleanchor"):
                     if key in axis:
@@ -503,7 +513,8 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
                     axis["domain"] = [to_slot(a), to_slot(b)]
                     axis.setdefault("anchor", mapping[f"y{n}"])
                 else:
-                    axis.setdefault("anchor", mapping[f"x{n}"])
+                    own_x = not n or f"xaxis{n}" in src_layout
+                    axis.setdefault("anchor", mapping[f"x{n}"] if own_x else mapping["x"])
                 layout[f"{letter}axis{mapping[f'{letter}{n}'][1:]}"] = axis
         legend = f"legend{'' if k == 1 else k}"
         for t in src.get("data", []):

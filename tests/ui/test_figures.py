@@ -123,7 +123,7 @@ def test_loss_curves_hold_the_history_and_mark_divergence():
     trainer.run(5)
     h = trainer.history
     fig = figures.loss_figure(h, "accuracy", log_y=True, diverged_at=5)
-    train = next(t for t in fig.data if t.name == "train loss")
+    train = next(t for t in fig.data if t.name == "train L")
     assert np.allclose(decode(train.y), h.column("train_loss"), rtol=1e-6)
     assert list(train.x) == list(range(6))
     assert fig.layout.yaxis.type == "log"
@@ -167,16 +167,18 @@ def test_side_by_side_keeps_each_panel_in_its_own_slot(known):
     layout = merged.layout
     # slots: three equal widths with gaps, left to right
     assert layout.xaxis.domain[0] == 0 and layout.xaxis.domain[1] < layout.xaxis2.domain[0]
-    assert layout.xaxis5.domain[1] == pytest.approx(1.0)
+    assert layout.xaxis4.domain[1] == pytest.approx(1.0)
+    assert "xaxis5" not in merged.to_plotly_json()["layout"]  # an overlaid y axis brings no x axis
     # the weights panel's two heatmaps moved to axes 2 and 3, their values untouched
     heat = [t for t in merged.data if t.type == "heatmap"]
     assert [(t.xaxis, t.yaxis) for t in heat] == [("x2", "y2"), ("x3", "y3")]
     assert np.allclose(decode(heat[1].z).reshape(W[1].shape), W[1], atol=1e-7)
-    # the loss panel's shared x axis and its divergence line follow the renaming
-    assert layout.xaxis5.matches == "x4"
+    # the loss panel's overlaid metric axis and its divergence line follow the renaming
+    assert layout.yaxis5.overlaying == "y4" and layout.yaxis5.anchor == "x4"
+    assert {t.yaxis for t in merged.data if t.xaxis == "x4"} == {"y4", "y5"}
     assert layout.shapes[0].xref == "x4" and layout.shapes[0].x0 == 2
-    # a colour bar sits just right of its panel, legends stay with their panel
-    units = next(t for t in merged.data if t.name == "units")
-    assert layout.xaxis.domain[1] < units.marker.colorbar.x < layout.xaxis2.domain[0]
-    assert {t.legend for t in merged.data if t.xaxis in ("x4", "x5")} == {"legend3"}
+    # a colour bar stays inside its panel's slot, legends stay with their panel
+    bar = heat[1].colorbar.x
+    assert layout.xaxis3.domain[1] < bar < layout.xaxis4.domain[0]
+    assert {t.legend for t in merged.data if t.xaxis == "x4"} == {"legend3"}
     assert layout.legend3.x == pytest.approx(layout.xaxis4.domain[0])
