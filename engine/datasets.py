@@ -23,6 +23,7 @@ DOMAIN = 2.0  # 2-D toy points lie in about [-2, 2]²
 MIN_POINTS, MAX_POINTS = 20, 5000
 MAX_NOISE = 1.0
 MAX_TEST_FRACTION = 0.9
+MAX_CSV_MAGNITUDE = 1e100  # larger values overflow the standardisation and the plots
 
 
 # --- generators: (rng, n, noise) -> (raw points P, targets) -----------------------------------
@@ -311,6 +312,8 @@ def dataset_from_csv(
     except ValueError as err:
         raise ValueError(f"the CSV must hold numbers only below its header ({err})") from None
     data = finite_matrix("CSV data", data)
+    if np.abs(data).max() > MAX_CSV_MAGNITUDE:
+        raise ValueError(f"the CSV holds values beyond ±{MAX_CSV_MAGNITUDE:g}; rescale the data first")
     X, t = data[:, :-1], data[:, -1]
     classes = np.unique(t)
     if np.all(t == np.round(t)) and classes.size <= 10:

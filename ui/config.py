@@ -54,7 +54,7 @@ class Control:
                 raise ValueError(f"{self.label}: {value!r} is not one of {', '.join(map(str, self.choices))}")
             return value
         if self.kind == "multi":
-            values = tuple(value)
+            values = tuple(dict.fromkeys(value))  # each choice once, in the order given
             bad = [v for v in values if v not in self.choices]
             if bad or not values:
                 raise ValueError(f"{self.label}: choose at least one of {', '.join(self.choices)}")

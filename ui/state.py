@@ -7,6 +7,7 @@ nothing mutable is shared between users.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ RUN = "run"
 CONFIG = "config"
 CSV_TEXT = "csv_text"
 PROBLEMS = "problems"
+STEP_NOTE = "step_note"
+STEP_SECONDS = 2.0  # one click trains at most this long
 
 
 @dataclass
@@ -149,7 +152,8 @@ def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0) ->
               init=values["init"], seed=(values["seed"] + 7919 * draw) % 2**32,
               reg=values["reg"], lam=values["lam"])
     trainer = Trainer(net, data, lr=values["lr"], batch_size=config.batch_size(values), seed=values["seed"])
-    return Run(values, data, trainer, structure_of(values), draw=draw, notes=notes)
+    used = {**values, "loss": loss, **({"output": output} if loss == "squared" else {})}
+    return Run(used, data, trainer, structure_of(used), draw=draw, notes=notes)
 
 
 def apply_training_settings(run: Run, values: dict[str, Any]) -> None:
@@ -167,20 +171,36 @@ def sync(session: MutableMapping) -> Run:
     if run is None or run.structure != structure_of(values):
         run = build_run(values, session)
         session[RUN] = run
+        for key in ("loss", "output"):  # what the data forced, written back so the controls agree
+            if run.values[key] != values[key]:
+                session[CONFIG][key] = run.values[key]
+                if key in session:
+                    session[key] = run.values[key]
     else:
         apply_training_settings(run, values)
     session[PROBLEMS] = problems
     return run
 
 
-def step(session: MutableMapping, epochs: int) -> None:
-    """Train `epochs` epochs, never past the epoch limit."""
+def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS) -> None:
+    """Train `epochs` epochs, never past the epoch limit and for at most `budget` seconds.
+
+    A large network with per-sample updates can take seconds per epoch; the time budget keeps
+    the page answering (and Pause working), and a note says how far the click got.
+    """
     run = sync(session)
     limit = run.values["max_epochs"]
     if limit:
         epochs = min(epochs, limit - run.trainer.epoch)
-    if epochs > 0:
-        run.trainer.run(epochs)
+    start, done = time.monotonic(), 0
+    while done < epochs and run.trainer.divergence is None:
+        run.trainer.run(1)
+        done += 1
+        if time.monotonic() - start > budget:
+            break
+    cut = 0 < done < epochs and run.trainer.divergence is None
+    session[STEP_NOTE] = (f"Trained {done} of {epochs} epochs: one click trains for at most {budget:g} s. "
+                          "Click again to go on." if cut else None)
     if run.trainer.divergence is not None or (limit and run.trainer.epoch >= limit):
         run.playing = False
 

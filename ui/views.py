@@ -12,6 +12,7 @@ from ui import config, figures, state
 from ui.state import Run
 
 FRAME_SECONDS = 0.12
+FRAME_TRAIN_SECONDS = 0.5  # training time per frame at most, so Pause is never stuck behind a long frame
 DETAIL_REFRESH_SECONDS = 1.0
 DETAIL_CACHE = "detail_cache"
 DETAIL_VIEWS = {
@@ -58,6 +59,8 @@ def messages(run: Run) -> None:
         st.warning(text, icon="⚠️")
     for text in run.notes:
         st.info(text, icon="ℹ️")
+    if st.session_state.get(state.STEP_NOTE) and not run.playing:
+        st.info(st.session_state[state.STEP_NOTE], icon="⏱")
     if run.trainer.divergence is not None:
         st.error(run.trainer.divergence.message + " The views show the last finite state.", icon="🛑")
     limit = run.values["max_epochs"]
@@ -109,12 +112,27 @@ def main_views(run: Run) -> None:
     colour = "its output O for the first training point" if by_sample else "its mean |δ| over the last epoch"
     notes[0].caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour is "
                      f"{colour}. Hover an edge's middle for w and ∂L/∂w.")
-    notes[1].caption("The background is y* at every point of the input plane (dots: training points, rings: test "
-                     "points); watch the y* = 0.5 boundary bend to separate the classes." if data.has_plane else
-                     "Each point at its first two principal components, coloured by the predicted class; "
-                     "large ringed points are misclassified.")
+    notes[1].caption(output_caption(data))
     notes[2].caption("Train loss should fall; a test loss that rises while the train loss falls means "
                      "the network is memorising the training points.")
+
+
+def output_caption(data) -> str:
+    """What to look for in the output panel, for this kind of data."""
+    if not data.has_plane:
+        what = ("coloured by the predicted class; large ringed points are misclassified"
+                if data.task != "regression" else "coloured by the prediction y*")
+        return f"Each point at its first two principal components, {what}."
+    if data.P_train.shape[1] == 1:
+        return "The black curve is the prediction y*(x); dots are training targets y, crosses test targets."
+    if data.task == "regression":
+        return ("The background is the prediction y* over the input plane; the dots (training) and rings (test) "
+                "carry their targets y in the same colours, so a good fit hides them.")
+    if data.task == "multiclass":
+        return ("The background shades the winning class, darker where its y* is surer; dots are training "
+                "points, rings test points.")
+    return ("The background is y* at every point of the input plane (dots: training points, rings: test "
+            "points); watch the y* = 0.5 boundary bend to separate the classes.")
 
 
 def detail_view(run: Run) -> None:
@@ -188,7 +206,7 @@ def live(run: Run) -> None:
     def frame() -> None:
         current = st.session_state[state.RUN]
         if current.playing:
-            state.step(st.session_state, current.values["speed"])
+            state.step(st.session_state, current.values["speed"], budget=FRAME_TRAIN_SECONDS)
         if current.playing != scheduled:
             st.rerun(scope="app")
         run_buttons(current)

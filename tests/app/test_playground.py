@@ -278,3 +278,43 @@ def test_changed_settings_are_written_to_the_url(app):
     app.number_input(key="units_1").set_value(8).run()
     assert app.query_params["hidden"] == "tanh" and app.query_params["units_1"] == "8"
     assert "dataset" not in app.query_params  # defaults stay out of the link
+
+
+def test_a_csv_with_huge_values_gets_a_message_not_a_traceback(app):
+    rows = "".join(f"{(-1) ** i * 1.7e308},{i % 2}\n" for i in range(30))
+    app.session_state[state.CSV_TEXT] = "a,y\n" + rows
+    app.selectbox(key="dataset").set_value("csv").run()
+    assert not app.exception
+    assert any("beyond ±1e+100" in i.value for i in app.info)
+
+
+def test_duplicate_features_in_a_link_count_once():
+    at = _fresh({"features": "x1,x1,x2"})
+    assert _run(at).values["features"] == ("x1", "x2") and _run(at).net.sizes[0] == 2
+
+
+def test_a_loss_forced_by_the_data_is_written_back_and_keeps_the_run(app):
+    app.selectbox(key="dataset").set_value("blobs3").run()
+    run = _run(app)
+    assert run.net.loss_name == "ce" and app.selectbox(key="loss").value == "ce"
+    app.button(key="step1").click().run()
+    app.button(key="step1").click().run()
+    assert _run(app) is run and run.trainer.epoch == 2  # no silent rebuild
+
+
+def test_a_click_trains_for_a_bounded_time(app):
+    run = _run(app)
+    state.step(app.session_state, 50, budget=0.0)
+    assert run.trainer.epoch == 1
+    assert "Trained 1 of 50 epochs" in app.session_state[state.STEP_NOTE]
+    app.run()
+    assert any("Trained 1 of 50 epochs" in i.value for i in app.info)
+
+
+@pytest.mark.parametrize(("dataset", "phrase"), [
+    ("xor", "0.5 boundary"), ("blobs3", "winning class"), ("plane", "carry their targets"),
+    ("sine", "black curve"), ("iris", "predicted class"),
+])
+def test_the_output_caption_fits_the_data(dataset, phrase):
+    at = _fresh({"dataset": dataset})
+    assert any(phrase in c.value for c in at.caption)

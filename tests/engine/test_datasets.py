@@ -161,3 +161,9 @@ def test_csv_with_signed_labels_is_classification_and_keeps_header_names():
     data = dataset_from_csv("height,weight,label\n1,2,-1\n3,4,1\n5,6,-1\n7,8,1\n", test_fraction=0.0)
     assert data.task == "binary" and sorted(data.y_train.tolist()) == [0, 0, 1, 1]
     assert data.input_names == ["height", "weight"] and data.has_plane
+
+
+def test_csv_with_values_near_the_float_limit_is_refused():
+    rows = "".join(f"{(-1) ** i * 1.7e308},{i % 2}\n" for i in range(30))
+    with pytest.raises(ValueError, match="rescale the data"):
+        dataset_from_csv("a,y\n" + rows)
