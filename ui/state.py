@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import streamlit as st
 
 from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset
 from engine.datasets import SYNTHETIC, features_for
@@ -116,12 +117,8 @@ def _dataset(values: dict[str, Any], session: MutableMapping, notes: list[str]) 
     if not features:
         features = features_for(dims)[:dims]
         notes.append(f"The chosen input features do not apply to this data set; using {', '.join(features)}.")
-    return _cached_dataset(name, values["n_points"], values["noise"], split, values["seed"], features,
+    return _dataset_cache(name, values["n_points"], values["noise"], split, values["seed"], features,
                            values["standardize"])
-
-
-def _cached_dataset(*args: Any) -> Dataset:
-    return _dataset_cache(*args)
 
 
 def _make(name, n, noise, split, seed, features, standardize) -> Dataset:
@@ -129,12 +126,8 @@ def _make(name, n, noise, split, seed, features, standardize) -> Dataset:
                         standardize=standardize)
 
 
-try:  # generated data sets are pure functions of their parameters: cache copies per process
-    import streamlit as st
-
-    _dataset_cache = st.cache_data(show_spinner=False, max_entries=32)(_make)
-except ImportError:  # pragma: no cover - the UI always has streamlit
-    _dataset_cache = _make
+# data sets are pure functions of their parameters: cache_data hands every session its own copy
+_dataset_cache = st.cache_data(show_spinner=False, max_entries=32)(_make)
 
 
 def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0) -> Run:
