@@ -24,7 +24,7 @@ DIVERGING = [[0.0, "#1c7ed6"], [0.5, "#f8f9fa"], [1.0, "#d9480f"]]
 SEQUENTIAL = [[0.0, "#fff7bc"], [0.5, "#fd8d3c"], [1.0, "#99000d"]]
 WIDTH_BUCKETS = (0.25, 0.5, 0.75, 1.0)
 FONT = dict(family="Source Sans Pro, sans-serif", size=12, color="#31333f")
-AXIS = dict(gridcolor="#e9ecef", zerolinecolor="#ced4da", linecolor="#ced4da", automargin=True)
+AXIS = dict(gridcolor="#e9ecef", zerolinecolor="#ced4da", linecolor="#ced4da", automargin=False)
 MAX_DRAWN_UNITS = 16
 MAX_TEXT_CELLS = 120
 MAX_TRAJECTORIES = 40
@@ -32,7 +32,7 @@ MAX_TRAJECTORIES = 40
 
 def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
     """A figure from trace and layout dicts, unvalidated (see the module docstring)."""
-    layout = {"height": height, "margin": dict(l=10, r=10, t=30, b=10), "font": FONT, "paper_bgcolor": "white",
+    layout = {"height": height, "margin": dict(l=55, r=15, t=40, b=45), "font": FONT, "paper_bgcolor": "white",
               "plot_bgcolor": "white", "hoverlabel": dict(font=FONT), **layout}
     for name, axis in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")):
@@ -387,7 +387,10 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
-    return _figure(traces, 400, legend=dict(orientation="h", y=1.12), shapes=shapes, annotations=notes,
+    # the legend fits in the fixed top margin: were it to need more room, plotly would grow the
+    # margin and draw the chart twice
+    legend = dict(orientation="h", x=0, y=1.01, yanchor="bottom", font=dict(size=11))
+    return _figure(traces, 400, legend=legend, shapes=shapes, annotations=notes,
                    xaxis=dict(title=dict(text="epoch")),
                    yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear"),
                    yaxis2=metric_axis)
@@ -485,8 +488,11 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
         src = fig.to_plotly_json()
         src_layout = src.get("layout", {})
         bar_x = None
+        right_axis = any(v.get("side") == "right" for key, v in src_layout.items() if key.startswith("yaxis"))
         if any(_has_colorbar(t) for t in src.get("data", [])):  # keep the bar inside the slot
             s1, bar_x = slot_end - COLORBAR_ROOM, slot_end - COLORBAR_ROOM + 0.005
+        elif right_axis:  # room for the right axis' ticks and title
+            s1 = slot_end - COLORBAR_ROOM
         else:
             s1 = slot_end
 

@@ -167,7 +167,7 @@ def test_side_by_side_keeps_each_panel_in_its_own_slot(known):
     layout = merged.layout
     # slots: three equal widths with gaps, left to right
     assert layout.xaxis.domain[0] == 0 and layout.xaxis.domain[1] < layout.xaxis2.domain[0]
-    assert layout.xaxis4.domain[1] == pytest.approx(1.0)
+    assert layout.xaxis4.domain[1] == pytest.approx(1.0 - figures.COLORBAR_ROOM)  # room for the right axis
     assert "xaxis5" not in merged.to_plotly_json()["layout"]  # an overlaid y axis brings no x axis
     # the weights panel's two heatmaps moved to axes 2 and 3, their values untouched
     heat = [t for t in merged.data if t.type == "heatmap"]
