@@ -11,7 +11,8 @@ import streamlit as st
 from ui import config, figures, state
 from ui.state import Run
 
-FRAME_SECONDS = 0.12
+FRAME_SECONDS = 0.1
+PLAY_RESOLUTION = 36  # a coarser y* map while playing keeps frames quick
 FRAME_TRAIN_SECONDS = 0.5  # training time per frame at most, so Pause is never stuck behind a long frame
 DETAIL_REFRESH_SECONDS = 1.0
 DETAIL_CACHE = "detail_cache"
@@ -105,7 +106,7 @@ def main_views(run: Run) -> None:
     diverged = run.trainer.divergence.epoch if run.trainer.divergence else None
     chart(figures.side_by_side([
         figures.network_figure(net, values, grads, data.input_names, title),
-        figures.output_figure(net, data, show_test),
+        figures.output_figure(net, data, show_test, resolution=PLAY_RESOLUTION if run.playing else 60),
         figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged),
     ]), "chart_main")
     notes = st.columns(3)
