@@ -11,6 +11,7 @@ def _set_number(page, label: str, value: int) -> None:
     box = page.locator("[data-testid='stNumberInput']").filter(has_text=label).first
     box.locator("input").fill(str(value))
     box.locator("input").press("Enter")
+    page.wait_for_timeout(300)  # let the rerun that Enter starts begin before waiting for it to end
     wait_idle(page)
 
 
@@ -30,6 +31,9 @@ def test_preset_trains_and_renders(page, app_url):
     page.get_by_role("option", name="Sigmoid vs tanh vs ReLU").click()
     wait_idle(page)
     _set_number(page, "Epochs E", 120)
+    # the new epoch count has reached the server once the Continue button shows it
+    page.get_by_role("button", name="Continue (+120 epochs)").wait_for()
+    wait_idle(page)
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text("4 runs, epoch 120.").wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
