@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot, wait_idle
 
 
@@ -24,12 +26,20 @@ def _open_compare(page, app_url, query: str = "") -> None:
     page.get_by_role("heading", name="Compare runs from the same start").wait_for()
 
 
+def _pick_preset(page, name: str, runs: int) -> None:
+    """Choose a preset and wait until its runs have reached the page (the Runs box shows them)."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()
+    page.get_by_role("option", name=name).click()
+    wait_idle(page)
+    runs_box = page.locator("[data-testid='stNumberInput']").filter(has_text="Runs").first.locator("input")
+    expect(runs_box).to_have_value(str(runs))
+    wait_idle(page)
+
+
 def test_preset_trains_and_renders(page, app_url):
     _open_compare(page, app_url)
     page.get_by_text("Pick a preset").wait_for()
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()
-    page.get_by_role("option", name="Sigmoid vs tanh vs ReLU").click()
-    wait_idle(page)
+    _pick_preset(page, "Sigmoid vs tanh vs ReLU", 4)
     _set_number(page, "Epochs E", 120)
     # the new epoch count has reached the server once the Continue button shows it
     page.get_by_role("button", name="Continue (+120 epochs)").wait_for()
@@ -70,9 +80,7 @@ def test_sweep_marks_diverged_runs(page, app_url):
 
 def test_stop_ends_a_long_training(page, app_url):
     _open_compare(page, app_url)
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()
-    page.get_by_role("option", name="Deep sigmoid network: vanishing gradients").click()
-    wait_idle(page)
+    _pick_preset(page, "Deep sigmoid network: vanishing gradients", 4)
     _set_number(page, "Epochs E", 5000)
     page.get_by_role("button", name="Train all runs").click()
     page.wait_for_selector("[data-testid='stProgress']")
