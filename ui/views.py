@@ -36,21 +36,21 @@ def run_buttons(run: Run) -> None:
     n = run.values["steps"]
     cols = st.columns(5)
     cols[0].button("Step 1 epoch", key="step1", on_click=state.step, args=(session, 1),
-                   use_container_width=True, help="One pass over the training data.")
+                   width="stretch", help="One pass over the training data.")
     cols[1].button(f"Step {n} epochs", key="stepn", on_click=state.step, args=(session, n),
-                   use_container_width=True, help="Set N in the Run section of the sidebar.")
+                   width="stretch", help="Set N in the Run section of the sidebar.")
     # two buttons with their own keys: a click on one can never be replayed as a click on the other
     if run.playing:
         cols[2].button("⏸ Pause", key="pause", on_click=state.set_playing, args=(session, False), type="primary",
-                       use_container_width=True, help="Stop after the current frame.")
+                       width="stretch", help="Stop after the current frame.")
     else:
         cols[2].button("▶ Play", key="play", on_click=state.set_playing, args=(session, True), type="primary",
-                       use_container_width=True, disabled=run.trainer.divergence is not None,
+                       width="stretch", disabled=run.trainer.divergence is not None,
                        help="Train continuously; the speed is set in the Run section.")
-    cols[3].button("Reset", key="reset", on_click=state.reset, args=(session,), use_container_width=True,
+    cols[3].button("Reset", key="reset", on_click=state.reset, args=(session,), width="stretch",
                    help="New random initial weights, epoch 0.")
     cols[4].button("Restart", key="restart", on_click=state.restart, args=(session,),
-                   use_container_width=True,
+                   width="stretch",
                    help="Back to this run's initial weights, to replay it with another ξ or batch size.")
 
 
