@@ -50,23 +50,23 @@ def _axis_name(k: int, letter: str) -> str:
     return f"{letter}axis" if k == 1 else f"{letter}axis{k}"
 
 
-def _grid(rows: int, cols: int, gap_x: float = 0.04, gap_y: float = 0.08, heights: list[float] | None = None,
-          share_x: bool = False) -> dict:
-    """Axis dicts for a rows × cols grid of panels (panel k = 1 … rows·cols, row-major)."""
-    heights = heights or [1.0 / rows] * rows
-    usable_y = 1 - gap_y * (rows - 1)
-    width = (1 - gap_x * (cols - 1)) / cols
-    axes, top = {}, 1.0
-    for r in range(rows):
-        h = heights[r] * usable_y
-        for c in range(cols):
-            k = r * cols + c + 1
-            x0 = c * (width + gap_x)
-            axes[_axis_name(k, "x")] = dict(domain=[x0, x0 + width], anchor=f"y{k if k > 1 else ''}")
-            axes[_axis_name(k, "y")] = dict(domain=[top - h, top], anchor=f"x{k if k > 1 else ''}")
-            if share_x and k > 1:
-                axes[_axis_name(k, "x")]["matches"] = "x"
-        top -= h + gap_y
+def _slots(widths: list[float], gap: float) -> list[tuple[float, float]]:
+    """Left-to-right [x0, x1] spans in paper coordinates, proportional to `widths`, `gap` apart."""
+    usable = 1 - gap * (len(widths) - 1)
+    slots, left = [], 0.0
+    for w in widths:
+        span = usable * w / sum(widths)
+        slots.append((left, left + span))
+        left += span + gap
+    return slots
+
+
+def _row(cols: int, gap: float = 0.04) -> dict:
+    """Axis dicts for one row of `cols` equal panels (panel k = 1 … cols)."""
+    axes = {}
+    for k, (x0, x1) in enumerate(_slots([1.0] * cols, gap), start=1):
+        axes[_axis_name(k, "x")] = dict(domain=[x0, x1], anchor=f"y{k if k > 1 else ''}")
+        axes[_axis_name(k, "y")] = dict(domain=[0.0, 1.0], anchor=f"x{k if k > 1 else ''}")
     return axes
 
 
@@ -400,7 +400,7 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
 def weights_figure(net: MLP) -> go.Figure:
     """One heatmap per layer: W^(l) with rows j (inputs) and columns i (units); small ones are labelled."""
     L = net.n_layers
-    axes = _grid(1, L, gap_x=0.06)
+    axes = _row(L, gap=0.06)
     titles = [f"W<sup>({l + 1})</sup>  {w.shape[0]}×{w.shape[1]}" for l, w in enumerate(net.W)]
     lim = max(float(np.abs(w).max()) for w in net.W) or 1.0
     traces = []
@@ -476,13 +476,7 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
     about half the time of three charts. Each panel keeps its axes, colour bars, annotations,
     shapes and legend; only their horizontal positions are squeezed into the panel's slot.
     """
-    widths = widths or [1.0] * len(figs)
-    usable = 1 - PANEL_GAP * (len(figs) - 1)
-    slots, left = [], 0.0
-    for w in widths:
-        span = usable * w / sum(widths)
-        slots.append((left, left + span))
-        left += span + PANEL_GAP
+    slots = _slots(widths or [1.0] * len(figs), PANEL_GAP)
     traces, layout, counter = [], {}, 0
     for k, (fig, (s0, slot_end)) in enumerate(zip(figs, slots), start=1):
         src = fig.to_plotly_json()

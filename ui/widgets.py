@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from engine.datasets import SYNTHETIC, features_for
+from engine.network import MAX_HIDDEN_LAYERS
 from ui import config, state
 from ui.config import Control
 
@@ -52,7 +53,7 @@ def _pick(key: str) -> None:
 def sidebar(run: state.Run) -> None:
     """Every Playground control, by section, showing only those that apply to this run."""
     values, task = run.values, run.data.task
-    hidden = set(f"units_{k}" for k in range(values["n_layers"] + 1, 7))
+    hidden = {f"units_{k}" for k in range(values["n_layers"] + 1, MAX_HIDDEN_LAYERS + 1)}
     if run.loss != "squared":
         hidden.add("output")
     if values["batch_mode"] != "mini":
