@@ -50,8 +50,9 @@ async (label) => {
 }
 """
 
-# Counts, over `seconds`, the distinct frames: main-chart redraws that show a new epoch (plotly
-# may redraw a chart twice for one update, so chart redraws alone overcount).
+# Counts, over `seconds`, the distinct frames: main-chart redraws that show a new epoch. Each
+# frame of the main chart carries its epoch in layout.meta (a film of several frames arrives per
+# round trip while playing, so the metrics row above moves on once per film, not per frame).
 COUNT_FRAMES = """
 async (seconds) => {
   let frames = 0, redraws = 0, lastData = null, lastEpoch = null;
@@ -59,10 +60,10 @@ async (seconds) => {
   return await new Promise(resolve => {
     const tick = () => {
       const plot = document.querySelector('.js-plotly-plot');
-      const epoch = document.querySelector("[data-testid='stMetricValue']").innerText;
       if (plot && plot.data && plot.data !== lastData) {
         redraws++;
         lastData = plot.data;
+        const epoch = plot.layout.meta && plot.layout.meta.epoch;
         if (epoch !== lastEpoch) { frames++; lastEpoch = epoch; }
       }
       if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(tick);

@@ -32,8 +32,10 @@ MAX_TRAJECTORIES = 40
 
 def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
     """A figure from trace and layout dicts, unvalidated (see the module docstring)."""
-    layout = {"height": height, "margin": dict(l=55, r=15, t=40, b=45), "font": FONT, "paper_bgcolor": "white",
-              "plot_bgcolor": "white", "hoverlabel": dict(font=FONT), **layout}
+    # an empty template: the process-wide default is Streamlit's, whose placeholder colours
+    # only Streamlit's own chart element replaces
+    layout = {"height": height, "template": {}, "margin": dict(l=55, r=15, t=40, b=45), "font": FONT,
+              "paper_bgcolor": "white", "plot_bgcolor": "white", "hoverlabel": dict(font=FONT), **layout}
     for name, axis in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")):
             layout[name] = {**AXIS, **axis}
@@ -550,7 +552,7 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
             for t in traces[-len(src.get("data", [])):]:
                 t["showlegend"] = False
     first = figs[0].to_plotly_json()["layout"]
-    shared = {key: first[key] for key in ("font", "paper_bgcolor", "plot_bgcolor", "hoverlabel", "margin")
+    shared = {key: first[key] for key in ("template", "font", "paper_bgcolor", "plot_bgcolor", "hoverlabel", "margin")
               if key in first}
     height = max(f.layout.height or 400 for f in figs)
     return go.Figure(data=traces, layout={**shared, **layout, "height": height}, _validate=False)

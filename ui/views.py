@@ -6,14 +6,18 @@ import time
 from functools import partial
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui import config, figures, state
+from ui.live_chart import live_chart
 from ui.state import Run
 
-FRAME_SECONDS = 0.1
+FILM_FRAMES = 4  # frames trained and sent per round trip while playing
 PLAY_RESOLUTION = 36  # a coarser y* map while playing keeps frames quick
-FRAME_TRAIN_SECONDS = 0.5  # training time per frame at most, so Pause is never stuck behind a long frame
+FRAME_TRAIN_SECONDS = 0.15  # training time per frame at most, so Pause is never stuck behind a long film
+# the main views' toggles, one above each panel: widget key → default
+MAIN_TOGGLES = {"colour_by_sample": False, "show_test": True, "log_loss": False}
 DETAIL_REFRESH_SECONDS = 1.0
 DETAIL_CACHE = "detail_cache"
 DETAIL_VIEWS = {
@@ -23,11 +27,6 @@ DETAIL_VIEWS = {
     "deltas": "Deltas δ",
     "gradnorms": "Grad norms",
 }
-
-
-def chart(fig, key: str) -> None:
-    """A plotly chart with the figure's own styling: Streamlit's theme costs the browser ~30 ms a chart."""
-    st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
 
 
 def run_buttons(run: Run) -> None:
@@ -84,36 +83,71 @@ def metrics(run: Run) -> None:
         col.metric(f"{name.capitalize()} {run.trainer.metric_name}", "—" if np.isnan(v) else fmt(v))
 
 
-def main_views(run: Run) -> None:
-    """The network diagram, the output over the input plane and the loss curves, side by side.
+def main_figure(run: Run, colour_by_sample: bool, show_test: bool, log_loss: bool) -> go.Figure:
+    """The network diagram, the output over the input plane and the loss curves as panels of one figure.
 
-    The three are panels of one plotly chart: the browser redraws one chart much faster than three.
+    One chart with three panels redraws much faster in the browser than three charts. Each figure
+    names its epoch in a corner and in the layout's `meta`: while playing, the chart shows a film
+    of frames, and the metrics row moves on once per film.
     """
     net, data = run.net, run.data
-    heads = st.columns(3)
-    heads[0].subheader("Network")
-    by_sample = heads[0].toggle("Colour units by the output O of training point 1", key="colour_by_sample")
-    heads[1].subheader("What it has learned")
-    show_test = heads[1].toggle("Show test points", value=True, key="show_test")
-    heads[2].subheader("Loss")
-    log_y = heads[2].toggle("Log scale", value=False, key="log_loss")
     grads = net.gradients(data.X_train, run.trainer.Y_train)[0]
-    if by_sample:
+    if colour_by_sample:
         values, title = [o[0] for o in net.forward(data.X_train[:1]).O], "O (point 1)"
     else:
         values = run.trainer.last.neuron_delta if run.trainer.last is not None else None
         title = "mean |δ|"
     diverged = run.trainer.divergence.epoch if run.trainer.divergence else None
-    chart(figures.side_by_side([
+    fig = figures.side_by_side([
         figures.network_figure(net, values, grads, data.input_names, title),
         figures.output_figure(net, data, show_test, resolution=PLAY_RESOLUTION if run.playing else 60),
-        figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_y, diverged),
-    ]), "chart_main")
+        figures.loss_figure(run.trainer.history, run.trainer.metric_name, log_loss, diverged),
+    ])
+    epoch = run.trainer.epoch
+    fig.layout.meta = {"epoch": epoch}
+    fig.add_annotation(text=f"epoch {epoch}", x=0, y=1, xref="paper", yref="paper", xanchor="left",
+                       yanchor="bottom", showarrow=False, font=dict(size=13))
+    return fig
+
+
+def revision(run: Run) -> str:
+    """Changes when the run is rebuilt or reset, which is when a chart forgets the user's zoom."""
+    return f"{run.structure}/{run.draw}"
+
+
+def main_toggles() -> dict[str, bool]:
+    """The main views' toggles as set in this session (their defaults before the first run)."""
+    return {key: bool(st.session_state.get(key, default)) for key, default in MAIN_TOGGLES.items()}
+
+
+def film(run: Run) -> list[go.Figure]:
+    """While playing: train FILM_FRAMES frames of `speed` epochs each, with the main figure after each."""
+    toggles, frames = main_toggles(), []
+    for _ in range(FILM_FRAMES):
+        state.step(st.session_state, run.values["speed"], budget=FRAME_TRAIN_SECONDS)
+        frames.append(main_figure(run, **toggles))
+        if not run.playing:  # the epoch limit or divergence stopped it
+            break
+    return frames
+
+
+def main_views(run: Run, frames: list[go.Figure] | None = None) -> None:
+    """Headings, toggles and captions around the main figure, or the film of frames just trained."""
+    heads = st.columns(3)
+    heads[0].subheader("Network")
+    heads[1].subheader("What it has learned")
+    heads[2].subheader("Loss")
+    labels = ("Colour units by the output O of training point 1", "Show test points", "Log scale")
+    toggles = {key: head.toggle(label, default, key=key)
+               for head, label, (key, default) in zip(heads, labels, MAIN_TOGGLES.items())}
+    live_chart(frames or main_figure(run, **toggles), "chart_main", revision(run),
+               playing=bool(frames) and run.playing)
     notes = st.columns(3)
-    colour = "its output O for the first training point" if by_sample else "its mean |δ| over the last epoch"
+    colour = ("its output O for the first training point" if toggles["colour_by_sample"]
+              else "its mean |δ| over the last epoch")
     notes[0].caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour is "
                      f"{colour}. Hover an edge's middle for w and ∂L/∂w.")
-    notes[1].caption(output_caption(data))
+    notes[1].caption(output_caption(run.data))
     notes[2].caption("Train loss should fall; a test loss that rises while the train loss falls means "
                      "the network is memorising the training points.")
 
@@ -159,7 +193,7 @@ def detail_view(run: Run) -> None:
     else:
         fig, caption = _detail_figure(run, choice, layer)
         st.session_state[DETAIL_CACHE] = ((choice, layer), now, fig, caption)
-    chart(fig, f"chart_{choice}")
+    live_chart(fig, f"chart_{choice}", revision(run))
     st.caption(caption)
 
 
@@ -198,22 +232,18 @@ def downloads(run: Run) -> None:
 def live(run: Run) -> None:
     """The main area as one fragment: a step reruns only this, not the sidebar.
 
-    While playing, the fragment reruns every FRAME_SECONDS and trains `speed` epochs per frame.
-    Starting or stopping play changes that schedule, which takes a full rerun.
+    While playing, each rerun trains a short film of frames; the chart asks for the next rerun
+    when it starts showing the film (see `ui.live_chart`), so no timer is needed.
     """
-    scheduled = run.playing
 
-    @st.fragment(run_every=FRAME_SECONDS if scheduled else None)
+    @st.fragment
     def frame() -> None:
         current = st.session_state[state.RUN]
-        if current.playing:
-            state.step(st.session_state, current.values["speed"], budget=FRAME_TRAIN_SECONDS)
-        if current.playing != scheduled:
-            st.rerun(scope="app")
+        frames = film(current) if current.playing else None
         run_buttons(current)
         messages(current)
         metrics(current)
-        main_views(current)
+        main_views(current, frames)
         detail_view(current)
         downloads(current)
 

@@ -31,8 +31,14 @@ def open_page(at: AppTest, page: str) -> AppTest:
 
 
 def plotly_specs(at: AppTest) -> list[dict]:
-    """The JSON spec of every plotly chart on the page."""
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """The figure of every chart on the page: each `st.plotly_chart`, then the last frame of each live chart."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + [films[-1] for films in live_films(at)]
+
+
+def live_films(at: AppTest) -> list[list[dict]]:
+    """The frames sent to each live chart (`ui.live_chart`), in page order, as figure dicts."""
+    charts = [c for c in at.get("bidi_component") if c.proto.component_name == "live_plotly_chart"]
+    return [[json.loads(frame) for frame in json.loads(c.proto.json)["frames"]] for c in charts]
 
 
 def decode(value: object) -> np.ndarray:

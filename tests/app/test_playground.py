@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, open_page, plotly_specs
-from ui import config, state
+from ui import config, state, views
 
 
 def _run(at):
@@ -164,16 +164,28 @@ def test_reset_draws_new_weights_and_restart_replays(app):
     assert not np.array_equal(initial[0], _run(app).net.W[0])
 
 
-def test_play_trains_speed_epochs_per_frame_and_pause_stops(app):
+def _main_chart(at) -> dict:
+    """The main live chart's data: its frames (as figures) and whether they are a film that plays on."""
+    chart = next(c for c in at.get("bidi_component") if c.proto.id.endswith("chart_main"))
+    data = json.loads(chart.proto.json)
+    return {"frames": [json.loads(f) for f in data["frames"]], "play": data["play"]}
+
+
+def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app):
     app.number_input(key="speed").set_value(3).run()
-    app.button(key="play").click().run()
+    app.button(key="play").click().run()  # Play trains and sends the first film
     assert _run(app).playing
-    epoch = _run(app).trainer.epoch
-    for _ in range(3):
-        app.run()
-    assert _run(app).trainer.epoch >= epoch + 9
+    chart = _main_chart(app)
+    epochs = [f["layout"]["meta"]["epoch"] for f in chart["frames"]]
+    assert epochs == [3 * k for k in range(1, views.FILM_FRAMES + 1)]
+    assert chart["play"] is True and epochs[-1] == _run(app).trainer.epoch == int(_metrics(app)["Epoch"])
+    app.run()  # the rerun the browser asks for when it starts showing a film
+    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == [
+        epochs[-1] + 3 * k for k in range(1, views.FILM_FRAMES + 1)]
     app.button(key="pause").click().run()
     stopped = _run(app).trainer.epoch
+    chart = _main_chart(app)
+    assert chart["play"] is False and [f["layout"]["meta"]["epoch"] for f in chart["frames"]] == [stopped]
     app.run()
     assert not _run(app).playing and _run(app).trainer.epoch == stopped
 
@@ -181,11 +193,12 @@ def test_play_trains_speed_epochs_per_frame_and_pause_stops(app):
 def test_play_stops_at_the_epoch_limit(app):
     app.number_input(key="max_epochs").set_value(100).run()
     app.number_input(key="speed").set_value(40).run()
-    app.button(key="play").click().run()
-    for _ in range(5):
-        app.run()
+    app.button(key="play").click().run()  # frames at 40, 80, 100: the film ends early
     run = _run(app)
     assert run.trainer.epoch == 100 and not run.playing
+    chart = _main_chart(app)
+    assert chart["play"] is False  # the browser shows these frames and asks for no more
+    assert [f["layout"]["meta"]["epoch"] for f in chart["frames"]] == [40, 80, 100]
     assert any("Stopped at epoch 100" in i.value for i in app.info)
 
 

@@ -66,16 +66,16 @@ def app_url() -> Iterator[str]:
 
 
 @contextmanager
-def serve_app() -> Iterator[str]:
-    """Run `streamlit run app.py` on a free loopback port until the block ends."""
+def serve_app(base_path: str = "") -> Iterator[str]:
+    """Run `streamlit run app.py` on a free loopback port (under `base_path`) until the block ends."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.baseUrlPath", base_path,
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -49,19 +49,67 @@ def test_every_detail_view_renders(page, app_url):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-def test_play_advances_epochs_until_paused(page, app_url):
+MAIN_CHART_EPOCH = "document.querySelector('.js-plotly-plot')?.layout?.meta?.epoch"
+
+# The epochs the main chart shows, one entry per redraw, over `ms` milliseconds.
+WATCH_MAIN_CHART = """
+async (ms) => {
+  const seen = [];
+  const t0 = performance.now();
+  return await new Promise(resolve => {
+    const tick = () => {
+      const epoch = document.querySelector('.js-plotly-plot').layout.meta.epoch;
+      if (seen[seen.length - 1] !== epoch) seen.push(epoch);
+      if (performance.now() - t0 < ms) requestAnimationFrame(tick); else resolve(seen);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+
+def test_play_shows_every_frame_until_paused(page, app_url):
     page.goto(f"{app_url}/?speed=5")
     wait_idle(page)
     page.get_by_role("button", name="▶ Play").click()
-    page.wait_for_function(
-        "parseInt(document.querySelector(\"[data-testid='stMetricValue']\").innerText) >= 20", timeout=30_000)
+    page.wait_for_function(f"{MAIN_CHART_EPOCH} >= 10", timeout=30_000)
+    seen = page.evaluate(WATCH_MAIN_CHART, 3000)
+    steps = {b - a for a, b in zip(seen, seen[1:])}
+    assert len(seen) >= 4 and steps == {5}, seen  # frame after frame, none skipped, none repeated
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for()
     wait_idle(page)
+    page.wait_for_timeout(500)
     paused_at = _metric(page, "Epoch")
+    assert str(page.evaluate(MAIN_CHART_EPOCH)) == paused_at  # the chart ends where the metrics do
     page.wait_for_timeout(1000)
     assert _metric(page, "Epoch") == paused_at
+    page.get_by_role("button", name="Restart").click()  # back to epoch 0: the films' epochs repeat
+    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(f"{MAIN_CHART_EPOCH} >= 40", timeout=30_000)
+    page.get_by_role("button", name="⏸ Pause").click()
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_zoom_survives_the_next_epoch(page, app_url):
+    page.goto(app_url)
+    wait_idle(page)
+    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
+    area = page.locator(".js-plotly-plot").first.locator(".nsewdrag[data-subplot='x2y2']").bounding_box()
+    page.mouse.move(area["x"] + 0.3 * area["width"], area["y"] + 0.3 * area["height"])
+    page.mouse.down()
+    page.mouse.move(area["x"] + 0.6 * area["width"], area["y"] + 0.6 * area["height"], steps=5)
+    page.mouse.up()  # a box zoom on the output panel
+    x_range = "document.querySelector('.js-plotly-plot').layout.xaxis2.range"
+    page.wait_for_function(f"{x_range}[1] - {x_range}[0] < 3")
+    zoomed = page.evaluate(x_range)
+    page.get_by_role("button", name="Step 1 epoch").click()
+    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 1")
+    assert page.evaluate(x_range) == zoomed
+    page.get_by_role("button", name="Reset", exact=True).click()  # a new run forgets the zoom
+    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
+    assert page.evaluate(x_range) != zoomed
 
 
 def test_sessions_are_independent(browser, app_url):
@@ -99,3 +147,12 @@ def test_a_direct_link_as_a_fresh_servers_first_request(page):
         wait_idle(page)
         page.get_by_role("heading", name="Compare runs from the same start").wait_for()
         assert _nav(page) == NAV
+
+
+def test_charts_load_plotly_under_a_base_url_path(page):
+    """The live charts fetch plotly.js relative to the app, so a server under a path prefix works."""
+    with serve_app("under/a/prefix") as url:
+        page.goto(f"{url}/")
+        wait_idle(page)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 2", timeout=30_000)
+        assert page.evaluate("[...document.scripts].some(s => s.src.includes('/under/a/prefix/component/'))")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import plotly.io as pio
 import pytest
 
 from engine import MLP, Trainer, make_dataset
@@ -182,3 +185,20 @@ def test_side_by_side_keeps_each_panel_in_its_own_slot(known):
     assert layout.xaxis3.domain[1] < bar < layout.xaxis4.domain[0]
     assert {t.legend for t in merged.data if t.xaxis == "x4"} == {"legend3"}
     assert layout.legend3.x == pytest.approx(layout.xaxis4.domain[0])
+
+
+def test_figures_bring_an_empty_template_not_streamlits(known):
+    """Streamlit makes its own template plotly's default; its placeholder colours would draw every line black."""
+    import streamlit  # noqa: F401  (importing it installs that default)
+
+    net, _, _ = known
+    trainer = Trainer(MLP([2, 3, 1]), make_dataset("xor", n=60), lr=0.5)
+    trainer.run(3)
+    h = trainer.history
+    built = [figures.network_figure(net), figures.output_figure(trainer.net, trainer.data),
+             figures.loss_figure(h, "accuracy"), figures.weights_figure(net), figures.trajectory_figure(h, [2, 3, 1]),
+             figures.delta_figure(h, 1), figures.grad_norm_figure(h),
+             figures.neuron_maps_figure(trainer.net, trainer.data, 1, resolution=10)]
+    built.append(figures.side_by_side(built[:3]))
+    for fig in built:
+        assert json.loads(pio.to_json(fig, validate=False))["layout"]["template"] == {}
