@@ -190,6 +190,13 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app):
     assert not _run(app).playing and _run(app).trainer.epoch == stopped
 
 
+def test_a_slow_frame_is_cut_short_so_pause_answers_soon(app, monkeypatch):
+    monkeypatch.setattr(views, "FRAME_TRAIN_SECONDS", 0.0)  # as if every epoch took longer than a frame may
+    app.number_input(key="speed").set_value(50).run()
+    app.button(key="play").click().run()
+    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == list(range(1, views.FILM_FRAMES + 1))
+
+
 def test_play_stops_at_the_epoch_limit(app):
     app.number_input(key="max_epochs").set_value(100).run()
     app.number_input(key="speed").set_value(40).run()
