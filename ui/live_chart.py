@@ -48,7 +48,10 @@ function pump(plot) {
   const wait = live.lastDrawn + live.frameMs - performance.now();
   if (wait > 0) { live.busy = true; setTimeout(() => { live.busy = false; pump(plot); }, wait); return; }
   const [film, text] = live.queue.shift();
-  if (live.ask && film !== null && film !== live.askedFor) { live.askedFor = film; live.ask(film); }
+  // ask once per film, and only when no later film is queued: a film that arrived unasked (say,
+  // after a toggle) is then absorbed instead of keeping an extra film in flight for good
+  const later = live.queue.length && live.queue[live.queue.length - 1][0] !== film;
+  if (live.ask && film !== null && film !== live.askedFor && !later) { live.askedFor = film; live.ask(film); }
   live.busy = true;
   live.lastDrawn = performance.now();
   const figure = JSON.parse(text);
@@ -75,8 +78,8 @@ export default function (component) {
   live.received = received;
   const film = data.play ? ++live.films : null;  // numbered here, so every film is asked on from once
   const frames = data.frames.map((text) => [film, text]);
-  // a still figure replaces whatever was queued; a film joins the queue, which keeps at most two films
-  live.queue = data.play ? live.queue.concat(frames).slice(-2 * frames.length) : frames;
+  // a still figure replaces whatever was queued; a film joins the queue, which keeps at most three films
+  live.queue = data.play ? live.queue.concat(frames).slice(-3 * frames.length) : frames;
   pump(plot);
 }
 """

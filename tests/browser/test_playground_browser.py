@@ -76,6 +76,15 @@ def test_play_shows_every_frame_until_paused(page, app_url):
     seen = page.evaluate(WATCH_MAIN_CHART, 3000)
     steps = {b - a for a, b in zip(seen, seen[1:])}
     assert len(seen) >= 4 and steps == {5}, seen  # frame after frame, none skipped, none repeated
+    for _ in range(4):  # each toggle reruns the fragment, which sends a film the chart did not ask for
+        page.get_by_text("Log scale").click()
+        page.wait_for_timeout(150)
+    page.wait_for_timeout(1500)
+    seen = page.evaluate(WATCH_MAIN_CHART, 3000)
+    steps = {b - a for a, b in zip(seen, seen[1:])}
+    assert len(seen) >= 4 and steps == {5}, seen  # the extra films are absorbed, not dropped or piled up
+    lag = int(_metric(page, "Epoch")) - page.evaluate(MAIN_CHART_EPOCH)
+    assert lag <= 2 * 4 * 5, lag  # at most the film on screen and the next one ahead of the chart
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for()
     wait_idle(page)
