@@ -394,7 +394,9 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     legend = dict(orientation="h", x=0, y=1.01, yanchor="bottom", font=dict(size=11))
     return _figure(traces, 400, legend=legend, shapes=shapes, annotations=notes,
                    xaxis=dict(title=dict(text="epoch")),
-                   yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear"),
+                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
+                   yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear",
+                              uirevision="log" if log_y else "linear"),
                    yaxis2=metric_axis)
 
 

@@ -25,6 +25,8 @@ CONFIG = {"displaylogo": False, "responsive": True}
 FRAME_MS = 80  # shortest time from one film frame to the next
 
 JS = """
+// plotly.js once per page (Streamlit's own copy, if a page of it loaded one first); a failed load
+// is forgotten, so the next update tries again
 function plotlyLoaded(route) {
   if (!window.__livePlotly) {
     window.__livePlotly = new Promise((resolve, reject) => {
@@ -33,7 +35,11 @@ function plotlyLoaded(route) {
       const script = document.createElement('script');
       script.src = new URL('../../' + route, app ? app.src : document.baseURI).href;
       script.onload = () => resolve(window.Plotly);
-      script.onerror = reject;
+      script.onerror = () => {
+        window.__livePlotly = null;
+        script.remove();
+        reject(new Error('the chart library (plotly.js) could not be loaded'));
+      };
       document.head.appendChild(script);
     });
   }
@@ -56,8 +62,17 @@ function pump(plot) {
   live.lastDrawn = performance.now();
   const figure = JSON.parse(text);
   plotlyLoaded(live.route)
-    .then((Plotly) => Plotly.react(plot, figure.data, figure.layout, live.config))
-    .catch((error) => console.error('live chart:', error))
+    .then((Plotly) => {
+      if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
+      return Plotly.react(plot, figure.data, figure.layout, live.config);
+    })
+    .catch((error) => {
+      console.error('live chart:', error);
+      if (!plot.data) {
+        plot.textContent = `This chart could not be drawn: ${error.message}. ` +
+          'It tries again with the next update (a step, or reloading the page).';
+      }
+    })
     .finally(() => requestAnimationFrame(() => setTimeout(() => { live.busy = false; pump(plot); })));
 }
 
@@ -96,7 +111,8 @@ def _next_film() -> None:
 def live_chart(figs: go.Figure | list[go.Figure], key: str, revision: str = "", playing: bool = False) -> None:
     """Show a figure, or a film of figures shown in turn, under `key`, updating the plot in place.
 
-    The user's zoom and hidden traces last until `revision` changes. With `playing`, the figures
+    The user's zoom and hidden traces last until `revision` changes (or, for an axis with a
+    `uirevision` of its own, until that changes too). With `playing`, the figures
     are a film that is part of playing: the browser asks for the next film, with a rerun, when it
     starts showing this one.
     """
@@ -104,6 +120,9 @@ def live_chart(figs: go.Figure | list[go.Figure], key: str, revision: str = "", 
     components_v1.declare_component(ASSETS, path=PLOTLY_DIR)
     for fig in figs:
         fig.layout.uirevision = f"{key}:{revision}"
+        for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+            if axis.uirevision is not None:  # an axis's own revision (e.g. its scale) refines the chart's
+                axis.uirevision = f"{key}:{revision}:{axis.uirevision}"
     frames = [pio.to_json(fig, validate=False) for fig in figs]
     _live(key=key, data={"frames": frames, "play": playing, "route": ASSET_ROUTE, "config": CONFIG,
                          "frame_ms": FRAME_MS},

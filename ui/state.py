@@ -175,11 +175,24 @@ def sync(session: MutableMapping) -> Run:
     return run
 
 
-def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS) -> None:
+def sync_changed(session: MutableMapping) -> tuple[Run, bool]:
+    """The session's run, as `sync` gives it, and whether any control changed since the last sync."""
+    before = session.get(CONFIG)
+    run = sync(session)
+    return run, session[CONFIG] != before
+
+
+def at_limit(run: Run) -> bool:
+    """Whether the run has reached the epoch limit set in the Run section (0: no limit)."""
+    limit = run.values["max_epochs"]
+    return bool(limit) and run.trainer.epoch >= limit
+
+
+def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS, explain: bool = True) -> None:
     """Train `epochs` epochs, never past the epoch limit and for at most `budget` seconds.
 
     A large network with per-sample updates can take seconds per epoch; the time budget keeps
-    the page answering (and Pause working), and a note says how far the click got.
+    the page answering (and Pause working). With `explain`, a note says how far a click got.
     """
     run = sync(session)
     limit = run.values["max_epochs"]
@@ -191,17 +204,20 @@ def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS) -> 
         done += 1
         if time.monotonic() - start > budget:
             break
-    cut = 0 < done < epochs and run.trainer.divergence is None
+    cut = explain and 0 < done < epochs and run.trainer.divergence is None
     session[STEP_NOTE] = (f"Trained {done} of {epochs} epochs: one click trains for at most {budget:g} s. "
                           "Click again to go on." if cut else None)
-    if run.trainer.divergence is not None or (limit and run.trainer.epoch >= limit):
+    if run.trainer.divergence is not None or at_limit(run):
         run.playing = False
 
 
 def set_playing(session: MutableMapping, playing: bool) -> None:
-    """Start or stop playing (never after divergence). Idempotent, so a click delivered twice is harmless."""
+    """Start or stop playing (never after divergence or at the epoch limit).
+
+    Idempotent, so a click delivered twice is harmless.
+    """
     run = sync(session)
-    run.playing = playing and run.trainer.divergence is None
+    run.playing = playing and run.trainer.divergence is None and not at_limit(run)
 
 
 def reset(session: MutableMapping) -> None:

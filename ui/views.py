@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import MutableMapping
 from functools import partial
 
 import numpy as np
@@ -13,13 +14,15 @@ from ui import config, figures, state
 from ui.live_chart import live_chart
 from ui.state import Run
 
-FILM_FRAMES = 4  # frames trained and sent per round trip while playing
+FILM_FRAMES = 4  # frames trained and sent per round trip while playing, at most
+FILM_SECONDS = 0.3  # no further frame once a film has taken this long, so Pause answers soon
+FRAME_TRAIN_SECONDS = 0.15  # training time per frame at most (at least one epoch is trained)
 PLAY_RESOLUTION = 36  # a coarser y* map while playing keeps frames quick
-FRAME_TRAIN_SECONDS = 0.15  # training time per frame at most, so Pause is never stuck behind a long film
 # the main views' toggles, one above each panel: widget key → default
 MAIN_TOGGLES = {"colour_by_sample": False, "show_test": True, "log_loss": False}
 DETAIL_REFRESH_SECONDS = 1.0
 DETAIL_CACHE = "detail_cache"
+PAGE_SYNCED = "page_synced"
 DETAIL_VIEWS = {
     "neurons": "Neuron maps",
     "weights": "Weights",
@@ -34,18 +37,19 @@ def run_buttons(run: Run) -> None:
     session = st.session_state
     n = run.values["steps"]
     cols = st.columns(5)
-    cols[0].button("Step 1 epoch", key="step1", on_click=state.step, args=(session, 1),
-                   width="stretch", help="One pass over the training data.")
-    cols[1].button(f"Step {n} epochs", key="stepn", on_click=state.step, args=(session, n),
-                   width="stretch", help="Set N in the Run section of the sidebar.")
+    limit = " (the epoch limit is reached: raise it in the Run section to train on)" if state.at_limit(run) else ""
+    cols[0].button("Step 1 epoch", key="step1", on_click=state.step, args=(session, 1), width="stretch",
+                   disabled=bool(limit), help=f"One pass over the training data{limit}.")
+    cols[1].button(f"Step {n} epochs", key="stepn", on_click=state.step, args=(session, n), width="stretch",
+                   disabled=bool(limit), help=f"Set N in the Run section of the sidebar{limit}.")
     # two buttons with their own keys: a click on one can never be replayed as a click on the other
     if run.playing:
         cols[2].button("⏸ Pause", key="pause", on_click=state.set_playing, args=(session, False), type="primary",
                        width="stretch", help="Stop after the current frame.")
     else:
         cols[2].button("▶ Play", key="play", on_click=state.set_playing, args=(session, True), type="primary",
-                       width="stretch", disabled=run.trainer.divergence is not None,
-                       help="Train continuously; the speed is set in the Run section.")
+                       width="stretch", disabled=run.trainer.divergence is not None or bool(limit),
+                       help=f"Train continuously; the speed is set in the Run section{limit}.")
     cols[3].button("Reset", key="reset", on_click=state.reset, args=(session,), width="stretch",
                    help="New random initial weights, epoch 0.")
     cols[4].button("Restart", key="restart", on_click=state.restart, args=(session,),
@@ -63,9 +67,11 @@ def messages(run: Run) -> None:
         st.info(st.session_state[state.STEP_NOTE], icon="⏱")
     if run.trainer.divergence is not None:
         st.error(run.trainer.divergence.message + " The views show the last finite state.", icon="🛑")
-    limit = run.values["max_epochs"]
-    if limit and run.trainer.epoch >= limit:
-        st.info(f"Stopped at epoch {limit}, the limit set in the Run section.", icon="⏹")
+    if state.at_limit(run):
+        limit, epoch = run.values["max_epochs"], run.trainer.epoch
+        where = "the limit" if epoch == limit else f"past the limit of {limit}"
+        st.info(f"Stopped at epoch {epoch}, {where} set in the Run section. Raise it (0: no limit) to train on.",
+                icon="⏹")
 
 
 def metrics(run: Run) -> None:
@@ -121,12 +127,15 @@ def main_toggles() -> dict[str, bool]:
 
 
 def film(run: Run) -> list[go.Figure]:
-    """While playing: train FILM_FRAMES frames of `speed` epochs each, with the main figure after each."""
-    toggles, frames = main_toggles(), []
+    """While playing: up to FILM_FRAMES frames of `speed` epochs each, with the main figure after each.
+
+    A slow network gets shorter films (down to one frame), so a Pause waits for one film at most.
+    """
+    toggles, frames, start = main_toggles(), [], time.monotonic()
     for _ in range(FILM_FRAMES):
-        state.step(st.session_state, run.values["speed"], budget=FRAME_TRAIN_SECONDS)
+        state.step(st.session_state, run.values["speed"], budget=FRAME_TRAIN_SECONDS, explain=False)
         frames.append(main_figure(run, **toggles))
-        if not run.playing:  # the epoch limit or divergence stopped it
+        if not run.playing or time.monotonic() - start > FILM_SECONDS:  # stopped (limit, divergence) or slow
             break
     return frames
 
@@ -229,6 +238,16 @@ def downloads(run: Run) -> None:
                             key="download_history")
 
 
+def sidebar_is_stale(session: MutableMapping) -> bool:
+    """In a rerun of the main area's fragment alone, whether a control changed (the run takes it in).
+
+    Streamlit can send a sidebar change together with the chart's request for the next film, as
+    a rerun of the fragment only; the sidebar and the URL then need a rerun of the whole page.
+    """
+    alone = not session.pop(PAGE_SYNCED, False)  # the page script sets it just before the fragment
+    return alone and state.sync_changed(session)[1]
+
+
 def live(run: Run) -> None:
     """The main area as one fragment: a step reruns only this, not the sidebar.
 
@@ -236,8 +255,12 @@ def live(run: Run) -> None:
     when it starts showing the film (see `ui.live_chart`), so no timer is needed.
     """
 
+    st.session_state[PAGE_SYNCED] = True  # the page script has just synced the run with the controls
+
     @st.fragment
     def frame() -> None:
+        if sidebar_is_stale(st.session_state):
+            st.rerun(scope="app")
         current = st.session_state[state.RUN]
         frames = film(current) if current.playing else None
         run_buttons(current)

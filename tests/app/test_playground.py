@@ -190,11 +190,22 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app):
     assert not _run(app).playing and _run(app).trainer.epoch == stopped
 
 
-def test_a_slow_frame_is_cut_short_so_pause_answers_soon(app, monkeypatch):
+def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, monkeypatch):
     monkeypatch.setattr(views, "FRAME_TRAIN_SECONDS", 0.0)  # as if every epoch took longer than a frame may
     app.number_input(key="speed").set_value(50).run()
     app.button(key="play").click().run()
     assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == list(range(1, views.FILM_FRAMES + 1))
+    app.button(key="pause").click().run()
+    assert not app.session_state[state.STEP_NOTE]  # "click again to go on" is for clicks, not for play
+    assert not any("Trained" in i.value for i in app.info)
+
+
+def test_a_slow_film_is_cut_short_so_pause_answers_soon(app, monkeypatch):
+    monkeypatch.setattr(views, "FILM_SECONDS", 0.0)  # as if the first frame had already taken a film's time
+    app.number_input(key="speed").set_value(3).run()
+    app.button(key="play").click().run()
+    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == [3]
+    assert _main_chart(app)["play"] is True
 
 
 def test_play_stops_at_the_epoch_limit(app):
@@ -206,7 +217,56 @@ def test_play_stops_at_the_epoch_limit(app):
     chart = _main_chart(app)
     assert chart["play"] is False  # the browser shows these frames and asks for no more
     assert [f["layout"]["meta"]["epoch"] for f in chart["frames"]] == [40, 80, 100]
-    assert any("Stopped at epoch 100" in i.value for i in app.info)
+    assert any("Stopped at epoch 100, the limit" in i.value for i in app.info)
+    assert all(app.button(key=k).disabled for k in ("play", "step1", "stepn"))
+    state.set_playing(app.session_state, True)
+    assert not _run(app).playing  # a click that got through anyway does nothing
+
+
+def test_a_limit_set_below_the_epoch_stops_there_and_says_so(app):
+    app.button(key="stepn").click().run()
+    app.number_input(key="max_epochs").set_value(4).run()
+    assert _run(app).trainer.epoch == 10
+    assert any("Stopped at epoch 10, past the limit of 4" in i.value for i in app.info)
+    app.number_input(key="max_epochs").set_value(0).run()  # no limit: training goes on
+    assert not app.button(key="play").disabled
+    app.button(key="step1").click().run()
+    assert _run(app).trainer.epoch == 11
+
+
+def test_sync_changed_sees_a_control_the_run_has_not_taken_in():
+    session: dict = {}
+    run, _ = state.sync_changed(session)
+    assert state.sync_changed(session) == (run, False)
+    session["lr"] = 0.125  # a training setting: same network
+    assert state.sync_changed(session) == (run, True) and run.trainer.lr == 0.125
+    assert state.sync_changed(session) == (run, False)
+    session["n_layers"] = 2  # a structural setting: a new network
+    rebuilt, changed = state.sync_changed(session)
+    assert changed and rebuilt is not run and len(rebuilt.net.W) == 3
+
+
+def test_a_control_change_in_a_fragment_only_rerun_asks_for_the_whole_page():
+    session: dict = {"n_layers": 2}
+    state.sync(session)  # a full run: the page script syncs, then runs the fragment
+    session[views.PAGE_SYNCED] = True
+    assert not views.sidebar_is_stale(session)
+    assert not views.sidebar_is_stale(session)  # a fragment rerun, nothing new since the last sync
+    session["units_1"] = 6  # arrives with a rerun of the fragment alone
+    assert views.sidebar_is_stale(session) and session[state.RUN].net.sizes[1] == 6
+
+
+def test_log_scale_gets_the_loss_axis_a_fresh_zoom_and_keeps_the_others(app):
+    def revisions():
+        layout = _main_chart(app)["frames"][-1]["layout"]
+        return layout["uirevision"], {k: v.get("uirevision") for k, v in layout.items() if k[1:5] == "axis"}
+
+    chart_rev, axes = revisions()
+    app.toggle(key="log_loss").set_value(True).run()
+    chart_rev_log, axes_log = revisions()
+    assert chart_rev_log == chart_rev  # the network and output panels keep a zoom
+    changed = {k for k in axes if axes[k] != axes_log[k]}
+    assert changed == {"yaxis3"} and axes_log["yaxis3"].startswith(chart_rev)  # the loss axis starts afresh
 
 
 def test_divergence_warns_keeps_finite_weights_and_disables_play(app):

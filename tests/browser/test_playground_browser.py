@@ -101,24 +101,56 @@ def test_play_shows_every_frame_until_paused(page, app_url):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+def _drag_zoom(page, subplot: str) -> None:
+    """A box zoom with the mouse over the middle of one panel of the main chart."""
+    area = page.locator(".js-plotly-plot").first.locator(f".nsewdrag[data-subplot='{subplot}']").bounding_box()
+    page.mouse.move(area["x"] + 0.3 * area["width"], area["y"] + 0.3 * area["height"])
+    page.mouse.down()
+    page.mouse.move(area["x"] + 0.6 * area["width"], area["y"] + 0.6 * area["height"], steps=5)
+    page.mouse.up()
+
+
 def test_a_zoom_survives_the_next_epoch(page, app_url):
     page.goto(app_url)
     wait_idle(page)
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
-    area = page.locator(".js-plotly-plot").first.locator(".nsewdrag[data-subplot='x2y2']").bounding_box()
-    page.mouse.move(area["x"] + 0.3 * area["width"], area["y"] + 0.3 * area["height"])
-    page.mouse.down()
-    page.mouse.move(area["x"] + 0.6 * area["width"], area["y"] + 0.6 * area["height"], steps=5)
-    page.mouse.up()  # a box zoom on the output panel
+    _drag_zoom(page, "x2y2")  # a box zoom on the output panel
     x_range = "document.querySelector('.js-plotly-plot').layout.xaxis2.range"
     page.wait_for_function(f"{x_range}[1] - {x_range}[0] < 3")
     zoomed = page.evaluate(x_range)
     page.get_by_role("button", name="Step 1 epoch").click()
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 1")
     assert page.evaluate(x_range) == zoomed
+    _drag_zoom(page, "x3y3")  # and the loss panel
+    y_range = "document.querySelector('.js-plotly-plot').layout.yaxis3.range"
+    page.wait_for_function(f"{y_range}[1] - {y_range}[0] < 0.05")
+    page.get_by_text("Log scale").click()  # a new scale starts unzoomed; the output panel keeps its zoom
+    page.wait_for_function("document.querySelector('.js-plotly-plot').layout.yaxis3.type === 'log'")
+    wait_idle(page)
+    assert page.evaluate("document.querySelector('.js-plotly-plot').layout.yaxis3.autorange") is True
+    assert page.evaluate(x_range) == zoomed
     page.get_by_role("button", name="Reset", exact=True).click()  # a new run forgets the zoom
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
     assert page.evaluate(x_range) != zoomed
+
+
+def test_a_chart_whose_library_failed_to_load_says_so_and_tries_again(page, app_url):
+    failed = []
+
+    def fail_once(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.abort()
+
+    page.route("**/plotly.min.js", fail_once)
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_text("This chart could not be drawn").first.wait_for()
+    page.get_by_role("button", name="Step 1 epoch").click()
+    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 1")
+    assert failed and page.get_by_text("This chart could not be drawn").count() == 0
 
 
 def test_sessions_are_independent(browser, app_url):
