@@ -55,9 +55,15 @@ function pump(plot) {
   if (wait > 0) { live.busy = true; setTimeout(() => { live.busy = false; pump(plot); }, wait); return; }
   const [film, text] = live.queue.shift();
   // ask once per film, and only when no later film is queued: a film that arrived unasked (say,
-  // after a toggle) is then absorbed instead of keeping an extra film in flight for good
+  // after a toggle) is then absorbed instead of keeping an extra film in flight for good. Not
+  // while Streamlit marks the chart stale: a rerun is under way (it brings a film of its own) or
+  // the user is leaving the page, and a request now would pull the browser back to this page.
   const later = live.queue.length && live.queue[live.queue.length - 1][0] !== film;
-  if (live.ask && film !== null && film !== live.askedFor && !later) { live.askedFor = film; live.ask(film); }
+  const stale = plot.closest('[data-stale="true"]') !== null;
+  if (live.ask && film !== null && film !== live.askedFor && !later && !stale) {
+    live.askedFor = film;
+    live.ask(film);
+  }
   live.busy = true;
   live.lastDrawn = performance.now();
   const figure = JSON.parse(text);
