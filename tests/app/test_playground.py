@@ -171,7 +171,14 @@ def _main_chart(at) -> dict:
     return {"frames": [json.loads(f) for f in data["frames"]], "play": data["play"]}
 
 
-def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app):
+@pytest.fixture
+def unhurried(monkeypatch):
+    """Films and frames with no time limits, so what they hold does not depend on the machine's speed."""
+    monkeypatch.setattr(views, "FILM_SECONDS", 60.0)
+    monkeypatch.setattr(views, "FRAME_TRAIN_SECONDS", 60.0)
+
+
+def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
     app.number_input(key="speed").set_value(3).run()
     app.button(key="play").click().run()  # Play trains and sends the first film
     assert _run(app).playing
@@ -190,7 +197,7 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app):
     assert not _run(app).playing and _run(app).trainer.epoch == stopped
 
 
-def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, monkeypatch):
+def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, unhurried, monkeypatch):
     monkeypatch.setattr(views, "FRAME_TRAIN_SECONDS", 0.0)  # as if every epoch took longer than a frame may
     app.number_input(key="speed").set_value(50).run()
     app.button(key="play").click().run()
@@ -208,7 +215,7 @@ def test_a_slow_film_is_cut_short_so_pause_answers_soon(app, monkeypatch):
     assert _main_chart(app)["play"] is True
 
 
-def test_play_stops_at_the_epoch_limit(app):
+def test_play_stops_at_the_epoch_limit(app, unhurried):
     app.number_input(key="max_epochs").set_value(100).run()
     app.number_input(key="speed").set_value(40).run()
     app.button(key="play").click().run()  # frames at 40, 80, 100: the film ends early
