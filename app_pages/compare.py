@@ -71,7 +71,7 @@ def playground() -> state.Run:
 
 
 def base_of(run: state.Run):
-    return cui.base_config(run.values, run.data.task)
+    return config.run_config(run.values, run.data.task)
 
 
 def initial_of(run: state.Run, base) -> tuple | None:

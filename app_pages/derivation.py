@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from engine import MLP
+from engine import MLP, examples
+from engine.step import Step, compute_step
 from ui import derivation as der
 from ui import state
 
@@ -57,7 +58,7 @@ def _source() -> Source:
 
 # --- callbacks (run before the script, so the page never shows one click behind) ---------------------
 def _load_example(key: str) -> None:
-    st.session_state[EXAMPLE] = der.make_example(key)
+    st.session_state[EXAMPLE] = examples.make_example(key)
     st.session_state[MODE] = "example"
     st.session_state[SAMPLE["example"]] = 0
     st.session_state[MESSAGE] = ("success", f"Worked example loaded: {st.session_state[EXAMPLE].title}.")
@@ -67,7 +68,7 @@ def _apply_step(mode: str, index: int) -> None:
     session = st.session_state
     try:
         if mode == "example":
-            s = der.apply_example_step(session[EXAMPLE], index)
+            s = examples.apply_example_step(session[EXAMPLE], index)
             before, after = s.loss_before, s.loss_after
         else:
             before, after = state.apply_sample_step(session, index)
@@ -144,7 +145,7 @@ def _styled_updates(rows: list[dict]) -> pd.io.formats.style.Styler:
 
 
 # --- sections -----------------------------------------------------------------------------------------
-def _forward(s: der.Step) -> None:
+def _forward(s: Step) -> None:
     st.subheader("1 · Forward pass")
     L = s.L
     acts = ", ".join(f"layer {l}: {der.activation_name(s.net, l)}" for l in range(1, L + 1))
@@ -156,7 +157,7 @@ def _forward(s: der.Step) -> None:
     _latex(der.loss_latex(s))
 
 
-def _backward(s: der.Step) -> None:
+def _backward(s: Step) -> None:
     st.subheader("2 · Backward pass")
     text, eqs = der.output_delta_latex(s)
     st.markdown(f"**δ at the output** — δ⁽ˡ⁾ is how much the loss changes when the first stage I⁽ˡ⁾ "
@@ -175,7 +176,7 @@ def _backward(s: der.Step) -> None:
         _latex(der.gradient_latex(s, l))
 
 
-def _update(s: der.Step, mode: str, index: int) -> None:
+def _update(s: Step, mode: str, index: int) -> None:
     st.subheader("3 · Update")
     st.latex(der.update_latex(s))
     c1, c2, c3 = st.columns([1, 1, 2])
@@ -200,7 +201,7 @@ def _update(s: der.Step, mode: str, index: int) -> None:
                  height=min(38 + 35 * len(shown), 640))
 
 
-def _chain(s: der.Step) -> None:
+def _chain(s: Step) -> None:
     sizes = s.net.sizes
     L = s.L
     _clamp(WEIGHT[0], 1, L, default=1)
@@ -259,7 +260,7 @@ def _examples() -> None:
     if ex.published:
         st.markdown("**Published numbers beside ours** (ours from the example's starting weights; the tiny "
                     "differences come from his rounding of intermediate values):")
-        rows = der.comparison_rows(ex)
+        rows = examples.comparison_rows(ex)
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="deriv_compare", height=38 + 35 * len(rows),
                      column_config={"published": st.column_config.NumberColumn(format="%.9f"),
                                     "ours": st.column_config.NumberColumn(format="%.9f"),
@@ -274,7 +275,7 @@ def main() -> None:
                 "through the stages I and O, back through the δs, then one gradient-descent step.")
     session.setdefault(MODE, "playground")
     if session[MODE] == "example" and session.get(EXAMPLE) is None:
-        session[EXAMPLE] = der.make_example("lecture")
+        session[EXAMPLE] = examples.make_example("lecture")
     top = st.columns([2, 1, 1])
     top[0].radio("Network", list(MODES), format_func=MODES.get, key=MODE, horizontal=True,
                 persist_state="session")
@@ -307,7 +308,7 @@ def _derivation(mode: str) -> None:
     with right:
         st.plotly_chart(_scatter(src, index), key=SCATTER, on_select=_on_select, selection_mode="points",
                         config={"displayModeBar": False})
-    s = der.compute_step(src.net, src.X[index], src.Y[index], src.lr)
+    s = compute_step(src.net, src.X[index], src.Y[index], src.lr)
     if src.net.reg != "none" and src.net.lam > 0:
         st.caption(f"Regularization is on ({src.net.reg}, λ = {src.net.lam:g}): the gradients below get "
                    "its term added, as the trainer does. The loss values are the data loss alone.")

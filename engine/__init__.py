@@ -15,12 +15,15 @@ from engine.history import History
 from engine.losses import LOSSES, check_pairing
 from engine.metrics import METRICS, accuracy, r_squared
 from engine.network import MLP, Backward, Forward, flatten_params, param_labels
-from engine.trainer import Trainer
-from engine.training import Divergence, EpochResult, train_epoch
+from engine.record import RunRecord, Settings
+from engine.run_config import RunConfig
+from engine.step import Step, compute_step
+from engine.training import Divergence, EpochResult, Trainer, train_epoch
 
 __all__ = [
-    "ACTIVATIONS", "DATASET_NAMES", "FEATURES", "HIDDEN_ACTIVATIONS", "LOSSES", "METRICS",
-    "OUTPUT_UNITS", "Backward", "Dataset", "Divergence", "EpochResult", "Forward", "GradCheck",
-    "History", "MLP", "Trainer", "accuracy", "check_pairing", "dataset_from_csv", "flatten_params",
-    "gradcheck", "make_dataset", "param_labels", "r_squared", "relative_error", "train_epoch",
+    "ACTIVATIONS", "DATASET_NAMES", "FEATURES", "HIDDEN_ACTIVATIONS", "LOSSES", "METRICS", "MLP",
+    "OUTPUT_UNITS", "Backward", "Dataset", "Divergence", "EpochResult", "Forward", "GradCheck", "History",
+    "RunConfig", "RunRecord", "Settings", "Step", "Trainer", "accuracy", "check_pairing", "compute_step",
+    "dataset_from_csv", "flatten_params", "gradcheck", "make_dataset", "param_labels", "r_squared",
+    "relative_error", "train_epoch",
 ]

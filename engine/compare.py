@@ -15,98 +15,22 @@ Pure numpy: usable from a notebook and from the tests without streamlit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_UNITS
+from engine.activations import ACTIVATIONS
 from engine.datasets import Dataset
 from engine.history import History
-from engine.losses import LOSSES
-from engine.network import INITS, MAX_HIDDEN_LAYERS, MAX_UNITS, MLP, REGULARIZERS
-from engine.trainer import Trainer
-from engine.validation import choice, int_in_range, positive_number
+from engine.network import MLP
+from engine.run_config import RunConfig
+from engine.training import Trainer
+from engine.validation import int_in_range, positive_number
 
 Array = np.ndarray
 
 MAX_RUNS = 12
 SATURATION = 0.01  # a unit is saturated on a point when A′(I) < this
-LOSS_TASKS = {"bce": ("binary",), "ce": ("binary", "multiclass"),
-              "squared": ("binary", "multiclass", "regression")}
-TASK_LABELS = {"binary": "two-class", "multiclass": "multi-class", "regression": "regression"}
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    """Everything that defines one run besides its data: network, loss, ξ, batch, penalty, seed.
-
-    `batch_size` None is the full batch; `seed` draws the initial weights and the shuffling.
-    """
-
-    hidden_sizes: tuple[int, ...] = (4,)
-    hidden: str = "sigmoid"
-    output: str = "sigmoid"
-    loss: str = "bce"
-    lr: float = 0.5
-    batch_size: int | None = 10
-    init: str = "xavier"
-    reg: str = "none"
-    lam: float = 0.0
-    bias: bool = True
-    seed: int = 0
-
-    def checked(self) -> RunConfig:
-        """This configuration with every field validated (ValueError naming the field)."""
-        sizes = tuple(self.hidden_sizes)
-        if len(sizes) > MAX_HIDDEN_LAYERS:
-            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}")
-        for k, n in enumerate(sizes, start=1):
-            int_in_range(f"units H in hidden layer {k}", n, 1, MAX_UNITS)
-        choice("hidden activation", self.hidden, HIDDEN_ACTIVATIONS)
-        choice("output unit", self.output, OUTPUT_UNITS)
-        choice("loss", self.loss, LOSSES)
-        choice("init", self.init, INITS)
-        choice("regularization", self.reg, REGULARIZERS)
-        if self.batch_size is not None:
-            int_in_range("batch size", self.batch_size, 1, 10**6)
-        return replace(self, hidden_sizes=tuple(int(n) for n in sizes),
-                       lr=positive_number("learning rate ξ", self.lr),
-                       lam=positive_number("λ", self.lam, allow_zero=True),
-                       seed=int_in_range("seed", self.seed, 0, 2**32 - 1))
-
-    def with_changes(self, changes: Mapping[str, object]) -> RunConfig:
-        """A copy with `changes` applied. A new loss brings its own output unit (bce → sigmoid,
-        ce → softmax) unless the output is changed too or the current one still fits."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(changes) - known)
-        if unknown:
-            raise ValueError(f"unknown setting(s) {', '.join(unknown)}; choose from {', '.join(sorted(known))}")
-        new = dict(changes)
-        if "hidden_sizes" in new:
-            new["hidden_sizes"] = tuple(new["hidden_sizes"])  # type: ignore[arg-type]
-        loss = new.get("loss", self.loss)
-        if "output" not in new and loss in LOSSES and self.output not in LOSSES[loss].outputs:
-            new["output"] = LOSSES[loss].matched_output
-        return replace(self, **new).checked()  # type: ignore[arg-type]
-
-    def n_outputs(self, data: Dataset) -> int:
-        """J: the data's outputs, or 2 for cross-entropy on a two-class task."""
-        return 2 if (data.task == "binary" and self.loss == "ce") else data.n_outputs
-
-    def sizes(self, data: Dataset) -> list[int]:
-        return [data.n_inputs, *self.hidden_sizes, self.n_outputs(data)]
-
-    def check_task(self, data: Dataset) -> None:
-        """Raise a ValueError saying what to pick when the loss does not suit the data's task."""
-        if data.task not in LOSS_TASKS[self.loss]:
-            fits = [LOSSES[k].label.lower() for k, tasks in LOSS_TASKS.items() if data.task in tasks]
-            raise ValueError(f"the {LOSSES[self.loss].label.lower()} loss does not suit a "
-                             f"{TASK_LABELS[data.task]} data set; use {' or '.join(fits)}")
-
-    def changes_from(self, base: RunConfig) -> dict[str, object]:
-        """The fields that differ from `base`."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) != getattr(base, f.name)}
 
 
 @dataclass(frozen=True)
@@ -186,7 +110,7 @@ class Comparison:
         self.base = base.checked()
         self.data = data
         pool: dict[tuple, tuple[str, Array, Array]] = {}
-        base_net = _network(self.base, data)
+        base_net = self.base.network(data)
         if initial is not None:
             base_net.set_params(*initial)
         _register(pool, "base", self.base, base_net)
@@ -195,11 +119,11 @@ class Comparison:
             label = str(variant.label).strip() or f"run {k}"
             try:
                 config = self.base.with_changes(variant.changes)
-                net = _network(config, data)
+                net = config.network(data)
             except ValueError as err:
                 raise ValueError(f"{label}: {err}") from None
             shared = _share(pool, label, config, net)
-            trainer = Trainer(net, data, lr=config.lr, batch_size=config.batch_size, seed=config.seed)
+            trainer = config.build(data, initial=net.get_params())
             self.runs.append(CompareRun(label, config, trainer, shared, _sharing_note(config, self.base, shared, data)))
         for run in self.runs:
             users = [r.label for r in self.runs if run.label in r.shared_from]
@@ -261,12 +185,6 @@ class Comparison:
 def _same_params(a: tuple[list[Array], list[Array]], b: tuple[list[Array], list[Array]]) -> bool:
     pairs = list(zip(a[0], b[0])) + list(zip(a[1], b[1]))
     return len(a[0]) == len(b[0]) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in pairs)
-
-
-def _network(config: RunConfig, data: Dataset) -> MLP:
-    config.check_task(data)
-    return MLP(config.sizes(data), hidden=config.hidden, output=config.output, loss=config.loss,
-               bias=config.bias, init=config.init, seed=config.seed, reg=config.reg, lam=config.lam)
 
 
 def _register(pool: dict, label: str, config: RunConfig, net: MLP) -> None:

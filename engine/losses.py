@@ -71,6 +71,7 @@ class Loss:
     grad_prediction: Callable[[Array, Array], Array]
     encode_targets: Callable[[object, int], Array]
     outputs: tuple[str, ...]
+    tasks: tuple[str, ...]  # the kinds of data set it suits: binary, multiclass, regression
     latex: str
     grad_latex: str
 
@@ -85,21 +86,21 @@ LOSSES: dict[str, Loss] = {
         Loss(
             "bce", "Binary cross-entropy", _bce,
             lambda Y, O: -Y / O + (1.0 - Y) / (1.0 - O),
-            _binary_targets, ("sigmoid",),
+            _binary_targets, ("sigmoid",), ("binary",),
             r"L=-y\log y^{*}-(1-y)\log(1-y^{*})",
             r"\frac{\partial L}{\partial y^{*}}=-\frac{y}{y^{*}}+\frac{1-y}{1-y^{*}}",
         ),
         Loss(
             "ce", "Cross-entropy", _ce,
             lambda Y, O: -Y / O,
-            _class_targets, ("softmax",),
+            _class_targets, ("softmax",), ("binary", "multiclass"),
             r"L=-\sum_{j=1}^{J} y_j\log y^{*}_j",
             r"\frac{\partial L}{\partial y^{*}_j}=-\frac{y_j}{y^{*}_j}",
         ),
         Loss(
             "squared", "Squared", _squared,
             lambda Y, O: O - Y,
-            _real_targets, ("linear", "sigmoid", "softmax"),
+            _real_targets, ("linear", "sigmoid", "softmax"), ("binary", "multiclass", "regression"),
             r"L=\tfrac12\sum_{j=1}^{J}(y_j-y^{*}_j)^2",
             r"\frac{\partial L}{\partial y^{*}_j}=y^{*}_j-y_j",
         ),

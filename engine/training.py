@@ -1,4 +1,9 @@
-"""Training by gradient descent, epoch by epoch, with divergence detection."""
+"""Training by gradient descent, epoch by epoch, with divergence detection, and the `Trainer`.
+
+`train_epoch` is one pass over the data; a `Trainer` runs epochs on a network and a data set,
+records every epoch in its `History` and every operation in its `RunRecord`, so that the run can
+be replayed exactly.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.network import MLP, Backward
+from engine.datasets import Dataset
+from engine.history import History
+from engine.metrics import METRICS
+from engine.network import MLP, Backward, flatten_params
+from engine.record import Checkpoint, Epochs, Operation, RunRecord, SampleStep, SetParams, Settings, frozen_params
+from engine.step import Step, compute_step
 from engine.validation import int_in_range, positive_number
 
 Array = np.ndarray
@@ -146,3 +156,181 @@ def _find_divergence(net: MLP, loss: float, epoch: int) -> Divergence | None:
     if not np.isfinite(loss):
         return Divergence(epoch, "the loss became infinite or NaN")
     return None
+
+
+def _sample_update(net: MLP, x: Array, y: Array, lr: float) -> Step:
+    """Apply one sample's update w ← w − ξ ∂L/∂w to `net`; ValueError (nothing changed) if it is not finite."""
+    step = compute_step(net, x, y, lr)
+    if not step.finite:
+        raise ValueError("this step would make the weights or the loss infinite; nothing was changed "
+                         "(lower the learning rate ξ)")
+    net.set_params(step.W_after, step.b_after)
+    return step
+
+
+class Trainer:
+    """Trains `net` on `data` epoch by epoch and records what happened in `history` and `record`.
+
+    ξ (`lr`) and `batch_size` (and the network's penalty) may change between epochs; a sample's
+    update or new parameters may be applied between them. `restart()` returns to the initial
+    weights and the same shuffling seed; `replay()` recomputes the run from its record.
+    """
+
+    def __init__(
+        self, net: MLP, data: Dataset, lr: float = 0.1, batch_size: int | None = 10, seed: int = 0
+    ) -> None:
+        if data.n_inputs != net.sizes[0]:
+            raise ValueError(f"the network takes {net.sizes[0]} inputs (sizes[0]) but the data set has "
+                             f"{data.n_inputs} input features; build it with sizes[0] = {data.n_inputs}")
+        self.net = net
+        self.data = data
+        self.lr = lr
+        self.batch_size = batch_size
+        self.seed = seed
+        loss = net.loss_name
+        self.Y_train = net.encode_targets(data.targets("train", loss))
+        self.has_test = data.X_test.shape[0] > 0
+        self.Y_test = net.encode_targets(data.targets("test", loss)) if self.has_test else None
+        self.metric_name, self._metric = METRICS[data.task]
+        self.initial = frozen_params(*net.get_params())
+        self._start()
+
+    def _start(self) -> None:
+        self.rng = np.random.default_rng(self.seed)
+        self.epoch = 0
+        self.divergence: Divergence | None = None
+        self.last: EpochResult | None = None
+        self.record = RunRecord(self.initial, self.seed, self.settings)
+        self.history = History(self.net.sizes[1:], sum(w.size + b.size for w, b in zip(self.net.W, self.net.b)))
+        self._record_row(self.evaluate())
+
+    def _record_row(self, scalars: dict[str, float], result: EpochResult | None = None) -> None:
+        """A history row for the current weights, and a checkpoint; NaN norms when no epoch was trained."""
+        if result is None:
+            nan = np.full(self.net.n_layers, np.nan)
+            norms, neurons = (nan, nan), [np.full(k, np.nan) for k in self.net.sizes[1:]]
+        else:
+            norms, neurons = (result.grad_norms, result.delta_norms), result.neuron_delta
+        self.history.record(self.epoch, scalars, *norms, neurons, flatten_params(self.net.W, self.net.b))
+        self.record.keep_checkpoint(self.net.W, self.net.b, self.rng)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the next epoch trains with."""
+        return Settings(self.lr, self.batch_size, self.net.reg, self.net.lam)
+
+    @settings.setter
+    def settings(self, new: Settings) -> None:
+        self.net.set_regularization(new.reg, new.lam)
+        self.lr, self.batch_size = new.lr, new.batch_size
+
+    def restart(self) -> None:
+        """Back to the initial weights, epoch 0 and the same shuffling sequence."""
+        self.net.set_params(*[list(p) for p in self.initial])
+        self._start()
+
+    def evaluate(self) -> dict[str, float]:
+        """Train and test loss and metric of the current weights, and the penalty."""
+        net, data = self.net, self.data
+        out = {"penalty": net.penalty()}
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            parts = [("train", data.X_train, self.Y_train, data.y_train)]
+            if self.has_test:
+                parts.append(("test", data.X_test, self.Y_test, data.y_test))
+            for split, X, Y, raw in parts:
+                fwd = net.forward(X)
+                out[f"{split}_loss"] = float(net.lossfn.per_sample(Y, fwd.I[-1], fwd.O[-1]).mean())
+                out[f"{split}_metric"] = self._metric(fwd.prediction, raw)
+        return out
+
+    def run(self, epochs: int = 1) -> list[EpochResult]:
+        """Train up to `epochs` epochs; stop early on divergence, keeping the last finite weights
+        (and the shuffling generator as it was before the failed epoch)."""
+        results = []
+        if self.divergence is not None:
+            return results
+        for _ in range(int(epochs)):
+            before = self.rng.bit_generator.state
+            settings = self.settings
+            result = train_epoch(self.net, self.data.X_train, self.Y_train, self.lr,
+                                 self.batch_size, self.rng, epoch=self.epoch + 1)
+            results.append(result)
+            self.last = result
+            if result.divergence is not None:
+                self.divergence = result.divergence
+                self.rng.bit_generator.state = before
+                break
+            self.epoch += 1
+            self.record.add_epoch(settings)
+            scalars = self.evaluate()
+            scalars["epoch_loss"] = result.loss
+            self._record_row(scalars, result)
+        return results
+
+    def apply_sample_step(self, index: int, lr: float | None = None) -> Step:
+        """One per-sample update w ← w − ξ ∂L/∂w on training sample `index` (ξ: the run's by default).
+
+        It completes no epoch (the epoch counter and the shuffling are untouched); the history
+        gets a row at the current epoch with the losses after the step, this step's gradient and
+        δ norms and the new parameters. Raises ValueError, changing nothing, for a bad index or a
+        step that would make the weights non-finite.
+        """
+        n = self.data.X_train.shape[0]
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
+            raise ValueError(f"the sample must be a training-set index from 0 to {n - 1}, got {index!r}")
+        lr = self.lr if lr is None else positive_number("learning rate ξ", lr)
+        step = _sample_update(self.net, self.data.X_train[index], self.Y_train[index], lr)
+        self.record.add(SampleStep(int(index), lr))
+        norms = EpochResult(
+            loss=step.loss_after, n_updates=1,
+            grad_norms=np.array([np.sqrt((g**2).sum()) for g in step.dW]),
+            delta_norms=np.array([np.sqrt((d**2).sum()) for d in step.delta]),
+            neuron_delta=[np.abs(d) for d in step.delta],
+        )
+        self._record_row(self.evaluate(), norms)
+        return step
+
+    def set_params(self, W: list[Array], b: list[Array]) -> None:
+        """New parameters by hand (between epochs): checked for shape and finiteness, then recorded."""
+        trial = self.net.copy()
+        trial.set_params(W, b)
+        if not all(np.isfinite(p).all() for p in (*trial.W, *trial.b)):
+            raise ValueError("every weight and bias must be a finite number; nothing was changed")
+        self.net.set_params(trial.W, trial.b)
+        self.record.add(SetParams(*frozen_params(trial.W, trial.b)))
+        self._record_row(self.evaluate())
+
+    def _apply(self, op: Operation) -> None:
+        if isinstance(op, Epochs):
+            self.settings = op.settings
+            self.run(op.count)
+        elif isinstance(op, SampleStep):
+            self.apply_sample_step(op.index, op.lr)
+        else:
+            self.set_params(list(op.W), list(op.b))
+
+    def replay(self) -> Trainer:
+        """A new trainer on the same data that redoes this run's record from the initial weights:
+        the same weights, history and generator state, bit for bit. The current settings carry over."""
+        net = self.net.copy()
+        net.set_params(*[list(p) for p in self.initial])
+        net.set_regularization(self.record.settings.reg, self.record.settings.lam)
+        twin = Trainer(net, self.data, self.record.settings.lr, self.record.settings.batch_size, self.seed)
+        for op in list(self.record.operations):
+            twin._apply(op)
+        twin.settings = self.settings
+        return twin
+
+    def state_at(self, position: int) -> Checkpoint:
+        """The parameters and generator state after the run's first `position` operations (epochs
+        counted one by one), recomputed exactly from the nearest checkpoint; the run is not changed."""
+        position = int_in_range("position", position, 0, self.record.position)
+        start = self.record.start_for(position)
+        net = self.net.copy()
+        net.set_params(list(start.W), list(start.b))
+        twin = Trainer(net, self.data, self.lr, self.batch_size, self.seed)
+        twin.rng.bit_generator.state = start.rng_state
+        twin.epoch = start.epoch
+        for op in self.record.operations_between(start.position, position):
+            twin._apply(op)
+        return Checkpoint(twin.epoch, position, *frozen_params(twin.net.W, twin.net.b), twin.rng.bit_generator.state)

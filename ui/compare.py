@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from engine.compare import CompareRun, Comparison, RunConfig, Variant
+from engine.compare import CompareRun, Comparison, Variant
 from engine.datasets import Dataset
+from engine.run_config import RunConfig, losses_for
 from ui import config
 from ui.figures import plane_grid
 
@@ -90,25 +91,6 @@ PRESETS: dict[str, Preset] = {
 CUSTOM = "custom"
 
 
-# --- the Playground's controls → engine configuration ---------------------------------------------
-def base_config(values: Mapping[str, Any], task: str) -> RunConfig:
-    """The Playground's validated control values as the comparison's base configuration."""
-    loss = config.loss_for_task(task, values["loss"])
-    return RunConfig(
-        hidden_sizes=tuple(config.hidden_sizes(dict(values))),
-        hidden=values["hidden"],
-        output=config.output_unit(task, loss, values["output"]),
-        loss=loss,
-        lr=float(values["lr"]),
-        batch_size=config.batch_size(dict(values)),
-        init=values["init"],
-        reg=values["reg"],
-        lam=float(values["lam"]) if values["reg"] != "none" else 0.0,
-        bias=bool(values["bias"]),
-        seed=int(values["seed"]),
-    )
-
-
 def describe(cfg: RunConfig) -> str:
     """A one-line summary of a configuration in the lecture's terms."""
     sizes = " × ".join(map(str, cfg.hidden_sizes)) or "none"
@@ -138,7 +120,7 @@ FIELDS = ("loss", "output", "hidden", "hidden_sizes", "lr", "batch_size", "init"
 def field_choices(task: str) -> dict[str, tuple]:
     """The options of each selectbox in the run editor (the first is always 'same')."""
     return {
-        "loss": (SAME, *config.TASK_LOSSES[task]),
+        "loss": (SAME, *losses_for(task)),
         "output": (SAME, "sigmoid", "softmax", "linear"),
         "hidden": (SAME, *config.BY_KEY["hidden"].choices),
         "lr": (SAME, *config.LR_CHOICES),

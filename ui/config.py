@@ -8,13 +8,14 @@ defaults and the shareable URL are generated from this table; limits live nowher
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from engine.activations import ACTIVATIONS, OUTPUT_UNITS
 from engine.datasets import DATASET_NAMES, FEATURES, MAX_NOISE, MAX_TEST_FRACTION, dataset_label
 from engine.losses import LOSSES
 from engine.network import INITS, MAX_HIDDEN_LAYERS, REGULARIZERS
+from engine.run_config import RunConfig, losses_for
 
 MAX_UI_UNITS = 64
 CSV_DATASET = "csv"
@@ -179,7 +180,6 @@ def validate(
     return clean, problems
 
 
-TASK_LOSSES = {"binary": ("bce", "ce", "squared"), "multiclass": ("ce", "squared"), "regression": ("squared",)}
 TASK_SQUARED_OUTPUTS = {"binary": ("sigmoid", "linear"), "multiclass": ("softmax", "sigmoid", "linear"),
                         "regression": ("linear",)}
 TASK_ACCURACY_LABEL: dict[str, Callable[[float], str]] = {
@@ -198,8 +198,24 @@ def output_unit(task: str, loss: str, chosen: str) -> str:
 
 def loss_for_task(task: str, chosen: str) -> str:
     """The chosen loss if it suits the task, else the task's natural loss."""
-    allowed = TASK_LOSSES[task]
+    allowed = losses_for(task)
     return chosen if chosen in allowed else allowed[0]
+
+
+def run_config(values: dict[str, Any], task: str) -> RunConfig:
+    """The validated control values as the engine's configuration for data of this task.
+
+    A control named like a `RunConfig` field is taken as it is; the others are derived here
+    (the loss and output unit the task allows, the hidden sizes, the batch size, λ only with a penalty).
+    """
+    loss = loss_for_task(task, values["loss"])
+    derived = {
+        "loss": loss, "output": output_unit(task, loss, values["output"]),
+        "hidden_sizes": tuple(hidden_sizes(values)), "batch_size": batch_size(values),
+        "lam": float(values["lam"]) if values["reg"] != "none" else 0.0,
+    }
+    direct = {f.name: values[f.name] for f in fields(RunConfig) if f.name in values and f.name not in derived}
+    return RunConfig(**direct, **derived)
 
 
 def hidden_sizes(values: dict[str, Any]) -> list[int]:

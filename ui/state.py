@@ -134,26 +134,17 @@ def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0) ->
     """A fresh run for these values; `draw` > 0 gives other initial weights for the same seed."""
     notes: list[str] = []
     data = _dataset(values, session, notes)
-    loss = config.loss_for_task(data.task, values["loss"])
-    if loss != values["loss"]:
+    cfg = config.run_config(values, data.task)
+    if cfg.loss != values["loss"]:
         notes.append(f"{config.BY_KEY['loss'].format(values['loss'])} loss does not suit a "
-                     f"{data.task} task; using {config.BY_KEY['loss'].format(loss)}.")
-    output = config.output_unit(data.task, loss, values["output"])
-    n_out = 2 if (data.task == "binary" and loss == "ce") else data.n_outputs
-    sizes = [data.n_inputs, *config.hidden_sizes(values), n_out]
-    net = MLP(sizes, hidden=values["hidden"], output=output, loss=loss, bias=values["bias"],
-              init=values["init"], seed=(values["seed"] + 7919 * draw) % 2**32,
-              reg=values["reg"], lam=values["lam"])
-    trainer = Trainer(net, data, lr=values["lr"], batch_size=config.batch_size(values), seed=values["seed"])
-    used = {**values, "loss": loss, **({"output": output} if loss == "squared" else {})}
-    return Run(used, data, trainer, structure_of(used), draw=draw, notes=notes)
+                     f"{data.task} task; using {config.BY_KEY['loss'].format(cfg.loss)}.")
+    used = {**values, "loss": cfg.loss, **({"output": cfg.output} if cfg.loss == "squared" else {})}
+    return Run(used, data, cfg.build(data, draw), structure_of(used), draw=draw, notes=notes)
 
 
 def apply_training_settings(run: Run, values: dict[str, Any]) -> None:
     """ξ, batch size and regularization take effect on the existing network."""
-    run.trainer.lr = values["lr"]
-    run.trainer.batch_size = config.batch_size(values)
-    run.net.set_regularization(values["reg"], values["lam"])
+    run.trainer.settings = config.run_config(values, run.data.task).settings
     run.values = values
 
 
@@ -258,31 +249,9 @@ def _fmt(value: float) -> str:
 def apply_sample_step(session: MutableMapping, index: int) -> tuple[float, float]:
     """One per-sample update w ← w − ξ ∂L/∂w on training sample `index` (the step-by-step page's button).
 
-    It counts as an update of the run: the network changes, and the history gets a row at the
-    *current* epoch (a hand step completes no epoch, so the epoch counter and the shuffling are
-    untouched) holding the losses after the step, this step's gradient and δ norms and the new
-    parameters, so the Playground's curves end at the network it now shows. Restart still returns
-    to the run's initial weights. Returns the sample's loss before and after; raises ValueError
+    It counts as an update of the run (see `Trainer.apply_sample_step`); Restart still returns to
+    the run's initial weights. Returns the sample's loss before and after; raises ValueError
     (changing nothing) for a bad index or a step that would make the weights non-finite.
     """
-    from engine import flatten_params
-    from ui.derivation import compute_step
-
-    run = sync(session)
-    trainer, net = run.trainer, run.net
-    n = trainer.data.X_train.shape[0]
-    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
-        raise ValueError(f"the sample must be a training-set index from 0 to {n - 1}, got {index!r}")
-    step = compute_step(net, trainer.data.X_train[index], trainer.Y_train[index], trainer.lr)
-    if not step.finite:
-        raise ValueError("this step would make the weights or the loss infinite; nothing was changed "
-                         "(lower the learning rate ξ)")
-    net.set_params(step.W_after, step.b_after)
-    trainer.history.record(
-        trainer.epoch, trainer.evaluate(),
-        np.array([np.sqrt((g**2).sum()) for g in step.dW]),
-        np.array([np.sqrt((d**2).sum()) for d in step.delta]),
-        [np.abs(d) for d in step.delta],
-        flatten_params(net.W, net.b),
-    )
+    step = sync(session).trainer.apply_sample_step(index)
     return step.loss_before, step.loss_after

@@ -8,6 +8,7 @@ import streamlit as st
 
 from engine.datasets import SYNTHETIC, features_for
 from engine.network import MAX_HIDDEN_LAYERS
+from engine.run_config import losses_for
 from ui import config, state
 from ui.config import Control
 
@@ -64,7 +65,7 @@ def sidebar(run: state.Run) -> None:
     if not generated:
         hidden |= {"n_points", "noise", "features"}
     choices = {
-        "loss": config.TASK_LOSSES[task],
+        "loss": losses_for(task),
         "output": config.TASK_SQUARED_OUTPUTS[task],
         "features": features_for(SYNTHETIC[values["dataset"]].dims) if generated else None,
     }

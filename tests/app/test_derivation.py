@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pytest
 
+from engine import examples
 from tests.app.conftest import open_page
 from tests.ui import lecture_math as ref
 from ui import derivation as der
@@ -139,13 +140,13 @@ def test_mazur_example_beside_his_published_numbers(deriv):
     deriv.button(key="deriv_load_mazur").click().run()
     _clean(deriv)
     table = _frame(deriv, "published")
-    assert len(table) == len(der.MAZUR_PUBLISHED)
+    assert len(table) == len(examples.MAZUR_PUBLISHED)
     np.testing.assert_allclose(table["ours"], table["published"], atol=5e-7)
     assert "0.2984" in _tex(deriv) and r"(y^{*}_{2}-y_{2})\,y^{*}_{2}(1-y^{*}_{2})" not in _tex(deriv)
     assert any("no cancellation" in m.value for m in deriv.markdown)  # sigmoid + squared
     deriv.button(key="deriv_apply").click().run()
     W = deriv.session_state["deriv_example"].net.W
-    published = der.MAZUR_PUBLISHED
+    published = examples.MAZUR_PUBLISHED
     assert W[1][0, 0] == pytest.approx(published["w5 = w_11^(2)"], abs=1e-8)
     assert W[1][1, 1] == pytest.approx(published["w8 = w_22^(2)"], abs=1e-8)
     assert W[0][1, 0] == pytest.approx(published["w2 = w_21^(1)"], abs=1e-8)

@@ -8,13 +8,13 @@ import pytest
 from engine import MLP, make_dataset
 from engine.compare import (
     Comparison,
-    RunConfig,
     Variant,
     epochs_to_target,
     log_grid,
     lr_sweep_variants,
     unit_health,
 )
+from engine.run_config import RunConfig
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from engine import MLP
+from engine import MLP, examples
+from engine.step import compute_step
 from tests.ui import lecture_math as ref
 from ui import derivation as der
 from ui import state
@@ -48,7 +49,7 @@ def test_step_numbers_equal_the_lecture_formulas(hidden, output, loss, J):
     rng = np.random.default_rng(3)
     net = _net([3, 4, 3, J], hidden, output, loss)
     x, y = rng.normal(size=3), _target(loss, J, rng)
-    s = der.compute_step(net, x, y, 0.3)
+    s = compute_step(net, x, y, 0.3)
     r = ref.net_step(net, x, y, 0.3)
     _all_close(s.I, r.I)
     _all_close(s.O, r.O)
@@ -81,24 +82,24 @@ def test_output_rule_names_the_simplification():
     for (output, loss), rule in expect.items():
         net = MLP([2, 3], output=output, loss=loss)
         assert der.output_rule(net) == rule
-    s = der.compute_step(_net([2, 2, 1], "sigmoid", "sigmoid", "bce"), [0.5, -1.0], [1.0], 0.1)
+    s = compute_step(_net([2, 2, 1], "sigmoid", "sigmoid", "bce"), [0.5, -1.0], [1.0], 0.1)
     text, eqs = der.output_delta_latex(s)
     assert "cancel" in text and r"\frac{y^{*}-y}{y^{*}(1-y^{*})}" in eqs[0]
-    s = der.compute_step(_net([2, 2, 2], "tanh", "sigmoid", "squared"), [0.5, -1.0], [0.2, 0.7], 0.1)
+    s = compute_step(_net([2, 2, 2], "tanh", "sigmoid", "squared"), [0.5, -1.0], [0.2, 0.7], 0.1)
     assert r"\odot\mathbf{y}^{*}\odot(1-\mathbf{y}^{*})" in der.output_delta_latex(s)[1][0]
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_derivative_is_written_for_the_activation(hidden):
-    s = der.compute_step(_net([2, 3, 1], hidden, "sigmoid", "bce"), [0.3, 0.9], [0.0], 0.1)
+    s = compute_step(_net([2, 3, 1], hidden, "sigmoid", "bce"), [0.3, 0.9], [0.0], 0.1)
     line = der.hidden_delta_latex(s, 1)[0]
     assert der.DERIVATIVE_VECTOR[hidden].replace("(l)", "(1)") in line
 
 
 def test_chain_of_one_weight_equals_its_gradient_and_expands_like_the_slides():
-    net = der.lecture_example().net
+    net = examples.lecture_example().net
     x, y = np.array([1.0, 0.0]), np.array([1.0])
-    s = der.compute_step(net, x, y, 0.5)
+    s = compute_step(net, x, y, 0.5)
     r = ref.net_step(net, x, y, 0.5)
     for l, j, i in [(1, 1, 2), (1, 2, 1), (2, 1, 1), (2, 2, 1)]:
         lines, value = der.chain_latex(s, l, j, i)
@@ -115,7 +116,7 @@ def test_chain_of_one_weight_equals_its_gradient_and_expands_like_the_slides():
 def test_chain_in_a_deep_network_uses_the_recursion():
     net = _net([2, 3, 3, 2], "tanh", "softmax", "ce")
     x, y = np.array([0.4, -0.2]), np.array([0.0, 1.0])
-    s = der.compute_step(net, x, y, 0.1)
+    s = compute_step(net, x, y, 0.1)
     r = ref.net_step(net, x, y, 0.1)
     lines, value = der.chain_latex(s, 1, 2, 3)
     assert value == pytest.approx(r.dW[0][1, 2], rel=1e-12)
@@ -125,21 +126,21 @@ def test_chain_in_a_deep_network_uses_the_recursion():
 
 
 def test_mazur_example_matches_his_published_numbers():
-    ex = der.mazur_example()
-    for row in der.comparison_rows(ex):
+    ex = examples.mazur_example()
+    for row in examples.comparison_rows(ex):
         assert abs(row["difference"]) < 5e-7, row
     r = ref.net_step(ex.net, ex.X[0], ex.Y[0], 0.5)
-    s = der.apply_example_step(ex, 0)
+    s = examples.apply_example_step(ex, 0)
     _all_close(ex.net.W, r.W_after)
     np.testing.assert_array_equal(ex.net.b[1], [0.6, 0.6])  # biases are not updated
     assert s.loss_before == pytest.approx(0.298371109, abs=1e-9) and ex.steps == 1
     # the comparison still uses the starting weights after a step
-    assert abs(der.comparison_rows(ex)[0]["difference"]) < 5e-7
+    assert abs(examples.comparison_rows(ex)[0]["difference"]) < 5e-7
 
 
 def test_lecture_example_by_hand():
-    ex = der.lecture_example()
-    s = der.compute_step(ex.net, ex.X[0], ex.Y[0], ex.lr)  # x = (1, 0), y = 1
+    ex = examples.lecture_example()
+    s = compute_step(ex.net, ex.X[0], ex.Y[0], ex.lr)  # x = (1, 0), y = 1
     z = 1 / (1 + np.exp(-np.array([0.5, -0.5])))
     p = 1 / (1 + np.exp(-(z[0] - z[1])))
     np.testing.assert_allclose(s.O[0], z)
@@ -151,7 +152,7 @@ def test_lecture_example_by_hand():
 def test_large_arrays_are_summarised_never_written_out():
     net = _net([64, 12, 10], "relu", "softmax", "ce")
     x, y = np.random.default_rng(0).normal(size=64), np.eye(10)[3]
-    s = der.compute_step(net, x, y, 0.1)
+    s = compute_step(net, x, y, 0.1)
     text = " ".join(der.forward_latex(s) + der.output_delta_latex(s)[1] + der.hidden_delta_latex(s, 1)
                     + der.gradient_latex(s, 1) + der.gradient_latex(s, 2)
                     + der.batch_latex(net, np.tile(x, (4, 1)), np.tile(y, (4, 1)), [0, 1, 2, 3], 1))
@@ -163,13 +164,13 @@ def test_large_arrays_are_summarised_never_written_out():
 
 
 def test_update_table_highlights_and_cuts():
-    s = der.compute_step(_net([2, 4, 1], "sigmoid", "sigmoid", "bce"), [1.0, 2.0], [0.0], 0.5)
+    s = compute_step(_net([2, 4, 1], "sigmoid", "sigmoid", "bce"), [1.0, 2.0], [0.0], 0.5)
     rows = der.update_rows(s)
     assert len(rows) == 2 * 4 + 4 + 4 + 1
     top = der.largest_changes(rows)
     biggest = max(abs(r["change"]) for r in rows)
     assert len(top) == der.HIGHLIGHT and any(abs(rows[k]["change"]) == biggest for k in top)
-    big = der.compute_step(_net([20, 30, 1], "sigmoid", "sigmoid", "bce"), np.ones(20), [1.0], 0.5)
+    big = compute_step(_net([20, 30, 1], "sigmoid", "sigmoid", "bce"), np.ones(20), [1.0], 0.5)
     shown, cut = der.table_rows(der.update_rows(big))
     assert cut and len(shown) == der.MAX_TABLE_ROWS
 
@@ -209,7 +210,7 @@ def test_numbers_render_as_latex():
 def test_penalty_is_shown_when_regularization_is_on():
     net = _net([2, 2, 1], "sigmoid", "sigmoid", "bce")
     net.set_regularization("l2", 0.1)
-    s = der.compute_step(net, [1.0, 0.5], [1.0], 0.5)
+    s = compute_step(net, [1.0, 0.5], [1.0], 0.5)
     r = ref.net_step(net, [1.0, 0.5], [1.0], 0.5)
     np.testing.assert_allclose(s.dW[0], r.dW[0] + 0.1 * net.W[0])
     assert r"0.1\,\mathbf{w}^{(1)}" in " ".join(der.gradient_latex(s, 1))
@@ -239,4 +240,4 @@ def test_apply_sample_step_updates_the_run_and_records_it():
 
 def test_unknown_example_is_a_clear_error():
     with pytest.raises(ValueError, match="worked example"):
-        der.make_example("nope")
+        examples.make_example("nope")
