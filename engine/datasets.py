@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -135,13 +136,15 @@ SYNTHETIC: dict[str, Synthetic] = {
     )
 }
 
-# scikit-learn ships these files; name -> (label, loader name, task)
-REAL: dict[str, tuple[str, str, str]] = {
-    "iris": ("Iris (4 features, 3 classes)", "load_iris", "multiclass"),
-    "wine": ("Wine (13 features, 3 classes)", "load_wine", "multiclass"),
-    "breast_cancer": ("Breast cancer (30 features, 2 classes)", "load_breast_cancer", "binary"),
-    "digits": ("Digits 8×8 (64 features, 10 classes)", "load_digits", "multiclass"),
+# small real data sets, shipped as engine/data/<name>.npz (sources in engine/data/README.md);
+# name -> (label, task)
+REAL: dict[str, tuple[str, str]] = {
+    "iris": ("Iris (4 features, 3 classes)", "multiclass"),
+    "wine": ("Wine (13 features, 3 classes)", "multiclass"),
+    "breast_cancer": ("Breast cancer (30 features, 2 classes)", "binary"),
+    "digits": ("Digits 8×8 (64 features, 10 classes)", "multiclass"),
 }
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DATASET_NAMES = tuple(SYNTHETIC) + tuple(REAL)
 
@@ -266,7 +269,7 @@ def make_dataset(
     rng = np.random.default_rng(seed)
     if name in REAL:
         X, y = _load_real(name)
-        _, _, task = REAL[name]
+        task = REAL[name][1]
         names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
         n_classes = int(y.max()) + 1
         return _assemble(name, task, n_classes, _principal_plane(X), X, y, names,
@@ -288,10 +291,9 @@ def make_dataset(
 
 
 def _load_real(name: str) -> tuple[Array, Array]:
-    from sklearn import datasets as sk  # imported only when a real data set is asked for
-
-    bunch = getattr(sk, REAL[name][1])()
-    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+    """A shipped data set's inputs (float64) and class labels (int64), as new arrays on every call."""
+    with np.load(DATA_DIR / f"{name}.npz") as npz:
+        return npz["data"].astype(np.float64), npz["target"].astype(np.int64)
 
 
 def _principal_plane(X: Array) -> Array:
