@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -35,26 +36,26 @@ def _jitter(rng: np.random.Generator, P: Array, noise: float) -> Array:
     return P + noise * rng.normal(size=P.shape)
 
 
-def _xor(rng, n, noise):
+def _xor(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     P = _uniform_square(rng, n)
     P += np.sign(P) * 0.1  # keep clean points off the axes
     return _jitter(rng, P, noise), (P[:, 0] * P[:, 1] > 0).astype(np.int64)
 
 
-def _circles(rng, n, noise):
+def _circles(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     y = (np.arange(n) % 2).astype(np.int64)
     r = np.where(y == 1, rng.uniform(0, 0.8, n), rng.uniform(1.3, 2.0, n))
     t = rng.uniform(0, 2 * np.pi, n)
     return _jitter(rng, np.c_[r * np.cos(t), r * np.sin(t)], noise), y
 
 
-def _gaussians(rng, n, noise):
+def _gaussians(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     y = (np.arange(n) % 2).astype(np.int64)
     centres = np.where(y[:, None] == 1, 1.0, -1.0) * np.ones((n, 2))
     return centres + (0.45 + noise) * rng.normal(size=(n, 2)), y
 
 
-def _arms(rng, n, noise, n_arms):
+def _arms(rng: np.random.Generator, n: int, noise: float, n_arms: int) -> tuple[Array, Array]:
     y = (np.arange(n) % n_arms).astype(np.int64)
     s = rng.uniform(0.05, 1.0, n)
     t = 1.75 * 2 * np.pi * s / (n_arms / 2) + 2 * np.pi * y / n_arms
@@ -62,15 +63,15 @@ def _arms(rng, n, noise, n_arms):
     return _jitter(rng, np.c_[r * np.sin(t), r * np.cos(t)], noise * 0.5), y
 
 
-def _spiral(rng, n, noise):
+def _spiral(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     return _arms(rng, n, noise, 2)
 
 
-def _spiral3(rng, n, noise):
+def _spiral3(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     return _arms(rng, n, noise, 3)
 
 
-def _moons(rng, n, noise):
+def _moons(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     y = (np.arange(n) % 2).astype(np.int64)
     t = rng.uniform(0, np.pi, n)
     P = np.where(y[:, None] == 0, np.c_[np.cos(t), np.sin(t)], np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
@@ -78,30 +79,30 @@ def _moons(rng, n, noise):
     return _jitter(rng, P, noise * 0.5), y
 
 
-def _linear(rng, n, noise):
+def _linear(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     P = _uniform_square(rng, n)
     return _jitter(rng, P, noise), (P[:, 0] - 0.5 * P[:, 1] > 0.2).astype(np.int64)
 
 
-def _blobs3(rng, n, noise):
+def _blobs3(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     y = (np.arange(n) % 3).astype(np.int64)
     angle = 2 * np.pi * y / 3 + np.pi / 2
     centres = 1.2 * np.c_[np.cos(angle), np.sin(angle)]
     return centres + (0.4 + noise) * rng.normal(size=(n, 2)), y
 
 
-def _plane(rng, n, noise):
+def _plane(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     P = _uniform_square(rng, n)
     return P, (P[:, 0] + 2 * P[:, 1]) / 6 + noise * 0.5 * rng.normal(size=n)
 
 
-def _bumps(rng, n, noise):
+def _bumps(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     P = _uniform_square(rng, n)
     z = np.exp(-((P - [0.8, 0.8]) ** 2).sum(1) / 0.5) - np.exp(-((P + [0.8, 0.8]) ** 2).sum(1) / 0.5)
     return P, z + noise * 0.5 * rng.normal(size=n)
 
 
-def _sine(rng, n, noise):
+def _sine(rng: np.random.Generator, n: int, noise: float) -> tuple[Array, Array]:
     x = rng.uniform(-3.0, 3.0, (n, 1))
     return x, np.sin(1.5 * x[:, 0]) + noise * 0.5 * rng.normal(size=n)
 
@@ -135,13 +136,15 @@ SYNTHETIC: dict[str, Synthetic] = {
     )
 }
 
-# scikit-learn ships these files; name -> (label, loader name, task)
-REAL: dict[str, tuple[str, str, str]] = {
-    "iris": ("Iris (4 features, 3 classes)", "load_iris", "multiclass"),
-    "wine": ("Wine (13 features, 3 classes)", "load_wine", "multiclass"),
-    "breast_cancer": ("Breast cancer (30 features, 2 classes)", "load_breast_cancer", "binary"),
-    "digits": ("Digits 8×8 (64 features, 10 classes)", "load_digits", "multiclass"),
+# small real data sets, shipped as engine/data/<name>.npz (sources in engine/data/README.md);
+# name -> (label, task)
+REAL: dict[str, tuple[str, str]] = {
+    "iris": ("Iris (4 features, 3 classes)", "multiclass"),
+    "wine": ("Wine (13 features, 3 classes)", "multiclass"),
+    "breast_cancer": ("Breast cancer (30 features, 2 classes)", "binary"),
+    "digits": ("Digits 8×8 (64 features, 10 classes)", "multiclass"),
 }
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DATASET_NAMES = tuple(SYNTHETIC) + tuple(REAL)
 
@@ -223,7 +226,20 @@ def _split(rng: np.random.Generator, n: int, test_fraction: float) -> tuple[Arra
     return order[n_test:], order[:n_test]
 
 
-def _assemble(name, task, n_classes, P, X, y, features, test_fraction, standardize, rng, has_plane, names=None):
+def _assemble(
+    name: str,
+    task: str,
+    n_classes: int,
+    P: Array,
+    X: Array,
+    y: Array,
+    features: tuple[str, ...],
+    test_fraction: float,
+    standardize: bool,
+    rng: np.random.Generator,
+    has_plane: bool,
+    names: tuple[str, ...] | None = None,
+) -> Dataset:
     train, test = _split(rng, len(y), test_fraction)
     mean = std = None
     if standardize:
@@ -253,7 +269,7 @@ def make_dataset(
     rng = np.random.default_rng(seed)
     if name in REAL:
         X, y = _load_real(name)
-        _, _, task = REAL[name]
+        task = REAL[name][1]
         names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
         n_classes = int(y.max()) + 1
         return _assemble(name, task, n_classes, _principal_plane(X), X, y, names,
@@ -275,10 +291,9 @@ def make_dataset(
 
 
 def _load_real(name: str) -> tuple[Array, Array]:
-    from sklearn import datasets as sk  # imported only when a real data set is asked for
-
-    bunch = getattr(sk, REAL[name][1])()
-    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+    """A shipped data set's inputs (float64) and class labels (int64), as new arrays on every call."""
+    with np.load(DATA_DIR / f"{name}.npz") as npz:
+        return npz["data"].astype(np.float64), npz["target"].astype(np.int64)
 
 
 def _principal_plane(X: Array) -> Array:

@@ -1,12 +1,13 @@
 """Data sets: seeded, split as asked, standardised with training statistics, features, real data, CSV."""
 
+import hashlib
 import socket
 
 import numpy as np
 import pytest
 
 from engine import DATASET_NAMES, dataset_from_csv, make_dataset
-from engine.datasets import REAL, SYNTHETIC
+from engine.datasets import REAL, SYNTHETIC, _load_real
 
 ARRAYS = ("X_train", "y_train", "X_test", "y_test", "P_train", "P_test")
 
@@ -113,6 +114,45 @@ def test_real_data_sets_load_offline(name, monkeypatch):
     np.testing.assert_allclose(data.X_train.mean(axis=0), 0.0, atol=1e-12)
     assert data.P_train.shape == (len(data.y_train), 2)  # a 2-D view for the plots
     assert name in DATASET_NAMES
+
+
+# sha256 of the inputs as little-endian float64 bytes, then the labels as little-endian int64 bytes,
+# taken from scikit-learn 1.9.1's loaders
+REAL_SHA256 = {
+    "iris": "aa06b8008ceba42efc654be0f83fdafc786239c9e8f13146044d078f5aab8f23",
+    "wine": "3a28849ef2366c4b9d4e382b3fa5624a66f693c04d7fdcf43c529bbb0bb338d7",
+    "breast_cancer": "25e2eb7b7a8745b1bde5ba18bc4969983d2e2f403291ecd5bde4a29ef30c3859",
+    "digits": "f6d9e39f37dc45d327f6db33428ee58970ccceabb2535a5c179de35886b70443",
+}
+
+
+@pytest.mark.parametrize("name", list(REAL))
+def test_shipped_real_data_keep_their_values(name):
+    X, y = _load_real(name)
+    n, d, k = REAL_SHAPES[name]
+    assert X.shape == (n, d) and y.shape == (n,)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(np.unique(y), np.arange(k))
+    digest = hashlib.sha256(X.astype("<f8").tobytes() + y.astype("<i8").tobytes()).hexdigest()
+    assert digest == REAL_SHA256[name]
+
+
+@pytest.mark.parametrize("name", list(REAL))
+def test_shipped_real_data_are_new_arrays_on_every_load(name):
+    X, y = _load_real(name)
+    X_again, y_again = _load_real(name)
+    assert X.flags.writeable and not np.shares_memory(X, X_again) and not np.shares_memory(y, y_again)
+    X[:] = -1.0  # a caller that writes into its copy leaves the next load alone
+    assert not np.array_equal(_load_real(name)[0], X)
+
+
+@pytest.mark.parametrize("name", list(REAL))
+def test_shipped_real_data_equal_scikit_learns(name):
+    sk = pytest.importorskip("sklearn.datasets")
+    bunch = getattr(sk, f"load_{name}")()
+    X, y = _load_real(name)
+    np.testing.assert_array_equal(X, bunch.data, strict=True)
+    np.testing.assert_array_equal(y, bunch.target.astype(np.int64), strict=True)
 
 
 CSV = "height,weight,label\n1.0,2.0,0\n3.0,4.5,1\n\n5.0,6.0,0\n7.0,8.0,1\n2.0,2.0,1\n"
