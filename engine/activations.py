@@ -43,7 +43,8 @@ class Activation:
     forward: Callable[[Array], Array]
     derivative: Callable[[Array, Array], Array]
     latex: str
-    derivative_latex: str
+    derivative_latex: str  # A′ of a layer's vector, in O^(l) and I^(l) ("(l)" stands for the layer)
+    unit_derivative_latex: str  # A′ of hidden unit i, in the lecture's z-notation (z_i = O_i)
     derivative_text: str
 
 
@@ -52,26 +53,29 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation(
             "sigmoid", "Sigmoid", _sigmoid, lambda I, O: O * (1.0 - O),
-            r"\frac{1}{1+e^{-I}}", r"O\,(1-O)", "O(1 − O)",
+            r"\frac{1}{1+e^{-I}}", r"\mathbf{O}^{(l)}\odot(1-\mathbf{O}^{(l)})", "z_{i}(1-z_{i})",
+            "O(1 − O)",
         ),
         Activation(
             "tanh", "tanh", np.tanh, lambda I, O: 1.0 - O * O,
-            r"\tanh(I)", r"1-O^{2}", "1 − O²",
+            r"\tanh(I)", r"1-\mathbf{O}^{(l)}\odot\mathbf{O}^{(l)}", "1-z_{i}^{2}", "1 − O²",
         ),
         Activation(
             "relu", "ReLU", lambda I: np.maximum(I, 0.0), lambda I, O: (I > 0).astype(I.dtype),
-            r"\max(0,\,I)", r"\mathbb{1}[I>0]", "1 if I > 0, else 0",
+            r"\max(0,\,I)", r"\mathbb{1}[\mathbf{I}^{(l)}>0]", r"\mathbb{1}[I_{i}>0]", "1 if I > 0, else 0",
         ),
         Activation(
             "leaky_relu", "Leaky ReLU",
             lambda I: np.where(I > 0, I, LEAKY_SLOPE * I),
             lambda I, O: np.where(I > 0, 1.0, LEAKY_SLOPE),
-            rf"\max({LEAKY_SLOPE}\,I,\,I)", rf"\mathbb{{1}}[I>0] + {LEAKY_SLOPE}\,\mathbb{{1}}[I\le 0]",
+            rf"\max({LEAKY_SLOPE}\,I,\,I)",
+            rf"\mathbb{{1}}[\mathbf{{I}}^{{(l)}}>0]+{LEAKY_SLOPE}\,\mathbb{{1}}[\mathbf{{I}}^{{(l)}}\le 0]",
+            rf"\mathbb{{1}}[I_{{i}}>0]+{LEAKY_SLOPE}\,\mathbb{{1}}[I_{{i}}\le0]",
             f"1 if I > 0, else {LEAKY_SLOPE}",
         ),
         Activation(
             "linear", "Linear", lambda I: I.copy(), lambda I, O: np.ones_like(I),
-            r"I", r"1", "1",
+            r"I", r"\mathbf{1}", "1", "1",
         ),
     )
 }

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import LOSSES, MLP, gradcheck
-from engine.activations import ACTIVATIONS, LEAKY_SLOPE, OUTPUT_UNITS
+from engine.activations import ACTIVATIONS, OUTPUT_UNITS
 from engine.step import Step
 
 Array = np.ndarray
@@ -111,11 +111,6 @@ def activation_name(net: MLP, l: int) -> str:
     return net.activation_of(l - 1).label
 
 
-def activation_latex(net: MLP, l: int) -> str:
-    """A(I) of layer l (1-based) as LaTeX."""
-    return net.activation_of(l - 1).latex
-
-
 def forward_latex(s: Step) -> list[str]:
     """u^(1) = x, then per layer I^(l) = (w^(l))ᵀ u^(l) + b^(l) and O^(l) = A(I^(l)), with numbers."""
     net = s.net
@@ -175,7 +170,12 @@ def output_rule(net: MLP) -> str:
 
 
 def output_delta_latex(s: Step) -> tuple[str, list[str]]:
-    """(explanation, equations) for δ^(L) = ∂L/∂I^(L), with numbers."""
+    """(explanation, equations) for δ^(L) = ∂L/∂I^(L), with numbers; the loss's ∂L/∂y* second."""
+    text, eqs = _output_delta(s)
+    return text, [eqs[0], s.net.lossfn.grad_latex, *eqs[1:]]
+
+
+def _output_delta(s: Step) -> tuple[str, list[str]]:
     net, L = s.net, s.L
     y, p, d = s.y, s.prediction, s.delta[-1]
     dL = rf"\boldsymbol{{\delta}}^{{({L})}}"
@@ -220,22 +220,6 @@ def output_delta_latex(s: Step) -> tuple[str, list[str]]:
     return text, eqs
 
 
-DERIVATIVE_VECTOR = {
-    "sigmoid": r"\mathbf{O}^{(l)}\odot(1-\mathbf{O}^{(l)})",
-    "tanh": r"1-\mathbf{O}^{(l)}\odot\mathbf{O}^{(l)}",
-    "relu": r"\mathbb{1}[\mathbf{I}^{(l)}>0]",
-    "leaky_relu": rf"\mathbb{{1}}[\mathbf{{I}}^{{(l)}}>0]+{LEAKY_SLOPE}\,\mathbb{{1}}[\mathbf{{I}}^{{(l)}}\le 0]",
-    "linear": r"\mathbf{1}",
-}
-DERIVATIVE_ENTRY = {  # A′(I_i) of hidden unit i in the lecture's z-notation (z_i = O_i)
-    "sigmoid": "z_{i}(1-z_{i})",
-    "tanh": "1-z_{i}^{2}",
-    "relu": r"\mathbb{1}[I_{i}>0]",
-    "leaky_relu": rf"\mathbb{{1}}[I_{{i}}>0]+{LEAKY_SLOPE}\,\mathbb{{1}}[I_{{i}}\le0]",
-    "linear": "1",
-}
-
-
 def hidden_derivative(s: Step, l: int) -> Array:
     """A′(I^(l)) of hidden layer l (1-based)."""
     act = ACTIVATIONS[s.net.hidden]
@@ -251,7 +235,7 @@ def hidden_delta_latex(s: Step, l: int) -> list[str]:
     dl = rf"\boldsymbol{{\delta}}^{{({l})}}"
     sym = (dl + rf"=\big(\mathbf{{w}}^{{({l + 1})}}\boldsymbol{{\delta}}^{{({l + 1})}}\big)\odot"
            rf"\mathcal{{A}}'(\mathbf{{I}}^{{({l})}}),\qquad \mathcal{{A}}'(\mathbf{{I}}^{{({l})}})="
-           + DERIVATIVE_VECTOR[act].replace("(l)", f"({l})"))
+           + ACTIVATIONS[act].derivative_latex.replace("(l)", f"({l})"))
     lines = [sym]
     if fits(*W.shape):
         lines.append(dl + r"=\Big(" + mat(W, "w") + col(s.delta[l], r"\delta") + r"\Big)\odot"
@@ -381,7 +365,7 @@ def chain_latex(s: Step, l: int, j: int, i: int) -> tuple[list[str], float]:
         terms = "+".join(rf"{term(W_next[i - 1, k - 1])}\cdot{term(d_next[k - 1])}" for k in shown)
         if len(k_all) > MAX_FULL:
             terms += r"+\dots"
-        entry = DERIVATIVE_ENTRY[s.net.hidden].replace("_{i}", f"_{{{i}}}")
+        entry = ACTIVATIONS[s.net.hidden].unit_derivative_latex.replace("_{i}", f"_{{{i}}}")
         lines.append(rf"\begin{{aligned}}{dIi}&=\mathcal{{A}}'(I_{{{i}}}^{{({l})}})\sum_{{k}}w_{{{i}k}}^{{({l + 1})}}"
                      rf"\delta_{{k}}^{{({l + 1})}}={entry}\sum_k w_{{{i}k}}^{{({l + 1})}}\delta_k^{{({l + 1})}}\\"
                      rf"&={term(a_prime)}\cdot\big({terms}\big)\\&={term(a_prime)}\cdot{term(total)}={num(d_i)}"
@@ -412,7 +396,7 @@ def _lecture_chain(s: Step, l: int, j: int, i: int, u_name: str, a_prime: float)
     dl_sym, dl_val, a_sym, a_val = _output_factor(s)
     w_next = float(s.W_before[l][i - 1, 0])
     u_j = float(s.u[l - 1][j - 1])
-    hid = DERIVATIVE_ENTRY[s.net.hidden].replace("_{i}", f"_{{{i}}}")
+    hid = ACTIVATIONS[s.net.hidden].unit_derivative_latex.replace("_{i}", f"_{{{i}}}")
     value = dl_val * a_val * w_next * a_prime * u_j
     w = rf"w_{{{sub(j, i)}}}^{{({l})}}"
     rest = (r"\," + _brace(rf"w_{{{i}1}}^{{({L})}}", w_next) + r"\," + _brace(hid, a_prime) + r"\,"

@@ -8,7 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from engine import examples
+from engine import LOSSES, examples
+from engine.activations import ACTIVATIONS
 from tests.app.conftest import open_page
 from tests.ui import lecture_math as ref
 from ui import derivation as der
@@ -176,7 +177,7 @@ def test_every_activation_and_loss(deriv):
         r = _sample_ref(deriv, 0)
         _contains(deriv, np.concatenate([r.O[-1], r.delta[-1], r.delta[0]]))
         _contains(deriv, [r.loss_before])
-        assert der.DERIVATIVE_VECTOR[hidden].replace("(l)", "(1)") in _tex(deriv)
+        assert ACTIVATIONS[hidden].derivative_latex.replace("(l)", "(1)") in _tex(deriv)
         assert any(words in m.value for m in deriv.markdown), (dataset, hidden, loss, output)
         W = _frame(deriv, "after")
         np.testing.assert_allclose(W["after"].to_numpy()[: r.W_after[0].size], r.W_after[0].ravel(), rtol=1e-12)
@@ -233,3 +234,23 @@ def test_bad_input_never_raises(deriv):
     deriv.run()
     _clean(deriv)
     assert deriv.session_state["deriv_example"].key == "lecture"
+
+
+TASK_DATA = {"bce": ("xor", "sigmoid"), "ce": ("blobs3", "softmax"), "squared": ("sine", "linear")}
+
+
+@pytest.mark.parametrize("loss", list(TASK_DATA))
+@pytest.mark.parametrize("hidden", list(ACTIVATIONS))
+def test_page_renders_every_activation_and_loss_from_their_records(deriv, hidden, loss):
+    """Adding an activation or a loss is one record: its A′ and ∂L/∂y* reach the page from it."""
+    dataset, output = TASK_DATA[loss]
+    for key, value in (("dataset", dataset), ("hidden", hidden), ("loss", loss), ("output", output)):
+        deriv.session_state[key] = value
+    deriv.run()
+    _clean(deriv)
+    net = deriv.session_state["run"].net
+    assert (net.hidden, net.loss_name, net.output) == (hidden, loss, output)
+    text = _tex(deriv)
+    assert ACTIVATIONS[hidden].derivative_latex.replace("(l)", "(1)") in text
+    assert LOSSES[loss].grad_latex in text
+    assert LOSSES[loss].latex in text

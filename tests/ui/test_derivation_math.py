@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine import MLP, examples
+from engine.activations import ACTIVATIONS
 from engine.step import compute_step
 from tests.ui import lecture_math as ref
 from ui import derivation as der
@@ -93,7 +94,7 @@ def test_output_rule_names_the_simplification():
 def test_derivative_is_written_for_the_activation(hidden):
     s = compute_step(_net([2, 3, 1], hidden, "sigmoid", "bce"), [0.3, 0.9], [0.0], 0.1)
     line = der.hidden_delta_latex(s, 1)[0]
-    assert der.DERIVATIVE_VECTOR[hidden].replace("(l)", "(1)") in line
+    assert ACTIVATIONS[hidden].derivative_latex.replace("(l)", "(1)") in line
 
 
 def test_chain_of_one_weight_equals_its_gradient_and_expands_like_the_slides():
