@@ -15,8 +15,8 @@ from typing import Any
 import streamlit as st
 
 from engine.compare import Comparison, Variant, log_grid, lr_sweep_variants
-from ui import compare as cui
-from ui import config, state
+from ui import controls, session_run
+from ui.compare import figures as cui
 
 ss = st.session_state
 
@@ -29,8 +29,8 @@ FIELD_LABELS = {"loss": "Loss L", "output": "Output unit y*", "hidden": "Hidden 
                 "init": "Initial weights", "reg": "Regularization", "lam": "λ"}
 SHORT = {"loss": "L", "output": "y*", "hidden": "A", "hidden_sizes": "H", "lr": "ξ", "batch_size": "batch",
          "init": "init", "reg": "penalty", "lam": "λ"}
-FIELD_FORMAT = {"loss": config.BY_KEY["loss"].format, "hidden": config.BY_KEY["hidden"].format,
-                "init": config.BY_KEY["init"].format, "reg": config.BY_KEY["reg"].format,
+FIELD_FORMAT = {"loss": controls.BY_KEY["loss"].format, "hidden": controls.BY_KEY["hidden"].format,
+                "init": controls.BY_KEY["init"].format, "reg": controls.BY_KEY["reg"].format,
                 "output": lambda v: str(v).capitalize(), "lr": lambda v: f"{v:g}",
                 "lam": lambda v: f"{v:g}", "batch_size": str}
 
@@ -65,16 +65,16 @@ def wkey(i: int, name: str) -> str:
     return f"cmp_w_run{i}_{name}"
 
 
-def playground() -> state.Run:
+def playground() -> session_run.Run:
     """The Playground's current run (built from its defaults if the Playground was never opened)."""
-    return state.sync(ss)
+    return session_run.sync(ss)
 
 
-def base_of(run: state.Run):
-    return config.run_config(run.values, run.data.task)
+def base_of(run: session_run.Run):
+    return controls.run_config(run.values, run.data.task)
 
 
-def initial_of(run: state.Run, base) -> tuple | None:
+def initial_of(run: session_run.Run, base) -> tuple | None:
     """The Playground's initial weights, when its network has the base configuration's shapes."""
     if run.net.sizes == base.sizes(run.data):
         return tuple(list(p) for p in run.trainer.initial)
@@ -285,7 +285,7 @@ def train_and_show(key: str, show, empty: str) -> None:
         show(comp)
 
 
-def runs_view(run: state.Run) -> None:
+def runs_view(run: session_run.Run) -> None:
     task = run.data.task
     keep("cmp_w_preset", "loss", (*cui.PRESETS, cui.CUSTOM))
     if "cmp_w_run0_label" not in ss and wkey(0, "label") not in ss.get(SAVED, {}):
@@ -308,7 +308,7 @@ def runs_view(run: state.Run) -> None:
                    "Pick a preset (or edit the runs) and press **Train all runs**.")
 
 
-def sweep_view(run: state.Run) -> None:
+def sweep_view(run: session_run.Run) -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.selectbox("Lowest ξ", SWEEP_CHOICES, key=keep("cmp_w_sweep_lo", 0.001, SWEEP_CHOICES),
                  format_func=lambda v: f"{v:g}")
@@ -329,7 +329,7 @@ st.markdown("Each run below is the Playground's configuration with one or two se
             "weights w^(l) wherever the layer shapes allow, so any difference comes from the "
             "change alone.")
 pg = playground()
-st.caption(f"Playground's configuration: {config.BY_KEY['dataset'].format(pg.data.name)} · "
+st.caption(f"Playground's configuration: {controls.BY_KEY['dataset'].format(pg.data.name)} · "
            f"{cui.describe(base_of(pg))}")
 view = st.radio("View", ("Runs side by side", "Learning-rate sweep"), horizontal=True,
                 key=keep("cmp_w_view", "Runs side by side"), label_visibility="collapsed")

@@ -11,8 +11,8 @@ import streamlit as st
 
 from engine import MLP, examples
 from engine.step import Step, compute_step
-from ui import derivation as der
-from ui import state
+from ui import session_run
+from ui.derivation import equations as der
 
 MODE = "deriv_mode"  # "playground" or "example"
 EXAMPLE = "deriv_example"  # the loaded worked example (its own network, not the Playground's)
@@ -46,7 +46,7 @@ def _source() -> Source:
     if session.get(MODE) == "example" and session.get(EXAMPLE) is not None:
         ex = session[EXAMPLE]
         return Source(ex.net, ex.X, ex.Y, ex.X[:, :2], ex.labels, ("x₁", "x₂"), ex.lr, ex.title)
-    run = state.sync(session)
+    run = session_run.sync(session)
     data = run.data
     P = data.P_train
     titles = ("x₁", "x₂")
@@ -71,7 +71,7 @@ def _apply_step(mode: str, index: int) -> None:
             s = examples.apply_example_step(session[EXAMPLE], index)
             before, after = s.loss_before, s.loss_after
         else:
-            before, after = state.apply_sample_step(session, index)
+            before, after = session_run.apply_sample_step(session, index)
     except (ValueError, KeyError) as err:
         session[MESSAGE] = ("error", f"The step was not applied: {err}")
         return

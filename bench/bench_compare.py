@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import make_dataset  # noqa: E402
 from engine.compare import Comparison  # noqa: E402
-from ui import compare as cui  # noqa: E402
-from ui import config  # noqa: E402
+from ui import controls  # noqa: E402
+from ui.compare import figures as cui  # noqa: E402
 
 TARGET_S = 3.0
 TARGET_PRESET = "activation"
@@ -39,7 +39,7 @@ def _best(fn, repeats: int) -> tuple[float, object]:
 
 
 def _train(preset: cui.Preset, epochs: int):
-    values = config.defaults()
+    values = controls.defaults()
     data = make_dataset(values["dataset"], n=values["n_points"], noise=values["noise"],
                         test_fraction=values["test_percent"] / 100, seed=values["seed"],
                         features=values["features"], standardize=values["standardize"])

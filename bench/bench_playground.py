@@ -135,10 +135,10 @@ def rerun_figure(reruns: int = 20) -> None:
 
 
 def session_size(epochs: int = 10_000) -> None:
-    from ui import state
+    from ui import session_run
 
     session: dict = {}
-    run = state.sync(session)
+    run = session_run.sync(session)
     t0 = time.perf_counter()
     run.trainer.run(epochs)
     seconds = time.perf_counter() - t0

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import decode, open_page, plotly_specs
-from ui.compare import PRESETS
+from ui.compare.figures import PRESETS
 
 PAGE = "app_pages/compare.py"
 TRAIN, MORE = "cmp_train_cmp_runs", "cmp_more_cmp_runs"

@@ -12,7 +12,7 @@ from engine import LOSSES, examples
 from engine.activations import ACTIVATIONS
 from tests.app.conftest import open_page
 from tests.ui import lecture_math as ref
-from ui import derivation as der
+from ui.derivation import equations as der
 
 PAGE = "app_pages/derivation.py"
 

@@ -9,11 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, open_page, plotly_specs
-from ui import config, state, views
+from ui import controls, session_run
+from ui.playground import views
 
 
 def _run(at):
-    return at.session_state[state.RUN]
+    return at.session_state[session_run.RUN]
 
 
 def _metrics(at) -> dict[str, str]:
@@ -22,7 +23,7 @@ def _metrics(at) -> dict[str, str]:
 
 def test_loads_with_defaults_and_its_charts(app):
     run = _run(app)
-    assert run.values == config.defaults()
+    assert run.values == controls.defaults()
     assert _metrics(app)["Epoch"] == "0"
     main, detail = plotly_specs(app)  # network, output and loss share one chart; the detail view has its own
     assert {t.get("legend") for t in main["data"]} == {"legend", "legend2", "legend3"}
@@ -32,7 +33,7 @@ def test_loads_with_defaults_and_its_charts(app):
 
 def test_every_default_visible_control_is_a_widget_with_the_tables_limits(app):
     hidden = {"output", "lam", "units_2", "units_3", "units_4", "units_5", "units_6"}
-    for c in config.CONTROLS:
+    for c in controls.CONTROLS:
         if c.key in hidden or c.section == "Run":
             continue
         if c.kind == "select":
@@ -53,7 +54,7 @@ def test_every_default_visible_control_is_a_widget_with_the_tables_limits(app):
 
 def test_run_section_controls_exist(app):
     for key in ("steps", "speed", "max_epochs"):
-        c = config.BY_KEY[key]
+        c = controls.BY_KEY[key]
         box = app.number_input(key=key)
         assert (box.proto.min, box.proto.max) == (c.low, c.high)
 
@@ -85,7 +86,7 @@ def test_structural_changes_start_a_new_network(app, key, widget, value):
     after = _run(app)
     assert after is not before and after.trainer.epoch == 0
     assert after.values[key] == value
-    assert config.BY_KEY[key].resets
+    assert controls.BY_KEY[key].resets
 
 
 @pytest.mark.parametrize(
@@ -100,7 +101,7 @@ def test_training_settings_keep_the_network(app, key, widget, value):
     after = _run(app)
     assert after is before and after.trainer.epoch == 1
     assert all(np.array_equal(a, b) for a, b in zip(weights, after.net.W))
-    assert not config.BY_KEY[key].resets
+    assert not controls.BY_KEY[key].resets
 
 
 def test_learning_rate_batch_and_regularization_reach_the_trainer(app):
@@ -203,7 +204,7 @@ def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, unhurried, monkeypatc
     app.button(key="play").click().run()
     assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == list(range(1, views.FILM_FRAMES + 1))
     app.button(key="pause").click().run()
-    assert not app.session_state[state.STEP_NOTE]  # "click again to go on" is for clicks, not for play
+    assert not app.session_state[session_run.STEP_NOTE]  # "click again to go on" is for clicks, not for play
     assert not any("Trained" in i.value for i in app.info)
 
 
@@ -226,7 +227,7 @@ def test_play_stops_at_the_epoch_limit(app, unhurried):
     assert [f["layout"]["meta"]["epoch"] for f in chart["frames"]] == [40, 80, 100]
     assert any("Stopped at epoch 100, the limit" in i.value for i in app.info)
     assert all(app.button(key=k).disabled for k in ("play", "step1", "stepn"))
-    state.set_playing(app.session_state, True)
+    session_run.set_playing(app.session_state, True)
     assert not _run(app).playing  # a click that got through anyway does nothing
 
 
@@ -243,24 +244,24 @@ def test_a_limit_set_below_the_epoch_stops_there_and_says_so(app):
 
 def test_sync_changed_sees_a_control_the_run_has_not_taken_in():
     session: dict = {}
-    run, _ = state.sync_changed(session)
-    assert state.sync_changed(session) == (run, False)
+    run, _ = session_run.sync_changed(session)
+    assert session_run.sync_changed(session) == (run, False)
     session["lr"] = 0.125  # a training setting: same network
-    assert state.sync_changed(session) == (run, True) and run.trainer.lr == 0.125
-    assert state.sync_changed(session) == (run, False)
+    assert session_run.sync_changed(session) == (run, True) and run.trainer.lr == 0.125
+    assert session_run.sync_changed(session) == (run, False)
     session["n_layers"] = 2  # a structural setting: a new network
-    rebuilt, changed = state.sync_changed(session)
+    rebuilt, changed = session_run.sync_changed(session)
     assert changed and rebuilt is not run and len(rebuilt.net.W) == 3
 
 
 def test_a_control_change_in_a_fragment_only_rerun_asks_for_the_whole_page():
     session: dict = {"n_layers": 2}
-    state.sync(session)  # a full run: the page script syncs, then runs the fragment
+    session_run.sync(session)  # a full run: the page script syncs, then runs the fragment
     session[views.PAGE_SYNCED] = True
     assert not views.sidebar_is_stale(session)
     assert not views.sidebar_is_stale(session)  # a fragment rerun, nothing new since the last sync
     session["units_1"] = 6  # arrives with a rerun of the fragment alone
-    assert views.sidebar_is_stale(session) and session[state.RUN].net.sizes[1] == 6
+    assert views.sidebar_is_stale(session) and session[session_run.RUN].net.sizes[1] == 6
 
 
 def test_log_scale_gets_the_loss_axis_a_fresh_zoom_and_keeps_the_others(app):
@@ -295,10 +296,10 @@ def test_divergence_warns_keeps_finite_weights_and_disables_play(app):
 def test_downloads_hold_the_network_and_history(app):
     app.button(key="stepn").click().run()
     run = _run(app)
-    payload = json.loads(state.weights_json(run))
+    payload = json.loads(session_run.weights_json(run))
     assert payload["epoch"] == 10 and payload["config"]["dataset"] == "xor"
     assert np.allclose(payload["network"]["W"][0], run.net.W[0])
-    lines = state.history_csv(run).strip().splitlines()
+    lines = session_run.history_csv(run).strip().splitlines()
     assert lines[0].startswith("epoch,train_loss,test_loss")
     assert len(lines) == 1 + 11
     assert float(lines[-1].split(",")[1]) == pytest.approx(run.trainer.history.column("train_loss")[-1])
@@ -318,14 +319,14 @@ def test_url_parameters_set_controls_and_bad_ones_get_a_message():
     at = _fresh({"dataset": "circles", "hidden": "tanh", "lr": "99", "n_layers": "9", "nope": "1"})
     run = _run(at)
     assert (run.values["dataset"], run.values["hidden"]) == ("circles", "tanh")
-    assert run.values["lr"] == config.BY_KEY["lr"].default and run.values["n_layers"] == 1
+    assert run.values["lr"] == controls.BY_KEY["lr"].default and run.values["n_layers"] == 1
     text = " ".join(w.value for w in at.warning)
     assert "Learning rate ξ must be from 0.0001 to 10" in text
     assert "Hidden layers must be from 0 to 6" in text and "'nope' is not a setting" in text
 
 
 def test_a_malformed_csv_gets_a_message_and_a_working_page(app):
-    app.session_state[state.CSV_TEXT] = "a,b,target\n1,2\n"
+    app.session_state[session_run.CSV_TEXT] = "a,b,target\n1,2\n"
     app.selectbox(key="dataset").set_value("csv").run()
     assert not app.exception
     assert any("CSV line 2 has 2 values" in i.value for i in app.info)
@@ -334,7 +335,7 @@ def test_a_malformed_csv_gets_a_message_and_a_working_page(app):
 
 def test_a_good_csv_is_trained(app):
     rows = "\n".join(f"{x:.3f},{y:.3f},{int(x * y > 0)}" for x, y in np.random.default_rng(0).normal(size=(80, 2)))
-    app.session_state[state.CSV_TEXT] = "x1,x2,label\n" + rows
+    app.session_state[session_run.CSV_TEXT] = "x1,x2,label\n" + rows
     app.selectbox(key="dataset").set_value("csv").run()
     app.button(key="step1").click().run()
     run = _run(app)
@@ -369,7 +370,7 @@ def test_changed_settings_are_written_to_the_url(app):
 
 def test_a_csv_with_huge_values_gets_a_message_not_a_traceback(app):
     rows = "".join(f"{(-1) ** i * 1.7e308},{i % 2}\n" for i in range(30))
-    app.session_state[state.CSV_TEXT] = "a,y\n" + rows
+    app.session_state[session_run.CSV_TEXT] = "a,y\n" + rows
     app.selectbox(key="dataset").set_value("csv").run()
     assert not app.exception
     assert any("beyond ±1e+100" in i.value for i in app.info)
@@ -391,9 +392,9 @@ def test_a_loss_forced_by_the_data_is_written_back_and_keeps_the_run(app):
 
 def test_a_click_trains_for_a_bounded_time(app):
     run = _run(app)
-    state.step(app.session_state, 50, budget=0.0)
+    session_run.step(app.session_state, 50, budget=0.0)
     assert run.trainer.epoch == 1
-    assert "Trained 1 of 50 epochs" in app.session_state[state.STEP_NOTE]
+    assert "Trained 1 of 50 epochs" in app.session_state[session_run.STEP_NOTE]
     app.run()
     assert any("Trained 1 of 50 epochs" in i.value for i in app.info)
 

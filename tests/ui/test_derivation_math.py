@@ -1,4 +1,4 @@
-"""ui/derivation.py against the independent lecture formulas of tests/ui/lecture_math.py."""
+"""ui/derivation/equations.py against the independent lecture formulas of tests/ui/lecture_math.py."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from engine import MLP, examples
 from engine.activations import ACTIVATIONS
 from engine.step import compute_step
 from tests.ui import lecture_math as ref
-from ui import derivation as der
-from ui import state
+from ui import session_run
+from ui.derivation import equations as der
 
 PAIRS = [("sigmoid", "bce", 1), ("softmax", "ce", 3), ("sigmoid", "squared", 2), ("linear", "squared", 2),
          ("softmax", "squared", 3)]
@@ -219,13 +219,13 @@ def test_penalty_is_shown_when_regularization_is_on():
 
 def test_apply_sample_step_updates_the_run_and_records_it():
     session: dict = {}
-    run = state.sync(session)
+    run = session_run.sync(session)
     before_rows = len(run.trainer.history)
     net = run.net
     x, y = run.data.X_train[7], run.trainer.Y_train[7]
     r = ref.net_step(net, x, y, run.trainer.lr)
-    lb, la = state.apply_sample_step(session, 7)
-    assert state.sync(session) is run
+    lb, la = session_run.apply_sample_step(session, 7)
+    assert session_run.sync(session) is run
     _all_close(run.net.W, r.W_after)
     _all_close(run.net.b, r.b_after)
     assert (lb, la) == (pytest.approx(r.loss_before), pytest.approx(r.loss_after))
@@ -235,7 +235,7 @@ def test_apply_sample_step_updates_the_run_and_records_it():
     W = [w.copy() for w in run.net.W]
     for bad in (-1, 10**6, 2.5, "3", True):
         with pytest.raises(ValueError):
-            state.apply_sample_step(session, bad)
+            session_run.apply_sample_step(session, bad)
     _all_close(run.net.W, W)
 
 

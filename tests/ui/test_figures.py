@@ -10,7 +10,8 @@ import pytest
 
 from engine import MLP, Trainer, make_dataset
 from tests.app.conftest import decode
-from ui import figures, state
+from ui import session_run
+from ui.playground import figures
 
 
 @pytest.fixture
@@ -154,8 +155,8 @@ def test_delta_and_gradient_views_match_the_history():
 
 def test_two_sessions_never_share_a_run():
     one, two = {}, {}
-    a, b = state.sync(one), state.sync(two)
-    state.step(one, 3)
+    a, b = session_run.sync(one), session_run.sync(two)
+    session_run.step(one, 3)
     assert a is not b and a.net is not b.net and b.trainer.epoch == 0
     assert not any(np.shares_memory(x, y) for x, y in zip(a.net.W, b.net.W))
 

@@ -10,9 +10,10 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import config, figures, state
+from ui import controls, session_run
 from ui.live_chart import live_chart
-from ui.state import Run
+from ui.playground import figures
+from ui.session_run import Run
 
 FILM_FRAMES = 4  # frames trained and sent per round trip while playing, at most
 FILM_SECONDS = 0.3  # no further frame once a film has taken this long, so Pause answers soon
@@ -37,37 +38,38 @@ def run_buttons(run: Run) -> None:
     session = st.session_state
     n = run.values["steps"]
     cols = st.columns(5)
-    limit = " (the epoch limit is reached: raise it in the Run section to train on)" if state.at_limit(run) else ""
-    cols[0].button("Step 1 epoch", key="step1", on_click=state.step, args=(session, 1), width="stretch",
+    at_limit = session_run.at_limit(run)
+    limit = " (the epoch limit is reached: raise it in the Run section to train on)" if at_limit else ""
+    cols[0].button("Step 1 epoch", key="step1", on_click=session_run.step, args=(session, 1), width="stretch",
                    disabled=bool(limit), help=f"One pass over the training data{limit}.")
-    cols[1].button(f"Step {n} epochs", key="stepn", on_click=state.step, args=(session, n), width="stretch",
+    cols[1].button(f"Step {n} epochs", key="stepn", on_click=session_run.step, args=(session, n), width="stretch",
                    disabled=bool(limit), help=f"Set N in the Run section of the sidebar{limit}.")
     # two buttons with their own keys: a click on one can never be replayed as a click on the other
     if run.playing:
-        cols[2].button("⏸ Pause", key="pause", on_click=state.set_playing, args=(session, False), type="primary",
+        cols[2].button("⏸ Pause", key="pause", on_click=session_run.set_playing, args=(session, False), type="primary",
                        width="stretch", help="Stop after the current frame.")
     else:
-        cols[2].button("▶ Play", key="play", on_click=state.set_playing, args=(session, True), type="primary",
+        cols[2].button("▶ Play", key="play", on_click=session_run.set_playing, args=(session, True), type="primary",
                        width="stretch", disabled=run.trainer.divergence is not None or bool(limit),
                        help=f"Train continuously; the speed is set in the Run section{limit}.")
-    cols[3].button("Reset", key="reset", on_click=state.reset, args=(session,), width="stretch",
+    cols[3].button("Reset", key="reset", on_click=session_run.reset, args=(session,), width="stretch",
                    help="New random initial weights, epoch 0.")
-    cols[4].button("Restart", key="restart", on_click=state.restart, args=(session,),
+    cols[4].button("Restart", key="restart", on_click=session_run.restart, args=(session,),
                    width="stretch",
                    help="Back to this run's initial weights, to replay it with another ξ or batch size.")
 
 
 def messages(run: Run) -> None:
     """Divergence, settings that were rejected, and adjustments made to fit the data."""
-    for text in st.session_state.get(state.PROBLEMS, []):
+    for text in st.session_state.get(session_run.PROBLEMS, []):
         st.warning(text, icon="⚠️")
     for text in run.notes:
         st.info(text, icon="ℹ️")
-    if st.session_state.get(state.STEP_NOTE) and not run.playing:
-        st.info(st.session_state[state.STEP_NOTE], icon="⏱")
+    if st.session_state.get(session_run.STEP_NOTE) and not run.playing:
+        st.info(st.session_state[session_run.STEP_NOTE], icon="⏱")
     if run.trainer.divergence is not None:
-        st.error(run.trainer.divergence.message + " The views show the last finite state.", icon="🛑")
-    if state.at_limit(run):
+        st.error(run.trainer.divergence.message + " The views show the last finite session_run.", icon="🛑")
+    if session_run.at_limit(run):
         limit, epoch = run.values["max_epochs"], run.trainer.epoch
         where = "the limit" if epoch == limit else f"past the limit of {limit}"
         st.info(f"Stopped at epoch {epoch}, {where} set in the Run section. Raise it (0: no limit) to train on.",
@@ -77,7 +79,7 @@ def messages(run: Run) -> None:
 def metrics(run: Run) -> None:
     """Epoch, losses and the task's metric, outside the figures."""
     h = run.trainer.history
-    fmt = config.TASK_ACCURACY_LABEL[run.data.task]
+    fmt = controls.TASK_ACCURACY_LABEL[run.data.task]
     cols = st.columns(5)
     cols[0].metric("Epoch", run.trainer.epoch)
     for col, name, label in ((cols[1], "train_loss", "Train loss"), (cols[2], "test_loss", "Test loss")):
@@ -133,7 +135,7 @@ def film(run: Run) -> list[go.Figure]:
     """
     toggles, frames, start = main_toggles(), [], time.monotonic()
     for _ in range(FILM_FRAMES):
-        state.step(st.session_state, run.values["speed"], budget=FRAME_TRAIN_SECONDS, explain=False)
+        session_run.step(st.session_state, run.values["speed"], budget=FRAME_TRAIN_SECONDS, explain=False)
         frames.append(main_figure(run, **toggles))
         if not run.playing or time.monotonic() - start > FILM_SECONDS:  # stopped (limit, divergence) or slow
             break
@@ -230,10 +232,10 @@ def _detail_figure(run: Run, choice: str, layer: int) -> tuple:
 def downloads(run: Run) -> None:
     """Weights and configuration as JSON, history as CSV (built only when clicked)."""
     cols = st.columns(2)
-    cols[0].download_button("Download weights + config (JSON)", partial(state.weights_json, run),
+    cols[0].download_button("Download weights + config (JSON)", partial(session_run.weights_json, run),
                             file_name="backprop-playground-weights.json", mime="application/json",
                             key="download_weights")
-    cols[1].download_button("Download history (CSV)", partial(state.history_csv, run),
+    cols[1].download_button("Download history (CSV)", partial(session_run.history_csv, run),
                             file_name="backprop-playground-history.csv", mime="text/csv",
                             key="download_history")
 
@@ -245,7 +247,7 @@ def sidebar_is_stale(session: MutableMapping) -> bool:
     a rerun of the fragment only; the sidebar and the URL then need a rerun of the whole page.
     """
     alone = not session.pop(PAGE_SYNCED, False)  # the page script sets it just before the fragment
-    return alone and state.sync_changed(session)[1]
+    return alone and session_run.sync_changed(session)[1]
 
 
 def live(run: Run) -> None:
@@ -261,7 +263,7 @@ def live(run: Run) -> None:
     def frame() -> None:
         if sidebar_is_stale(st.session_state):
             st.rerun(scope="app")
-        current = st.session_state[state.RUN]
+        current = st.session_state[session_run.RUN]
         frames = film(current) if current.playing else None
         run_buttons(current)
         messages(current)

@@ -9,8 +9,8 @@ import streamlit as st
 from engine.datasets import SYNTHETIC, features_for
 from engine.network import MAX_HIDDEN_LAYERS
 from engine.run_config import losses_for
-from ui import config, state
-from ui.config import Control
+from ui import controls, session_run
+from ui.controls import Control
 
 
 def _seed(key: str, value: Any) -> None:
@@ -51,7 +51,7 @@ def _pick(key: str) -> None:
         st.session_state[f"{key}_pick"] = None
 
 
-def sidebar(run: state.Run) -> None:
+def draw(run: session_run.Run) -> None:
     """Every Playground control, by section, showing only those that apply to this run."""
     values, task = run.values, run.data.task
     hidden = {f"units_{k}" for k in range(values["n_layers"] + 1, MAX_HIDDEN_LAYERS + 1)}
@@ -66,16 +66,16 @@ def sidebar(run: state.Run) -> None:
         hidden |= {"n_points", "noise", "features"}
     choices = {
         "loss": losses_for(task),
-        "output": config.TASK_SQUARED_OUTPUTS[task],
+        "output": controls.TASK_SQUARED_OUTPUTS[task],
         "features": features_for(SYNTHETIC[values["dataset"]].dims) if generated else None,
     }
     with st.sidebar:
-        for section in config.SECTIONS:
+        for section in controls.SECTIONS:
             with st.expander(section, expanded=section in ("Data", "Network", "Training")):
-                for c in config.CONTROLS:
+                for c in controls.CONTROLS:
                     if c.section == section and c.key not in hidden:
                         control_widget(c, values[c.key], choices.get(c.key))
-                if section == "Data" and values["dataset"] == config.CSV_DATASET:
+                if section == "Data" and values["dataset"] == controls.CSV_DATASET:
                     csv_uploader()
 
 
@@ -90,7 +90,7 @@ def csv_uploader() -> None:
     except UnicodeDecodeError:
         st.error("That file is not UTF-8 text; save it as a plain CSV and try again.")
         return
-    if st.session_state.get(state.CSV_TEXT) != text:
-        st.session_state[state.CSV_TEXT] = text
-        st.session_state.pop(state.RUN, None)
+    if st.session_state.get(session_run.CSV_TEXT) != text:
+        st.session_state[session_run.CSV_TEXT] = text
+        st.session_state.pop(session_run.RUN, None)
         st.rerun()

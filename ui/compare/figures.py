@@ -19,8 +19,8 @@ from plotly.subplots import make_subplots
 from engine.compare import CompareRun, Comparison, Variant
 from engine.datasets import Dataset
 from engine.run_config import RunConfig, losses_for
-from ui import config
-from ui.figures import plane_grid
+from ui import controls
+from ui.playground.figures import plane_grid
 
 MAX_POINTS = 400
 F32_MAX = 3.0e38
@@ -96,10 +96,10 @@ def describe(cfg: RunConfig) -> str:
     sizes = " × ".join(map(str, cfg.hidden_sizes)) or "none"
     batch = "full batch" if cfg.batch_size is None else f"batch {cfg.batch_size}"
     reg = "" if cfg.reg == "none" or cfg.lam == 0 else f", {cfg.reg.upper()} λ = {cfg.lam:g}"
-    return (f"hidden H = {sizes}, A = {config.BY_KEY['hidden'].format(cfg.hidden)}, "
-            f"loss {config.BY_KEY['loss'].format(cfg.loss).lower()} with a "
+    return (f"hidden H = {sizes}, A = {controls.BY_KEY['hidden'].format(cfg.hidden)}, "
+            f"loss {controls.BY_KEY['loss'].format(cfg.loss).lower()} with a "
             f"{cfg.output} output y*, ξ = {cfg.lr:g}, {batch}, "
-            f"{config.INIT_LABELS[cfg.init]} init{reg}, seed {cfg.seed}")
+            f"{controls.INIT_LABELS[cfg.init]} init{reg}, seed {cfg.seed}")
 
 
 def adapt_changes(changes: Mapping[str, object], task: str) -> dict[str, object]:
@@ -122,12 +122,12 @@ def field_choices(task: str) -> dict[str, tuple]:
     return {
         "loss": (SAME, *losses_for(task)),
         "output": (SAME, "sigmoid", "softmax", "linear"),
-        "hidden": (SAME, *config.BY_KEY["hidden"].choices),
-        "lr": (SAME, *config.LR_CHOICES),
+        "hidden": (SAME, *controls.BY_KEY["hidden"].choices),
+        "lr": (SAME, *controls.LR_CHOICES),
         "batch_size": (SAME, *BATCH_CHOICES),
-        "init": (SAME, *config.BY_KEY["init"].choices),
-        "reg": (SAME, *config.BY_KEY["reg"].choices),
-        "lam": (SAME, *config.LAMBDA_CHOICES),
+        "init": (SAME, *controls.BY_KEY["init"].choices),
+        "reg": (SAME, *controls.BY_KEY["reg"].choices),
+        "lam": (SAME, *controls.LAMBDA_CHOICES),
     }
 
 
@@ -161,10 +161,10 @@ def parse_sizes(text: str) -> tuple[int, ...] | None:
     except ValueError:
         raise ValueError(f"hidden sizes must be whole numbers separated by commas, like '8, 8'; "
                          f"got {text!r}") from None
-    if any(n < 1 or n > config.MAX_UI_UNITS for n in sizes):
-        raise ValueError(f"each hidden layer needs 1 to {config.MAX_UI_UNITS} units; got {text!r}")
-    if len(sizes) > config.BY_KEY["n_layers"].high:
-        raise ValueError(f"at most {config.BY_KEY['n_layers'].high:g} hidden layers; got {len(sizes)}")
+    if any(n < 1 or n > controls.MAX_UI_UNITS for n in sizes):
+        raise ValueError(f"each hidden layer needs 1 to {controls.MAX_UI_UNITS} units; got {text!r}")
+    if len(sizes) > controls.BY_KEY["n_layers"].high:
+        raise ValueError(f"at most {controls.BY_KEY['n_layers'].high:g} hidden layers; got {len(sizes)}")
     return sizes
 
 
@@ -183,7 +183,7 @@ def variant_from_editor(values: Mapping[str, Any], index: int, base_lam: float =
         elif value != SAME and value is not None:
             changes[name] = None if (name == "batch_size" and value == "full") else value
     if changes.get("reg", "none") != "none" and "lam" not in changes and base_lam == 0:
-        changes["lam"] = config.BY_KEY["lam"].default
+        changes["lam"] = controls.BY_KEY["lam"].default
     label = str(values.get("label") or "").strip()[:40] or f"run {index + 1}"
     return Variant(label, changes)
 
@@ -428,7 +428,7 @@ def _fmt(x: float, digits: int = 4) -> str:
 def summary_table(comp: Comparison, target: float) -> list[dict[str, str]]:
     """One row per run: epochs to the target, final losses and metrics, divergence, weight sharing."""
     metric = comp.runs[0].trainer.metric_name
-    as_metric = config.TASK_ACCURACY_LABEL[comp.data.task]
+    as_metric = controls.TASK_ACCURACY_LABEL[comp.data.task]
     rows = []
     for run, s in zip(comp.runs, comp.summaries(target)):
         reached = "not reached" if s.epochs_to_target is None else str(s.epochs_to_target)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset
 from engine.datasets import SYNTHETIC, features_for
-from ui import config
+from ui import controls
 
 RUN = "run"
 CONFIG = "config"
@@ -55,8 +55,8 @@ def control_values(session: MutableMapping) -> tuple[dict[str, Any], list[str]]:
     remove the Playground's widgets from the session.
     """
     known = session.get(CONFIG, {})
-    raw = {c.key: session.get(c.key, known.get(c.key, c.default)) for c in config.CONTROLS}
-    values, problems = config.validate(raw, known)
+    raw = {c.key: session.get(c.key, known.get(c.key, c.default)) for c in controls.CONTROLS}
+    values, problems = controls.validate(raw, known)
     for key in problems:  # a rejected entry goes back to the value in force (widgets not yet drawn)
         if key in session:
             session[key] = values[key]
@@ -71,15 +71,15 @@ def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
     """
     if CONFIG in session:
         return []
-    raw = {c.key: c.default for c in config.CONTROLS}
+    raw = {c.key: c.default for c in controls.CONTROLS}
     problems = []
     for key, text in params.items():
-        control = config.BY_KEY.get(key)
+        control = controls.BY_KEY.get(key)
         if control is None:
             problems.append(f"The link's parameter {key!r} is not a setting; it was ignored.")
             continue
         try:
-            raw[key] = control.validate(config.parse_url_value(control, text))
+            raw[key] = control.validate(controls.parse_url_value(control, text))
         except ValueError as err:
             problems.append(f"The link's {err}; keeping {control.format(control.default)}.")
     session[CONFIG] = raw
@@ -88,13 +88,13 @@ def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
 
 def url_params(values: dict[str, Any]) -> dict[str, str]:
     """The values that differ from their defaults, as URL query parameters."""
-    return {c.key: config.url_value(values[c.key]) for c in config.CONTROLS
+    return {c.key: controls.url_value(values[c.key]) for c in controls.CONTROLS
             if values[c.key] != c.default}
 
 
 def structure_of(values: dict[str, Any]) -> tuple:
     """What, if changed, needs a new network: the resetting controls (unused layer sizes ignored)."""
-    used = [k for k in config.reset_keys()
+    used = [k for k in controls.reset_keys()
             if not (k.startswith("units_") and int(k.split("_")[1]) > values["n_layers"])]
     return tuple((k, values[k]) for k in used)
 
@@ -102,7 +102,7 @@ def structure_of(values: dict[str, Any]) -> tuple:
 def _dataset(values: dict[str, Any], session: MutableMapping, notes: list[str]) -> Dataset:
     name = values["dataset"]
     split = values["test_percent"] / 100
-    if name == config.CSV_DATASET:
+    if name == controls.CSV_DATASET:
         text = session.get(CSV_TEXT)
         if text:
             try:
@@ -134,17 +134,17 @@ def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0) ->
     """A fresh run for these values; `draw` > 0 gives other initial weights for the same seed."""
     notes: list[str] = []
     data = _dataset(values, session, notes)
-    cfg = config.run_config(values, data.task)
+    cfg = controls.run_config(values, data.task)
     if cfg.loss != values["loss"]:
-        notes.append(f"{config.BY_KEY['loss'].format(values['loss'])} loss does not suit a "
-                     f"{data.task} task; using {config.BY_KEY['loss'].format(cfg.loss)}.")
+        notes.append(f"{controls.BY_KEY['loss'].format(values['loss'])} loss does not suit a "
+                     f"{data.task} task; using {controls.BY_KEY['loss'].format(cfg.loss)}.")
     used = {**values, "loss": cfg.loss, **({"output": cfg.output} if cfg.loss == "squared" else {})}
     return Run(used, data, cfg.build(data, draw), structure_of(used), draw=draw, notes=notes)
 
 
 def apply_training_settings(run: Run, values: dict[str, Any]) -> None:
     """ξ, batch size and regularization take effect on the existing network."""
-    run.trainer.settings = config.run_config(values, run.data.task).settings
+    run.trainer.settings = controls.run_config(values, run.data.task).settings
     run.values = values
 
 

@@ -1,0 +1,1 @@
+"""The Playground page: sidebar controls, the main views, the live film while playing."""
