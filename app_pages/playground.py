@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui import session_run
+from ui import keys, session_run
 from ui.playground import sidebar, views
 
 url_problems = session_run.seed_from_url(st.session_state, st.query_params)
 run = session_run.sync(st.session_state)
-st.session_state[session_run.PROBLEMS] = url_problems + st.session_state[session_run.PROBLEMS]
+st.session_state[keys.PROBLEMS] = url_problems + st.session_state[keys.PROBLEMS]
 
 st.title("Backprop Playground")
 st.caption("Forward: I = Wᵀu, O = A(I), layer after layer up to y*. Backward: δ from the loss, "

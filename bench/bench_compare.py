@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine import make_dataset  # noqa: E402
 from engine.compare import Comparison  # noqa: E402
 from ui import controls  # noqa: E402
-from ui.compare import figures as cui  # noqa: E402
+from ui.compare import figures, presets, tables  # noqa: E402
 
 TARGET_S = 3.0
 TARGET_PRESET = "activation"
@@ -38,12 +38,12 @@ def _best(fn, repeats: int) -> tuple[float, object]:
     return best, out
 
 
-def _train(preset: cui.Preset, epochs: int):
+def _train(preset: presets.Preset, epochs: int):
     values = controls.defaults()
     data = make_dataset(values["dataset"], n=values["n_points"], noise=values["noise"],
                         test_fraction=values["test_percent"] / 100, seed=values["seed"],
                         features=values["features"], standardize=values["standardize"])
-    comp = Comparison(cui.base_config(values, data.task), data, preset.runs)
+    comp = Comparison(controls.run_config(values, data.task), data, preset.runs)
     chunk = max(1, min(50, epochs // 25))
     while comp.epoch < epochs and not comp.all_diverged:
         comp.train(min(chunk, epochs - comp.epoch))
@@ -51,9 +51,9 @@ def _train(preset: cui.Preset, epochs: int):
 
 
 def _figures(comp: Comparison) -> int:
-    figs = [cui.curves_figure(comp), cui.boundaries_figure(comp), cui.grad_norms_figure(comp)]
-    cui.summary_table(comp, 0.95)
-    cui.health_table(comp)
+    figs = [figures.curves_figure(comp), figures.boundaries_figure(comp), figures.grad_norms_figure(comp)]
+    tables.summary_table(comp, 0.95)
+    tables.health_table(comp)
     return sum(len(json.dumps(f.to_plotly_json(), default=str)) for f in figs)
 
 
@@ -66,7 +66,7 @@ def main() -> int:
     print(f"{'preset':<55}{'runs':>5}{'epochs':>7}{'train s':>9}{'figures s':>11}{'total s':>9}"
           f"{'spec kB':>9}")
     verdict = 0
-    for key, preset in cui.PRESETS.items():
+    for key, preset in presets.PRESETS.items():
         epochs = args.epochs or preset.epochs
         train_s, comp = _best(lambda p=preset, e=epochs: _train(p, e), args.repeats)
         fig_s, size = _best(lambda c=comp: _figures(c), args.repeats)

@@ -123,8 +123,10 @@ def browser_figures(url: str, clicks: int, play_seconds: float) -> None:
 def rerun_figure(reruns: int = 20) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from ui import keys
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.button(key="stepn").click().run()
+    at.button(key=keys.STEP_N).click().run()
     times = []
     for _ in range(reruns):
         t0 = time.perf_counter()

@@ -1,1 +1,2 @@
-"""Backprop Playground's user interface: the control table, session state and plotly figures."""
+"""Backprop Playground's user interface: shared modules (control table, session run, keys, theme,
+LaTeX, live chart) and one package per page (playground, derivation, compare)."""

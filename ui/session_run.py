@@ -1,4 +1,4 @@
-"""Per-session state: the current run (data, network, trainer) kept in step with the controls.
+"""The session's run (data, network, trainer), kept in step with the Playground's controls.
 
 Everything lives in the session's own mapping (`st.session_state` in the app, a dict in tests):
 nothing mutable is shared between users.
@@ -17,13 +17,8 @@ import streamlit as st
 
 from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset
 from engine.datasets import SYNTHETIC, features_for
-from ui import controls
+from ui import controls, keys
 
-RUN = "run"
-CONFIG = "config"
-CSV_TEXT = "csv_text"
-PROBLEMS = "problems"
-STEP_NOTE = "step_note"
 STEP_SECONDS = 2.0  # one click trains at most this long
 
 
@@ -52,15 +47,19 @@ def control_values(session: MutableMapping) -> tuple[dict[str, Any], list[str]]:
     """The validated value of every control: its widget's value, else the last known one.
 
     The last known values live in `session[CONFIG]`, so they survive page switches, which
-    remove the Playground's widgets from the session.
+    remove the Playground's widgets from the session. The other pages keep their widgets with
+    `persist_state="session"`; the Playground keeps this mirror instead because its values also
+    come from a shared link, which is checked against the control table so that a bad parameter
+    is named to the user (`bind="query-params"` would drop it silently), and because Compare and
+    the Step-by-step page read the Playground's configuration while its widgets are not drawn.
     """
-    known = session.get(CONFIG, {})
+    known = session.get(keys.CONFIG, {})
     raw = {c.key: session.get(c.key, known.get(c.key, c.default)) for c in controls.CONTROLS}
     values, problems = controls.validate(raw, known)
     for key in problems:  # a rejected entry goes back to the value in force (widgets not yet drawn)
         if key in session:
             session[key] = values[key]
-    session[CONFIG] = values
+    session[keys.CONFIG] = values
     return values, list(problems.values())
 
 
@@ -69,7 +68,7 @@ def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
 
     Values are checked against the control table; a bad one is dropped with a message.
     """
-    if CONFIG in session:
+    if keys.CONFIG in session:
         return []
     raw = {c.key: c.default for c in controls.CONTROLS}
     problems = []
@@ -82,7 +81,7 @@ def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
             raw[key] = control.validate(controls.parse_url_value(control, text))
         except ValueError as err:
             problems.append(f"The link's {err}; keeping {control.format(control.default)}.")
-    session[CONFIG] = raw
+    session[keys.CONFIG] = raw
     return problems
 
 
@@ -103,7 +102,7 @@ def _dataset(values: dict[str, Any], session: MutableMapping, notes: list[str]) 
     name = values["dataset"]
     split = values["test_percent"] / 100
     if name == controls.CSV_DATASET:
-        text = session.get(CSV_TEXT)
+        text = session.get(keys.CSV_TEXT)
         if text:
             try:
                 return dataset_from_csv(text, split, values["seed"], values["standardize"])
@@ -151,26 +150,26 @@ def apply_training_settings(run: Run, values: dict[str, Any]) -> None:
 def sync(session: MutableMapping) -> Run:
     """The session's run, rebuilt when a resetting control changed, else updated in place."""
     values, problems = control_values(session)
-    run = session.get(RUN)
+    run = session.get(keys.RUN)
     if run is None or run.structure != structure_of(values):
         run = build_run(values, session)
-        session[RUN] = run
+        session[keys.RUN] = run
         for key in ("loss", "output"):  # what the data forced, written back so the controls agree
             if run.values[key] != values[key]:
-                session[CONFIG][key] = run.values[key]
+                session[keys.CONFIG][key] = run.values[key]
                 if key in session:
                     session[key] = run.values[key]
     else:
         apply_training_settings(run, values)
-    session[PROBLEMS] = problems
+    session[keys.PROBLEMS] = problems
     return run
 
 
 def sync_changed(session: MutableMapping) -> tuple[Run, bool]:
     """The session's run, as `sync` gives it, and whether any control changed since the last sync."""
-    before = session.get(CONFIG)
+    before = session.get(keys.CONFIG)
     run = sync(session)
-    return run, session[CONFIG] != before
+    return run, session[keys.CONFIG] != before
 
 
 def at_limit(run: Run) -> bool:
@@ -196,7 +195,7 @@ def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS, exp
         if time.monotonic() - start > budget:
             break
     cut = explain and 0 < done < epochs and run.trainer.divergence is None
-    session[STEP_NOTE] = (f"Trained {done} of {epochs} epochs: one click trains for at most {budget:g} s. "
+    session[keys.STEP_NOTE] = (f"Trained {done} of {epochs} epochs: one click trains for at most {budget:g} s. "
                           "Click again to go on." if cut else None)
     if run.trainer.divergence is not None or at_limit(run):
         run.playing = False
@@ -214,7 +213,7 @@ def set_playing(session: MutableMapping, playing: bool) -> None:
 def reset(session: MutableMapping) -> None:
     """New initial weights (same data and settings), epoch 0."""
     run = sync(session)
-    session[RUN] = build_run(run.values, session, draw=run.draw + 1)
+    session[keys.RUN] = build_run(run.values, session, draw=run.draw + 1)
 
 
 def restart(session: MutableMapping) -> None:

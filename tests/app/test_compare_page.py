@@ -7,10 +7,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import decode, open_page, plotly_specs
-from ui.compare.figures import PRESETS
+from ui import keys
+from ui.compare.presets import PRESETS
 
 PAGE = "app_pages/compare.py"
-TRAIN, MORE = "cmp_train_cmp_runs", "cmp_more_cmp_runs"
+TRAIN, MORE = keys.cmp_button("train", keys.CMP_RUNS), keys.cmp_button("more", keys.CMP_RUNS)
 
 
 @pytest.fixture
@@ -29,9 +30,9 @@ def _same(a, b) -> bool:
 
 def test_opens_with_the_first_preset_and_no_results(compare):
     _no_problems(compare)
-    assert compare.selectbox(key="cmp_w_preset").value == "loss"
-    assert compare.text_input(key="cmp_w_run1_label").value == "squared loss"
-    assert compare.selectbox(key="cmp_w_run1_loss").value == "squared"
+    assert compare.selectbox(key=keys.CMP_PRESET).value == "loss"
+    assert compare.text_input(key=keys.cmp_field(1, "label")).value == "squared loss"
+    assert compare.selectbox(key=keys.cmp_field(1, "loss")).value == "squared"
     assert any("Pick a preset" in i.value for i in compare.info)
     assert not compare.get("plotly_chart")
 
@@ -39,15 +40,15 @@ def test_opens_with_the_first_preset_and_no_results(compare):
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_each_preset_trains_from_one_start(compare, preset):
     at = compare
-    at.selectbox(key="cmp_w_preset").set_value(preset).run()
-    at.number_input(key="cmp_w_epochs").set_value(4).run()
+    at.selectbox(key=keys.CMP_PRESET).set_value(preset).run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(4).run()
     at.button(key=TRAIN).click().run()
     _no_problems(at)
-    comp = at.session_state["cmp_runs"]
+    comp = at.session_state[keys.CMP_RUNS]
     assert [r.label for r in comp.runs] == [v.label for v in PRESETS[preset].runs]
     assert all(r.epoch == 4 for r in comp.runs)
     first = comp.runs[0]
-    playground = at.session_state["run"]
+    playground = at.session_state[keys.RUN]
     assert all(r.trainer.data is playground.data for r in comp.runs)       # one data set
     assert len({r.trainer.seed for r in comp.runs}) == 1                   # one shuffling
     for run in comp.runs:
@@ -74,34 +75,34 @@ def test_each_preset_trains_from_one_start(compare, preset):
 
 def test_continue_trains_more_and_the_curves_follow(compare):
     at = compare
-    at.number_input(key="cmp_w_epochs").set_value(3).run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(3).run()
     at.button(key=TRAIN).click().run()
     at.button(key=MORE).click().run()
     _no_problems(at)
-    comp = at.session_state["cmp_runs"]
+    comp = at.session_state[keys.CMP_RUNS]
     assert comp.epoch == 6
     curves = plotly_specs(at)[0]["data"]
     train_loss = [t for t in curves if t.get("showlegend") and t["xaxis"] == "x"]
     assert len(train_loss) == 2
     np.testing.assert_allclose(decode(train_loss[0]["y"]),
                                comp.runs[0].history.column("train_loss").astype(np.float32))
-    assert at.button(key="cmp_stop_cmp_runs").disabled
+    assert at.button(key=keys.cmp_button("stop", keys.CMP_RUNS)).disabled
 
 
 def test_bad_hidden_sizes_give_a_message_not_a_traceback(compare):
     at = compare
-    at.text_input(key="cmp_w_run1_hidden_sizes").input("eight").run()
+    at.text_input(key=keys.cmp_field(1, "hidden_sizes")).input("eight").run()
     at.button(key=TRAIN).click().run()
     assert not at.exception
     assert "hidden sizes must be whole numbers" in at.error[0].value
-    at.text_input(key="cmp_w_run1_hidden_sizes").input("8, 999").run()
+    at.text_input(key=keys.cmp_field(1, "hidden_sizes")).input("8, 999").run()
     at.button(key=TRAIN).click().run()
     assert not at.exception and "1 to 64 units" in at.error[0].value
-    at.text_input(key="cmp_w_run1_hidden_sizes").input("6, 6").run()
-    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.text_input(key=keys.cmp_field(1, "hidden_sizes")).input("6, 6").run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
     at.button(key=TRAIN).click().run()
     _no_problems(at)
-    run = at.session_state["cmp_runs"].runs[1]
+    run = at.session_state[keys.CMP_RUNS].runs[1]
     assert run.net.sizes == [2, 6, 6, 1] and not run.fully_shared
     assert "other hidden sizes" in run.note
 
@@ -109,63 +110,63 @@ def test_bad_hidden_sizes_give_a_message_not_a_traceback(compare):
 def test_a_clashing_preset_says_so(compare):
     """On a regression data set, the loss preset cannot use cross-entropy: it says so and still trains."""
     at = compare
-    at.session_state["config"] = {**at.session_state["config"], "dataset": "plane", "loss": "squared",
+    at.session_state[keys.CONFIG] = {**at.session_state[keys.CONFIG], "dataset": "plane", "loss": "squared",
                                   "output": "linear"}
     at.run()
-    at.selectbox(key="cmp_w_preset").set_value("activation").run()
-    at.selectbox(key="cmp_w_preset").set_value("loss").run()
+    at.selectbox(key=keys.CMP_PRESET).set_value("activation").run()
+    at.selectbox(key=keys.CMP_PRESET).set_value("loss").run()
     assert not at.exception
     assert "does not suit this data set" in at.error[0].value
-    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
     at.button(key=TRAIN).click().run()
     _no_problems(at)
-    assert [r.config.loss for r in at.session_state["cmp_runs"].runs] == ["squared", "squared"]
+    assert [r.config.loss for r in at.session_state[keys.CMP_RUNS].runs] == ["squared", "squared"]
 
 
 def _sweep(at: AppTest, epochs: int) -> None:
     """ξ = 0.01, 0.1, 1, 10, 100 for `epochs` epochs."""
-    at.radio(key="cmp_w_view").set_value("Learning-rate sweep").run()
-    at.selectbox(key="cmp_w_sweep_lo").set_value(0.01).run()
-    at.selectbox(key="cmp_w_sweep_hi").set_value(100.0).run()
-    at.number_input(key="cmp_w_sweep_k").set_value(5).run()
-    at.number_input(key="cmp_w_sweep_epochs").set_value(epochs).run()
-    at.button(key="cmp_train_cmp_sweep").click().run()
+    at.radio(key=keys.CMP_VIEW).set_value("Learning-rate sweep").run()
+    at.selectbox(key=keys.CMP_SWEEP_LO).set_value(0.01).run()
+    at.selectbox(key=keys.CMP_SWEEP_HI).set_value(100.0).run()
+    at.number_input(key=keys.CMP_SWEEP_K).set_value(5).run()
+    at.number_input(key=keys.CMP_SWEEP_EPOCHS).set_value(epochs).run()
+    at.button(key=keys.cmp_button("train", keys.CMP_SWEEP)).click().run()
     _no_problems(at)
 
 
 def test_learning_rate_sweep(compare):
     at = compare
     _sweep(at, 3)
-    comp = at.session_state["cmp_sweep"]
+    comp = at.session_state[keys.CMP_SWEEP]
     assert [r.config.lr for r in comp.runs] == [0.01, 0.1, 1.0, 10.0, 100.0]
     assert all(_same(r.trainer.initial, comp.runs[0].trainer.initial) for r in comp.runs)
     sweep, curves = plotly_specs(at)
     assert sweep["layout"]["xaxis"]["type"] == "log"
     x = decode(sweep["data"][0]["x"])
     assert np.allclose(x, [0.01, 0.1, 1.0, 10.0, 100.0][: len(x)], rtol=1e-6)
-    at.selectbox(key="cmp_w_sweep_lo").set_value(100.0).run()
-    at.button(key="cmp_train_cmp_sweep").click().run()
+    at.selectbox(key=keys.CMP_SWEEP_LO).set_value(100.0).run()
+    at.button(key=keys.cmp_button("train", keys.CMP_SWEEP)).click().run()
     assert not at.exception and "must be above the lowest" in at.error[0].value
 
 
 def test_results_survive_a_trip_to_the_playground(compare):
     at = compare
-    at.selectbox(key="cmp_w_preset").set_value("lr").run()
-    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.selectbox(key=keys.CMP_PRESET).set_value("lr").run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
     at.button(key=TRAIN).click().run()
     at.switch_page("app_pages/playground.py").run()
     at.switch_page(PAGE).run()
     _no_problems(at)
-    assert at.selectbox(key="cmp_w_preset").value == "lr"
-    assert at.session_state["cmp_runs"].runs[2].config.lr == 10.0
+    assert at.selectbox(key=keys.CMP_PRESET).value == "lr"
+    assert at.session_state[keys.CMP_RUNS].runs[2].config.lr == 10.0
     assert len(at.get("plotly_chart")) == 3
 
 
 def test_sweep_marks_diverged_runs(compare):
     at = compare
-    at.session_state["config"] = {**at.session_state["config"], "loss": "squared", "output": "linear"}
+    at.session_state[keys.CONFIG] = {**at.session_state[keys.CONFIG], "loss": "squared", "output": "linear"}
     _sweep(at, 10)
-    comp = at.session_state["cmp_sweep"]
+    comp = at.session_state[keys.CMP_SWEEP]
     diverged = [r.config.lr for r in comp.runs if r.diverged]
     assert diverged == [10.0, 100.0]
     sweep = plotly_specs(at)[0]
@@ -181,15 +182,15 @@ def test_sweep_marks_diverged_runs(compare):
 ])
 def test_other_tasks(compare, dataset, loss, output, charts):
     at = compare
-    at.session_state["config"] = {**at.session_state["config"], "dataset": dataset, "loss": loss,
+    at.session_state[keys.CONFIG] = {**at.session_state[keys.CONFIG], "dataset": dataset, "loss": loss,
                                   "output": output, "features": ("x1",) if dataset == "sine" else ("x1", "x2")}
     at.run()
-    at.selectbox(key="cmp_w_preset").set_value("activation").run()
-    at.selectbox(key="cmp_w_preset").set_value("loss").run()
-    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.selectbox(key=keys.CMP_PRESET).set_value("activation").run()
+    at.selectbox(key=keys.CMP_PRESET).set_value("loss").run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
     at.button(key=TRAIN).click().run()
     assert not at.exception
-    comp = at.session_state["cmp_runs"]
+    comp = at.session_state[keys.CMP_RUNS]
     assert comp.data.name == dataset and all(r.epoch == 2 for r in comp.runs)
     assert len(at.get("plotly_chart")) == charts
     if dataset == "blobs3":
@@ -199,13 +200,13 @@ def test_other_tasks(compare, dataset, loss, output, charts):
 
 def test_editor_changes_reach_the_runs(compare):
     at = compare
-    at.selectbox(key="cmp_w_run1_reg").set_value("l2").run()
-    at.selectbox(key="cmp_w_run1_batch_size").set_value("full").run()
-    at.selectbox(key="cmp_w_run0_lr").set_value(0.1).run()
-    at.number_input(key="cmp_w_epochs").set_value(2).run()
+    at.selectbox(key=keys.cmp_field(1, "reg")).set_value("l2").run()
+    at.selectbox(key=keys.cmp_field(1, "batch_size")).set_value("full").run()
+    at.selectbox(key=keys.cmp_field(0, "lr")).set_value(0.1).run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
     at.button(key=TRAIN).click().run()
     _no_problems(at)
-    comp = at.session_state["cmp_runs"]
+    comp = at.session_state[keys.CMP_RUNS]
     first, second = comp.runs
     assert first.config.changes_from(comp.base) == {"lr": 0.1} and first.trainer.lr == 0.1
     assert second.config.reg == "l2" and second.config.lam == 0.001 and second.net.lam == 0.001

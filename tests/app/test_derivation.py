@@ -12,6 +12,7 @@ from engine import LOSSES, examples
 from engine.activations import ACTIVATIONS
 from tests.app.conftest import open_page
 from tests.ui import lecture_math as ref
+from ui import keys, latex
 from ui.derivation import equations as der
 
 PAGE = "app_pages/derivation.py"
@@ -29,7 +30,7 @@ def _tex(at) -> str:
 def _contains(at, values) -> None:
     text = _tex(at)
     for v in np.ravel(values):
-        assert der.num(v) in text, der.num(v)
+        assert latex.num(v) in text, latex.num(v)
 
 
 def _clean(at) -> None:
@@ -45,12 +46,12 @@ def _frame(at, column: str):
 
 def _tab(at, name: str):
     """Open one of the lazy tabs (only the open one runs)."""
-    at.session_state["deriv_tab"] = name
+    at.session_state[keys.DERIV_TAB] = name
     return at.run()
 
 
 def _sample_ref(at, index: int) -> ref.Ref:
-    run = at.session_state["run"]
+    run = at.session_state[keys.RUN]
     return ref.net_step(run.net, run.data.X_train[index], run.trainer.Y_train[index], run.trainer.lr)
 
 
@@ -75,7 +76,7 @@ def test_default_page_shows_the_lecture_numbers_fast(deriv):
 
 
 def test_choosing_the_sample_changes_every_number(deriv):
-    deriv.number_input(key="deriv_sample").set_value(17).run()
+    deriv.number_input(key=keys.DERIV_SAMPLE["playground"]).set_value(17).run()
     _clean(deriv)
     r = _sample_ref(deriv, 17)
     _contains(deriv, np.concatenate([r.u[0], *r.O, r.delta[-1]]))
@@ -87,13 +88,13 @@ def test_choosing_the_sample_changes_every_number(deriv):
 
 
 def test_apply_this_step_updates_the_sessions_network(deriv):
-    deriv.number_input(key="deriv_sample").set_value(5).run()
-    run = deriv.session_state["run"]
+    deriv.number_input(key=keys.DERIV_SAMPLE["playground"]).set_value(5).run()
+    run = deriv.session_state[keys.RUN]
     rows = len(run.trainer.history)
     r = _sample_ref(deriv, 5)
-    deriv.button(key="deriv_apply").click().run()
+    deriv.button(key=keys.DERIV_APPLY).click().run()
     _clean(deriv)
-    net = deriv.session_state["run"].net
+    net = deriv.session_state[keys.RUN].net
     for w, expect in zip(net.W, r.W_after, strict=True):
         np.testing.assert_allclose(w, expect, rtol=1e-12)
     for b, expect in zip(net.b, r.b_after, strict=True):
@@ -103,56 +104,56 @@ def test_apply_this_step_updates_the_sessions_network(deriv):
     assert deriv.metric[0].value == f"{r.loss_after:.6g}"  # the page now derives from the new weights
     # a second click applies the next step from there
     r2 = _sample_ref(deriv, 5)
-    deriv.button(key="deriv_apply").click().run()
-    np.testing.assert_allclose(deriv.session_state["run"].net.W[0], r2.W_after[0], rtol=1e-12)
+    deriv.button(key=keys.DERIV_APPLY).click().run()
+    np.testing.assert_allclose(deriv.session_state[keys.RUN].net.W[0], r2.W_after[0], rtol=1e-12)
     # the Playground follows: same network, its history ends with the hand steps
     deriv.switch_page("app_pages/playground.py").run()
     _clean(deriv)
-    assert deriv.session_state["run"] is run
+    assert deriv.session_state[keys.RUN] is run
     np.testing.assert_allclose(run.net.W[0], r2.W_after[0], rtol=1e-12)
     assert len(run.trainer.history) == rows + 2
     open_page(deriv, PAGE)  # the chosen sample survives the page switch
-    assert deriv.number_input(key="deriv_sample").value == 5
+    assert deriv.number_input(key=keys.DERIV_SAMPLE["playground"]).value == 5
 
 
 def test_lecture_example_loads_and_apply_changes_only_the_example(deriv):
-    playground_W = [w.copy() for w in deriv.session_state["run"].net.W]
-    deriv.button(key="deriv_load_lecture").click().run()
+    playground_W = [w.copy() for w in deriv.session_state[keys.RUN].net.W]
+    deriv.button(key=keys.DERIV_LOAD["lecture"]).click().run()
     _clean(deriv)
-    assert deriv.session_state["deriv_mode"] == "example"
-    ex = deriv.session_state["deriv_example"]
+    assert deriv.session_state[keys.DERIV_MODE] == "example"
+    ex = deriv.session_state[keys.DERIV_EXAMPLE]
     assert ex.key == "lecture" and not ex.net.bias
-    deriv.number_input(key="deriv_example_sample").set_value(2).run()  # x = (1, 1), y = 0
+    deriv.number_input(key=keys.DERIV_SAMPLE["example"]).set_value(2).run()  # x = (1, 1), y = 0
     r = ref.net_step(ex.net, ex.X[2], ex.Y[2], 0.5)
     _contains(deriv, np.concatenate([*r.O, r.delta[0]]))
     assert r"\underbrace{w_{11}^{(2)}}" in _tex(deriv)  # the slide's expanded chain for w_11^(1)
-    deriv.button(key="deriv_apply").click().run()
+    deriv.button(key=keys.DERIV_APPLY).click().run()
     _clean(deriv)
-    for w, expect in zip(deriv.session_state["deriv_example"].net.W, r.W_after, strict=True):
+    for w, expect in zip(deriv.session_state[keys.DERIV_EXAMPLE].net.W, r.W_after, strict=True):
         np.testing.assert_allclose(w, expect, rtol=1e-12)
-    for w, before in zip(deriv.session_state["run"].net.W, playground_W, strict=True):
+    for w, before in zip(deriv.session_state[keys.RUN].net.W, playground_W, strict=True):
         np.testing.assert_array_equal(w, before)
-    deriv.radio(key="deriv_mode").set_value("playground").run()
+    deriv.radio(key=keys.DERIV_MODE).set_value("playground").run()
     _clean(deriv)
     assert "on xor" in " ".join(c.value for c in deriv.caption)
 
 
 def test_mazur_example_beside_his_published_numbers(deriv):
-    deriv.button(key="deriv_load_mazur").click().run()
+    deriv.button(key=keys.DERIV_LOAD["mazur"]).click().run()
     _clean(deriv)
     table = _frame(deriv, "published")
     assert len(table) == len(examples.MAZUR_PUBLISHED)
     np.testing.assert_allclose(table["ours"], table["published"], atol=5e-7)
     assert "0.2984" in _tex(deriv) and r"(y^{*}_{2}-y_{2})\,y^{*}_{2}(1-y^{*}_{2})" not in _tex(deriv)
     assert any("no cancellation" in m.value for m in deriv.markdown)  # sigmoid + squared
-    deriv.button(key="deriv_apply").click().run()
-    W = deriv.session_state["deriv_example"].net.W
+    deriv.button(key=keys.DERIV_APPLY).click().run()
+    W = deriv.session_state[keys.DERIV_EXAMPLE].net.W
     published = examples.MAZUR_PUBLISHED
     assert W[1][0, 0] == pytest.approx(published["w5 = w_11^(2)"], abs=1e-8)
     assert W[1][1, 1] == pytest.approx(published["w8 = w_22^(2)"], abs=1e-8)
     assert W[0][1, 0] == pytest.approx(published["w2 = w_21^(1)"], abs=1e-8)
     assert W[0][1, 1] == pytest.approx(published["w4 = w_22^(1)"], abs=1e-8)
-    np.testing.assert_array_equal(deriv.session_state["deriv_example"].net.b[0], [0.35, 0.35])
+    np.testing.assert_array_equal(deriv.session_state[keys.DERIV_EXAMPLE].net.b[0], [0.35, 0.35])
 
 
 CASES = [  # (dataset, hidden, loss, output, words in the δ explanation)
@@ -172,7 +173,7 @@ def test_every_activation_and_loss(deriv):
             deriv.session_state[key] = value
         deriv.run()
         _clean(deriv)
-        net = deriv.session_state["run"].net
+        net = deriv.session_state[keys.RUN].net
         assert (net.hidden, net.loss_name) == (hidden, loss)
         r = _sample_ref(deriv, 0)
         _contains(deriv, np.concatenate([r.O[-1], r.delta[-1], r.delta[0]]))
@@ -184,14 +185,14 @@ def test_every_activation_and_loss(deriv):
 
 
 def test_one_weights_chain(deriv):
-    for key, value in (("deriv_w_layer", 1), ("deriv_w_j", 2), ("deriv_w_i", 3)):
+    for key, value in ((keys.DERIV_WEIGHT[0], 1), (keys.DERIV_WEIGHT[1], 2), (keys.DERIV_WEIGHT[2], 3)):
         deriv.session_state[key] = value
     deriv.run()
     _clean(deriv)
     r = _sample_ref(deriv, 0)
     text = _tex(deriv)
     assert r"\frac{\partial L}{\partial w_{23}^{(1)}}" in text
-    assert der.num(r.dW[0][1, 2]) in text and der.num(r.delta[0][2]) in text
+    assert latex.num(r.dW[0][1, 2]) in text and latex.num(r.delta[0][2]) in text
 
 
 def test_large_network_is_summarised(deriv):
@@ -203,7 +204,7 @@ def test_large_network_is_summarised(deriv):
     text = _tex(deriv)
     assert "largest:" in text and r"64\times32" in text
     for block in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", text):
-        assert block.count(r"\\") < der.MAX_FULL
+        assert block.count(r"\\") < latex.MAX_FULL
     _tab(deriv, "Gradient check")
     assert any("picked at random" in c.value for c in deriv.caption)
     assert len(_frame(deriv, "after")) == der.MAX_TABLE_ROWS
@@ -218,22 +219,22 @@ def test_relu_kink_is_noted(deriv):
 
 
 def test_bad_input_never_raises(deriv):
-    deriv.number_input(key="deriv_sample").set_value(200).run()
+    deriv.number_input(key=keys.DERIV_SAMPLE["playground"]).set_value(200).run()
     deriv.session_state["n_points"] = 20  # the training set shrinks under the chosen sample
-    for key, value in (("deriv_w_layer", -4), ("deriv_w_j", 2.5), ("deriv_batch_layer", 99)):
+    for key, value in ((keys.DERIV_WEIGHT[0], -4), (keys.DERIV_WEIGHT[1], 2.5), (keys.DERIV_BATCH_LAYER, 99)):
         deriv.session_state[key] = value
     deriv.run()
     _clean(deriv)
-    n = len(deriv.session_state["run"].data.X_train)
-    assert n < 20 and 0 <= deriv.number_input(key="deriv_sample").value < n
-    assert deriv.number_input(key="deriv_w_layer").value == 1
+    n = len(deriv.session_state[keys.RUN].data.X_train)
+    assert n < 20 and 0 <= deriv.number_input(key=keys.DERIV_SAMPLE["playground"]).value < n
+    assert deriv.number_input(key=keys.DERIV_WEIGHT[0]).value == 1
     _tab(deriv, "Batch view")
     _clean(deriv)
-    assert 1 <= deriv.number_input(key="deriv_batch_layer").value <= 2
-    deriv.session_state["deriv_mode"] = "example"  # example mode before any example was loaded
+    assert 1 <= deriv.number_input(key=keys.DERIV_BATCH_LAYER).value <= 2
+    deriv.session_state[keys.DERIV_MODE] = "example"  # example mode before any example was loaded
     deriv.run()
     _clean(deriv)
-    assert deriv.session_state["deriv_example"].key == "lecture"
+    assert deriv.session_state[keys.DERIV_EXAMPLE].key == "lecture"
 
 
 TASK_DATA = {"bce": ("xor", "sigmoid"), "ce": ("blobs3", "softmax"), "squared": ("sine", "linear")}
@@ -248,7 +249,7 @@ def test_page_renders_every_activation_and_loss_from_their_records(deriv, hidden
         deriv.session_state[key] = value
     deriv.run()
     _clean(deriv)
-    net = deriv.session_state["run"].net
+    net = deriv.session_state[keys.RUN].net
     assert (net.hidden, net.loss_name, net.output) == (hidden, loss, output)
     text = _tex(deriv)
     assert ACTIVATIONS[hidden].derivative_latex.replace("(l)", "(1)") in text

@@ -9,12 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, open_page, plotly_specs
-from ui import controls, session_run
-from ui.playground import views
+from ui import controls, keys, session_run
+from ui.playground import film, views
 
 
 def _run(at):
-    return at.session_state[session_run.RUN]
+    return at.session_state[keys.RUN]
 
 
 def _metrics(at) -> dict[str, str]:
@@ -60,10 +60,10 @@ def test_run_section_controls_exist(app):
 
 
 def test_step_one_and_step_n(app):
-    app.button(key="step1").click().run()
+    app.button(key=keys.STEP_1).click().run()
     assert _run(app).trainer.epoch == 1
     app.number_input(key="steps").set_value(7).run()
-    app.button(key="stepn").click().run()
+    app.button(key=keys.STEP_N).click().run()
     assert _run(app).trainer.epoch == 8
     assert _metrics(app)["Epoch"] == "8"
     h = _run(app).trainer.history
@@ -79,7 +79,7 @@ def test_step_one_and_step_n(app):
      ("standardize", "toggle", False)],
 )
 def test_structural_changes_start_a_new_network(app, key, widget, value):
-    app.button(key="step1").click().run()
+    app.button(key=keys.STEP_1).click().run()
     before = _run(app)
     getattr(app, widget)(key=key).set_value(value).run()
     assert not app.exception
@@ -94,7 +94,7 @@ def test_structural_changes_start_a_new_network(app, key, widget, value):
     [("lr", "number_input", 0.05), ("batch_mode", "selectbox", "full"), ("reg", "selectbox", "l2")],
 )
 def test_training_settings_keep_the_network(app, key, widget, value):
-    app.button(key="step1").click().run()
+    app.button(key=keys.STEP_1).click().run()
     before = _run(app)
     weights = [w.copy() for w in before.net.W]
     getattr(app, widget)(key=key).set_value(value).run()
@@ -153,14 +153,14 @@ def test_loss_that_does_not_fit_the_task_is_replaced_with_a_note():
 def test_reset_draws_new_weights_and_restart_replays(app):
     run = _run(app)
     initial = [w.copy() for w in run.net.W]
-    app.button(key="stepn").click().run()
+    app.button(key=keys.STEP_N).click().run()
     trained = [w.copy() for w in _run(app).net.W]
-    app.button(key="restart").click().run()
+    app.button(key=keys.RESTART).click().run()
     assert _run(app).trainer.epoch == 0
     assert all(np.array_equal(a, b) for a, b in zip(initial, _run(app).net.W))
-    app.button(key="stepn").click().run()  # same seed, same shuffles: the same run again
+    app.button(key=keys.STEP_N).click().run()  # same seed, same shuffles: the same run again
     assert all(np.array_equal(a, b) for a, b in zip(trained, _run(app).net.W))
-    app.button(key="reset").click().run()
+    app.button(key=keys.RESET).click().run()
     assert _run(app).trainer.epoch == 0
     assert not np.array_equal(initial[0], _run(app).net.W[0])
 
@@ -175,22 +175,22 @@ def _main_chart(at) -> dict:
 @pytest.fixture
 def unhurried(monkeypatch):
     """Films and frames with no time limits, so what they hold does not depend on the machine's speed."""
-    monkeypatch.setattr(views, "FILM_SECONDS", 60.0)
-    monkeypatch.setattr(views, "FRAME_TRAIN_SECONDS", 60.0)
+    monkeypatch.setattr(film, "FILM_SECONDS", 60.0)
+    monkeypatch.setattr(film, "FRAME_TRAIN_SECONDS", 60.0)
 
 
 def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
     app.number_input(key="speed").set_value(3).run()
-    app.button(key="play").click().run()  # Play trains and sends the first film
+    app.button(key=keys.PLAY).click().run()  # Play trains and sends the first film
     assert _run(app).playing
     chart = _main_chart(app)
     epochs = [f["layout"]["meta"]["epoch"] for f in chart["frames"]]
-    assert epochs == [3 * k for k in range(1, views.FILM_FRAMES + 1)]
+    assert epochs == [3 * k for k in range(1, film.FILM_FRAMES + 1)]
     assert chart["play"] is True and epochs[-1] == _run(app).trainer.epoch == int(_metrics(app)["Epoch"])
     app.run()  # the rerun the browser asks for when it starts showing a film
     assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == [
-        epochs[-1] + 3 * k for k in range(1, views.FILM_FRAMES + 1)]
-    app.button(key="pause").click().run()
+        epochs[-1] + 3 * k for k in range(1, film.FILM_FRAMES + 1)]
+    app.button(key=keys.PAUSE).click().run()
     stopped = _run(app).trainer.epoch
     chart = _main_chart(app)
     assert chart["play"] is False and [f["layout"]["meta"]["epoch"] for f in chart["frames"]] == [stopped]
@@ -199,19 +199,19 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
 
 
 def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, unhurried, monkeypatch):
-    monkeypatch.setattr(views, "FRAME_TRAIN_SECONDS", 0.0)  # as if every epoch took longer than a frame may
+    monkeypatch.setattr(film, "FRAME_TRAIN_SECONDS", 0.0)  # as if every epoch took longer than a frame may
     app.number_input(key="speed").set_value(50).run()
-    app.button(key="play").click().run()
-    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == list(range(1, views.FILM_FRAMES + 1))
-    app.button(key="pause").click().run()
-    assert not app.session_state[session_run.STEP_NOTE]  # "click again to go on" is for clicks, not for play
+    app.button(key=keys.PLAY).click().run()
+    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == list(range(1, film.FILM_FRAMES + 1))
+    app.button(key=keys.PAUSE).click().run()
+    assert not app.session_state[keys.STEP_NOTE]  # "click again to go on" is for clicks, not for play
     assert not any("Trained" in i.value for i in app.info)
 
 
 def test_a_slow_film_is_cut_short_so_pause_answers_soon(app, monkeypatch):
-    monkeypatch.setattr(views, "FILM_SECONDS", 0.0)  # as if the first frame had already taken a film's time
+    monkeypatch.setattr(film, "FILM_SECONDS", 0.0)  # as if the first frame had already taken a film's time
     app.number_input(key="speed").set_value(3).run()
-    app.button(key="play").click().run()
+    app.button(key=keys.PLAY).click().run()
     assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == [3]
     assert _main_chart(app)["play"] is True
 
@@ -219,7 +219,7 @@ def test_a_slow_film_is_cut_short_so_pause_answers_soon(app, monkeypatch):
 def test_play_stops_at_the_epoch_limit(app, unhurried):
     app.number_input(key="max_epochs").set_value(100).run()
     app.number_input(key="speed").set_value(40).run()
-    app.button(key="play").click().run()  # frames at 40, 80, 100: the film ends early
+    app.button(key=keys.PLAY).click().run()  # frames at 40, 80, 100: the film ends early
     run = _run(app)
     assert run.trainer.epoch == 100 and not run.playing
     chart = _main_chart(app)
@@ -232,13 +232,13 @@ def test_play_stops_at_the_epoch_limit(app, unhurried):
 
 
 def test_a_limit_set_below_the_epoch_stops_there_and_says_so(app):
-    app.button(key="stepn").click().run()
+    app.button(key=keys.STEP_N).click().run()
     app.number_input(key="max_epochs").set_value(4).run()
     assert _run(app).trainer.epoch == 10
     assert any("Stopped at epoch 10, past the limit of 4" in i.value for i in app.info)
     app.number_input(key="max_epochs").set_value(0).run()  # no limit: training goes on
-    assert not app.button(key="play").disabled
-    app.button(key="step1").click().run()
+    assert not app.button(key=keys.PLAY).disabled
+    app.button(key=keys.STEP_1).click().run()
     assert _run(app).trainer.epoch == 11
 
 
@@ -257,11 +257,11 @@ def test_sync_changed_sees_a_control_the_run_has_not_taken_in():
 def test_a_control_change_in_a_fragment_only_rerun_asks_for_the_whole_page():
     session: dict = {"n_layers": 2}
     session_run.sync(session)  # a full run: the page script syncs, then runs the fragment
-    session[views.PAGE_SYNCED] = True
+    session[keys.PAGE_SYNCED] = True
     assert not views.sidebar_is_stale(session)
     assert not views.sidebar_is_stale(session)  # a fragment rerun, nothing new since the last sync
     session["units_1"] = 6  # arrives with a rerun of the fragment alone
-    assert views.sidebar_is_stale(session) and session[session_run.RUN].net.sizes[1] == 6
+    assert views.sidebar_is_stale(session) and session[keys.RUN].net.sizes[1] == 6
 
 
 def test_log_scale_gets_the_loss_axis_a_fresh_zoom_and_keeps_the_others(app):
@@ -270,7 +270,7 @@ def test_log_scale_gets_the_loss_axis_a_fresh_zoom_and_keeps_the_others(app):
         return layout["uirevision"], {k: v.get("uirevision") for k, v in layout.items() if k[1:5] == "axis"}
 
     chart_rev, axes = revisions()
-    app.toggle(key="log_loss").set_value(True).run()
+    app.toggle(key=keys.LOG_LOSS).set_value(True).run()
     chart_rev_log, axes_log = revisions()
     assert chart_rev_log == chart_rev  # the network and output panels keep a zoom
     changed = {k for k in axes if axes[k] != axes_log[k]}
@@ -282,19 +282,19 @@ def test_divergence_warns_keeps_finite_weights_and_disables_play(app):
     app.selectbox(key="hidden").set_value("relu").run()
     app.selectbox(key="output").set_value("linear").run()
     app.number_input(key="lr").set_value(10.0).run()
-    app.button(key="stepn").click().run()
+    app.button(key=keys.STEP_N).click().run()
     assert not app.exception
     run = _run(app)
     assert run.trainer.divergence is not None
     assert all(np.isfinite(w).all() for w in run.net.W)
     assert any("diverged" in e.value and "lower the learning rate" in e.value for e in app.error)
-    assert app.button(key="play").disabled
+    assert app.button(key=keys.PLAY).disabled
     specs = plotly_specs(app)
     assert any(shape.get("type") == "line" for s in specs for shape in s["layout"].get("shapes", []))
 
 
 def test_downloads_hold_the_network_and_history(app):
-    app.button(key="stepn").click().run()
+    app.button(key=keys.STEP_N).click().run()
     run = _run(app)
     payload = json.loads(session_run.weights_json(run))
     assert payload["epoch"] == 10 and payload["config"]["dataset"] == "xor"
@@ -326,7 +326,7 @@ def test_url_parameters_set_controls_and_bad_ones_get_a_message():
 
 
 def test_a_malformed_csv_gets_a_message_and_a_working_page(app):
-    app.session_state[session_run.CSV_TEXT] = "a,b,target\n1,2\n"
+    app.session_state[keys.CSV_TEXT] = "a,b,target\n1,2\n"
     app.selectbox(key="dataset").set_value("csv").run()
     assert not app.exception
     assert any("CSV line 2 has 2 values" in i.value for i in app.info)
@@ -335,16 +335,16 @@ def test_a_malformed_csv_gets_a_message_and_a_working_page(app):
 
 def test_a_good_csv_is_trained(app):
     rows = "\n".join(f"{x:.3f},{y:.3f},{int(x * y > 0)}" for x, y in np.random.default_rng(0).normal(size=(80, 2)))
-    app.session_state[session_run.CSV_TEXT] = "x1,x2,label\n" + rows
+    app.session_state[keys.CSV_TEXT] = "x1,x2,label\n" + rows
     app.selectbox(key="dataset").set_value("csv").run()
-    app.button(key="step1").click().run()
+    app.button(key=keys.STEP_1).click().run()
     run = _run(app)
     assert run.data.name == "csv" and run.trainer.epoch == 1 and not app.exception
 
 
 def test_settings_survive_a_visit_to_another_page(app):
     app.selectbox(key="hidden").set_value("tanh").run()
-    app.button(key="stepn").click().run()
+    app.button(key=keys.STEP_N).click().run()
     run = _run(app)
     open_page(app, "app_pages/compare.py")
     open_page(app, "app_pages/playground.py")
@@ -357,7 +357,7 @@ def test_every_activation_and_loss_renders(app):
         app.selectbox(key="hidden").set_value(hidden).run()
         for loss in ("bce", "ce", "squared"):
             app.selectbox(key="loss").set_value(loss).run()
-            app.button(key="step1").click().run()
+            app.button(key=keys.STEP_1).click().run()
             assert not app.exception, (hidden, loss)
 
 
@@ -370,7 +370,7 @@ def test_changed_settings_are_written_to_the_url(app):
 
 def test_a_csv_with_huge_values_gets_a_message_not_a_traceback(app):
     rows = "".join(f"{(-1) ** i * 1.7e308},{i % 2}\n" for i in range(30))
-    app.session_state[session_run.CSV_TEXT] = "a,y\n" + rows
+    app.session_state[keys.CSV_TEXT] = "a,y\n" + rows
     app.selectbox(key="dataset").set_value("csv").run()
     assert not app.exception
     assert any("beyond ±1e+100" in i.value for i in app.info)
@@ -385,8 +385,8 @@ def test_a_loss_forced_by_the_data_is_written_back_and_keeps_the_run(app):
     app.selectbox(key="dataset").set_value("blobs3").run()
     run = _run(app)
     assert run.net.loss_name == "ce" and app.selectbox(key="loss").value == "ce"
-    app.button(key="step1").click().run()
-    app.button(key="step1").click().run()
+    app.button(key=keys.STEP_1).click().run()
+    app.button(key=keys.STEP_1).click().run()
     assert _run(app) is run and run.trainer.epoch == 2  # no silent rebuild
 
 
@@ -394,7 +394,7 @@ def test_a_click_trains_for_a_bounded_time(app):
     run = _run(app)
     session_run.step(app.session_state, 50, budget=0.0)
     assert run.trainer.epoch == 1
-    assert "Trained 1 of 50 epochs" in app.session_state[session_run.STEP_NOTE]
+    assert "Trained 1 of 50 epochs" in app.session_state[keys.STEP_NOTE]
     app.run()
     assert any("Trained 1 of 50 epochs" in i.value for i in app.info)
 

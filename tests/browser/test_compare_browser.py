@@ -97,3 +97,27 @@ def test_stop_ends_a_long_training(page, app_url):
     page.wait_for_timeout(500)
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "compare-deep-stopped")
+
+
+def test_editor_values_survive_a_page_switch(page, app_url):
+    """The widgets keep their values with persist_state="session": away to the Playground and back."""
+    _open_compare(page, app_url)
+    _pick_preset(page, "ξ too small / about right / too large", 3)
+    _set_number(page, "Epochs E", 77)
+    label = page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input")
+    label.fill("my first run")
+    label.press("Enter")
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Playground").click()
+    page.get_by_role("button", name="Step 1 epoch").wait_for()
+    wait_idle(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Compare").click()
+    page.get_by_role("heading", name="Compare runs from the same start").wait_for()
+    wait_idle(page)
+    number = page.locator("[data-testid='stNumberInput']")
+    expect(number.filter(has_text="Runs").first.locator("input")).to_have_value("3")
+    expect(number.filter(has_text="Epochs E").first.locator("input")).to_have_value("77")
+    expect(page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input")
+           ).to_have_value("my first run")
+    expect(page.get_by_role("combobox", name="Preset")).to_have_value(re.compile("ξ too small"))

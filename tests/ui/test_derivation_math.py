@@ -11,7 +11,7 @@ from engine import MLP, examples
 from engine.activations import ACTIVATIONS
 from engine.step import compute_step
 from tests.ui import lecture_math as ref
-from ui import session_run
+from ui import latex, session_run
 from ui.derivation import equations as der
 
 PAIRS = [("sigmoid", "bce", 1), ("softmax", "ce", 3), ("sigmoid", "squared", 2), ("linear", "squared", 2),
@@ -41,7 +41,7 @@ def _all_close(a, b):
 
 def _has_all(text: str, values) -> None:
     for v in np.ravel(values):
-        assert der.num(v) in text, (der.num(v), text[:400])
+        assert latex.num(v) in text, (latex.num(v), text[:400])
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
@@ -65,7 +65,7 @@ def test_step_numbers_equal_the_lecture_formulas(hidden, output, loss, J):
     for l in range(3):
         _has_all(fwd, r.I[l])
         _has_all(fwd, r.O[l])
-    assert der.num(r.loss_before) in der.loss_latex(s)[-1]
+    assert latex.num(r.loss_before) in der.loss_latex(s)[-1]
     _, out_eqs = der.output_delta_latex(s)
     _has_all(out_eqs[-1], r.delta[-1])
     for l in (1, 2):
@@ -105,12 +105,12 @@ def test_chain_of_one_weight_equals_its_gradient_and_expands_like_the_slides():
     for l, j, i in [(1, 1, 2), (1, 2, 1), (2, 1, 1), (2, 2, 1)]:
         lines, value = der.chain_latex(s, l, j, i)
         assert value == pytest.approx(r.dW[l - 1][j - 1, i - 1], rel=1e-12, abs=1e-15)
-        assert lines[0].endswith("=" + der.num(value))
+        assert lines[0].endswith("=" + latex.num(value))
     lines, _ = der.chain_latex(s, 1, 1, 2)
     slide = lines[-1]  # (y*−y)/(y*(1−y*)) · y*(1−y*) · w_21^(2) · z_2(1−z_2) · x_1
     p, z2 = r.O[-1][0], r.O[0][1]
     for factor in ((p - 1) / (p * (1 - p)), p * (1 - p), -1.0, z2 * (1 - z2), 1.0):
-        assert "_{" + der.num(factor) + "}" in slide
+        assert "_{" + latex.num(factor) + "}" in slide
     assert r"w_{21}^{(2)}" in slide and "z_{2}(1-z_{2})" in slide
 
 
@@ -121,9 +121,9 @@ def test_chain_in_a_deep_network_uses_the_recursion():
     r = ref.net_step(net, x, y, 0.1)
     lines, value = der.chain_latex(s, 1, 2, 3)
     assert value == pytest.approx(r.dW[0][1, 2], rel=1e-12)
-    assert "1-z_{3}^{2}" in lines[1] and der.num(r.delta[0][2]) in lines[1]
+    assert "1-z_{3}^{2}" in lines[1] and latex.num(r.delta[0][2]) in lines[1]
     lines, value = der.chain_latex(s, 3, 1, 2)
-    assert der.num(r.delta[2][1]) in lines[1]
+    assert latex.num(r.delta[2][1]) in lines[1]
 
 
 def test_mazur_example_matches_his_published_numbers():
@@ -158,10 +158,10 @@ def test_large_arrays_are_summarised_never_written_out():
                     + der.gradient_latex(s, 1) + der.gradient_latex(s, 2)
                     + der.batch_latex(net, np.tile(x, (4, 1)), np.tile(y, (4, 1)), [0, 1, 2, 3], 1))
     for block in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", text):
-        assert block.count(r"\\") < der.MAX_FULL and block.split(r"\\")[0].count("&") < der.MAX_FULL
+        assert block.count(r"\\") < latex.MAX_FULL and block.split(r"\\")[0].count("&") < latex.MAX_FULL
     assert "largest:" in text and r"64\times12" in text
     top = int(np.argmax(np.abs(x)))
-    assert f"x_{{{top + 1}}}={der.num(x[top])}" in der.forward_latex(s)[0]
+    assert f"x_{{{top + 1}}}={latex.num(x[top])}" in der.forward_latex(s)[0]
 
 
 def test_update_table_highlights_and_cuts():
@@ -203,9 +203,9 @@ def test_batch_gradient_is_the_mean_of_per_sample_outer_products():
 
 
 def test_numbers_render_as_latex():
-    assert der.num(0.5933) == "0.5933" and der.num(0) == "0" and der.num(-2.0) == "-2"
-    assert der.num(1.234e-7) == r"1.234\times10^{-7}" and der.term(-0.25) == "(-0.25)"
-    assert der.num(float("nan")) == r"\text{NaN}" and der.sub(1, 2) == "12" and der.sub(12, 3) == "12,3"
+    assert latex.num(0.5933) == "0.5933" and latex.num(0) == "0" and latex.num(-2.0) == "-2"
+    assert latex.num(1.234e-7) == r"1.234\times10^{-7}" and latex.term(-0.25) == "(-0.25)"
+    assert latex.num(float("nan")) == r"\text{NaN}" and latex.sub(1, 2) == "12" and latex.sub(12, 3) == "12,3"
 
 
 def test_penalty_is_shown_when_regularization_is_on():

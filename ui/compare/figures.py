@@ -1,4 +1,4 @@
-"""The Compare page's presets, its mapping from the Playground's controls, and its figures.
+"""The Compare page's figures.
 
 Every figure builder is a pure function of a `Comparison` (engine/compare.py) returning a
 `go.Figure`; nothing here touches streamlit. Figures carry float32 arrays, decision boundaries
@@ -7,19 +7,13 @@ are heatmaps (not contours), and long histories are thinned to at most `MAX_POIN
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from engine.compare import CompareRun, Comparison, Variant
+from engine.compare import CompareRun, Comparison
 from engine.datasets import Dataset
-from engine.run_config import RunConfig, losses_for
-from ui import controls
 from ui.playground.figures import plane_grid
 
 MAX_POINTS = 400
@@ -32,160 +26,6 @@ PALETTE = ("#d9480f", "#1971c2", "#2b8a3e", "#862e9c", "#f59f00", "#0c8599",
 CLASS_COLOURS = ("#1971c2", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0c8599",
                  "#c2255c", "#5c940d", "#364fc7", "#495057")
 FONT = {"size": 12}
-
-
-# --- presets --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Preset:
-    """A ready-made comparison: its runs (changes to the Playground's configuration) and epochs."""
-
-    key: str
-    title: str
-    runs: tuple[Variant, ...]
-    epochs: int
-    look_for: str
-
-
-DEEP = (8, 8, 8, 8, 8)
-DEEP_LR = 0.3  # large enough to learn, small enough that the ReLU runs do not all die at once
-
-PRESETS: dict[str, Preset] = {
-    p.key: p
-    for p in (
-        Preset(
-            "loss", "Cross-entropy vs squared loss with a sigmoid output",
-            (Variant("cross-entropy", {"loss": "bce"}),
-             Variant("squared loss", {"loss": "squared", "output": "sigmoid"})),
-            300,
-            "Behind a sigmoid, squared loss multiplies δ^(L) = y* − y by y*(1 − y*), which is tiny "
-            "when y* is confidently wrong; cross-entropy cancels that factor, so it starts learning sooner.",
-        ),
-        Preset(
-            "activation", "Sigmoid vs tanh vs ReLU",
-            (Variant("sigmoid", {"hidden": "sigmoid"}), Variant("tanh", {"hidden": "tanh"}),
-             Variant("ReLU", {"hidden": "relu"}), Variant("leaky ReLU", {"hidden": "leaky_relu"})),
-            300,
-            "The sigmoid's A′ is at most 0.25, tanh's at most 1, an active ReLU's exactly 1: "
-            "δ^(l) keeps more of its size through tanh and ReLU layers.",
-        ),
-        Preset(
-            "lr", "ξ too small / about right / too large",
-            (Variant("ξ = 0.01 (too small)", {"lr": 0.01}), Variant("ξ = 0.5 (about right)", {"lr": 0.5}),
-             Variant("ξ = 10 (too large)", {"lr": 10.0})),
-            300,
-            "Too small a ξ creeps down the loss; too large a ξ overshoots, so the loss jumps about "
-            "or stalls high, and the weights may blow up.",
-        ),
-        Preset(
-            "deep", "Deep sigmoid network: vanishing gradients",
-            (Variant("sigmoid", {"hidden": "sigmoid", "hidden_sizes": DEEP, "lr": DEEP_LR}),
-             Variant("tanh", {"hidden": "tanh", "hidden_sizes": DEEP, "lr": DEEP_LR}),
-             Variant("ReLU", {"hidden": "relu", "hidden_sizes": DEEP, "lr": DEEP_LR}),
-             Variant("ReLU, He init", {"hidden": "relu", "hidden_sizes": DEEP, "lr": DEEP_LR, "init": "he"})),
-            200,
-            "Five hidden layers of 8, ξ = 0.3: each sigmoid layer multiplies δ by A′ ≤ 0.25 on the way "
-            "back, so ‖∂L/∂w^(1)‖ sits orders of magnitude below ‖∂L/∂w^(L)‖ and the network barely learns.",
-        ),
-    )
-}
-CUSTOM = "custom"
-
-
-def describe(cfg: RunConfig) -> str:
-    """A one-line summary of a configuration in the lecture's terms."""
-    sizes = " × ".join(map(str, cfg.hidden_sizes)) or "none"
-    batch = "full batch" if cfg.batch_size is None else f"batch {cfg.batch_size}"
-    reg = "" if cfg.reg == "none" or cfg.lam == 0 else f", {cfg.reg.upper()} λ = {cfg.lam:g}"
-    return (f"hidden H = {sizes}, A = {controls.BY_KEY['hidden'].format(cfg.hidden)}, "
-            f"loss {controls.BY_KEY['loss'].format(cfg.loss).lower()} with a "
-            f"{cfg.output} output y*, ξ = {cfg.lr:g}, {batch}, "
-            f"{controls.INIT_LABELS[cfg.init]} init{reg}, seed {cfg.seed}")
-
-
-def adapt_changes(changes: Mapping[str, object], task: str) -> dict[str, object]:
-    """Fit a preset's changes to the data: binary cross-entropy becomes cross-entropy on 3+ classes."""
-    new = dict(changes)
-    if task == "multiclass" and new.get("loss") == "bce":
-        new["loss"] = "ce"
-        new["output"] = "softmax"
-    return new
-
-
-# --- the run editor: one column of widgets per run -------------------------------------------------
-SAME = "same"
-BATCH_CHOICES = (1, 5, 10, 32, 100, "full")
-FIELDS = ("loss", "output", "hidden", "hidden_sizes", "lr", "batch_size", "init", "reg", "lam")
-
-
-def field_choices(task: str) -> dict[str, tuple]:
-    """The options of each selectbox in the run editor (the first is always 'same')."""
-    return {
-        "loss": (SAME, *losses_for(task)),
-        "output": (SAME, "sigmoid", "softmax", "linear"),
-        "hidden": (SAME, *controls.BY_KEY["hidden"].choices),
-        "lr": (SAME, *controls.LR_CHOICES),
-        "batch_size": (SAME, *BATCH_CHOICES),
-        "init": (SAME, *controls.BY_KEY["init"].choices),
-        "reg": (SAME, *controls.BY_KEY["reg"].choices),
-        "lam": (SAME, *controls.LAMBDA_CHOICES),
-    }
-
-
-def editor_values(variant: Variant) -> dict[str, Any]:
-    """A variant as run-editor widget values ('same' for every unchanged field)."""
-    out: dict[str, Any] = {"label": variant.label}
-    for name in FIELDS:
-        value = variant.changes.get(name, SAME)
-        if name == "hidden_sizes":
-            value = "" if value == SAME else sizes_text(value)  # type: ignore[arg-type]
-        elif name == "batch_size" and name in variant.changes and value is None:
-            value = "full"
-        out[name] = value
-    return out
-
-
-def sizes_text(sizes: tuple[int, ...]) -> str:
-    return ", ".join(map(str, sizes)) if sizes else "none"
-
-
-def parse_sizes(text: str) -> tuple[int, ...] | None:
-    """'8, 8' → (8, 8); 'none' or '0' → () (no hidden layer); '' → None (same as the base)."""
-    text = str(text).strip().lower()
-    if not text:
-        return None
-    if text in ("none", "0", "-"):
-        return ()
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
-    try:
-        sizes = tuple(int(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"hidden sizes must be whole numbers separated by commas, like '8, 8'; "
-                         f"got {text!r}") from None
-    if any(n < 1 or n > controls.MAX_UI_UNITS for n in sizes):
-        raise ValueError(f"each hidden layer needs 1 to {controls.MAX_UI_UNITS} units; got {text!r}")
-    if len(sizes) > controls.BY_KEY["n_layers"].high:
-        raise ValueError(f"at most {controls.BY_KEY['n_layers'].high:g} hidden layers; got {len(sizes)}")
-    return sizes
-
-
-def variant_from_editor(values: Mapping[str, Any], index: int, base_lam: float = 0.0) -> Variant:
-    """Run-editor widget values → a Variant; ValueError with a readable message on bad input.
-
-    Turning a penalty on without choosing λ uses the Playground's λ default when the base has none.
-    """
-    changes: dict[str, object] = {}
-    for name in FIELDS:
-        value = values.get(name, SAME)
-        if name == "hidden_sizes":
-            sizes = parse_sizes(value or "")
-            if sizes is not None:
-                changes[name] = sizes
-        elif value != SAME and value is not None:
-            changes[name] = None if (name == "batch_size" and value == "full") else value
-    if changes.get("reg", "none") != "none" and "lam" not in changes and base_lam == 0:
-        changes["lam"] = controls.BY_KEY["lam"].default
-    label = str(values.get("label") or "").strip()[:40] or f"run {index + 1}"
-    return Variant(label, changes)
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -418,46 +258,3 @@ def sweep_figure(comp: Comparison) -> go.Figure:
     fig.update_xaxes(type="log", title_text="learning rate ξ", exponentformat="power", dtick=1)
     fig.update_yaxes(type="log", title_text="loss L after training")
     return _layout(fig, 360)
-
-
-# --- tables ----------------------------------------------------------------------------------------
-def _fmt(x: float, digits: int = 4) -> str:
-    return "—" if x is None or not np.isfinite(x) else f"{x:.{digits}g}"
-
-
-def summary_table(comp: Comparison, target: float) -> list[dict[str, str]]:
-    """One row per run: epochs to the target, final losses and metrics, divergence, weight sharing."""
-    metric = comp.runs[0].trainer.metric_name
-    as_metric = controls.TASK_ACCURACY_LABEL[comp.data.task]
-    rows = []
-    for run, s in zip(comp.runs, comp.summaries(target)):
-        reached = "not reached" if s.epochs_to_target is None else str(s.epochs_to_target)
-        rows.append({
-            "run": s.label,
-            f"epochs to {metric} ≥ {as_metric(target)}": reached,
-            "train loss": _fmt(s.train_loss),
-            "test loss": _fmt(s.test_loss),
-            f"train {metric}": as_metric(s.train_metric) if np.isfinite(s.train_metric) else "—",
-            f"test {metric}": as_metric(s.test_metric) if np.isfinite(s.test_metric) else "—",
-            "epochs": str(s.epoch),
-            "diverged": "—" if s.diverged_at is None else f"in epoch {s.diverged_at}",
-            "initial weights": run.note,
-        })
-    return rows
-
-
-def health_table(comp: Comparison) -> list[dict[str, str]]:
-    """One row per run, one column per hidden layer: the share of (point, unit) pairs with
-    A′ < 0.01 and, for ReLUs, of dead units, at the start → now."""
-    rows = []
-    for run, (start, now) in zip(comp.runs, comp.unit_health()):
-        row = {"run": run.label}
-        for l, (a, b) in enumerate(zip(start, now), start=1):
-            text = f"A′<0.01: {100 * a.saturated:.0f} → {100 * b.saturated:.0f} %"
-            if a.dead is not None:
-                text += f" · dead: {100 * a.dead:.0f} → {100 * b.dead:.0f} %"
-            row[f"layer {l}"] = text
-        if len(row) == 1:
-            row["layer 1"] = "no hidden layer"
-        rows.append(row)
-    return rows

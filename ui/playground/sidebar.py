@@ -9,7 +9,7 @@ import streamlit as st
 from engine.datasets import SYNTHETIC, features_for
 from engine.network import MAX_HIDDEN_LAYERS
 from engine.run_config import losses_for
-from ui import controls, session_run
+from ui import controls, keys, session_run
 from ui.controls import Control
 
 
@@ -30,7 +30,7 @@ def control_widget(c: Control, value: Any, choices: tuple | None = None) -> None
     elif c.kind == "lr":
         st.number_input(c.label, float(c.low), float(c.high), step=c.step, format="%.4g", key=c.key,
                         help=c.help)
-        st.pills("Quick picks for ξ", c.choices, format_func=lambda v: f"{v:g}", key=f"{c.key}_pick",
+        st.pills("Quick picks for ξ", c.choices, format_func=lambda v: f"{v:g}", key=c.key + keys.LR_PICK_SUFFIX,
                  on_change=_pick, args=(c.key,), label_visibility="collapsed")
     elif c.kind == "multi":
         st.session_state[c.key] = [v for v in st.session_state[c.key] if v in options] or list(options[:1])
@@ -45,10 +45,10 @@ def control_widget(c: Control, value: Any, choices: tuple | None = None) -> None
 
 def _pick(key: str) -> None:
     """A quick pick sets the control's value and clears itself."""
-    picked = st.session_state.get(f"{key}_pick")
+    picked = st.session_state.get(key + keys.LR_PICK_SUFFIX)
     if picked is not None:
         st.session_state[key] = picked
-        st.session_state[f"{key}_pick"] = None
+        st.session_state[key + keys.LR_PICK_SUFFIX] = None
 
 
 def draw(run: session_run.Run) -> None:
@@ -82,7 +82,7 @@ def draw(run: session_run.Run) -> None:
 def csv_uploader() -> None:
     """Upload a CSV (header row, numbers, the target last); a bad file gets a message, not a traceback."""
     upload = st.file_uploader("CSV file (header, numbers, target in the last column)", type=["csv"],
-                              key="csv_upload")
+                              key=keys.CSV_UPLOAD)
     if upload is None:
         return
     try:
@@ -90,7 +90,7 @@ def csv_uploader() -> None:
     except UnicodeDecodeError:
         st.error("That file is not UTF-8 text; save it as a plain CSV and try again.")
         return
-    if st.session_state.get(session_run.CSV_TEXT) != text:
-        st.session_state[session_run.CSV_TEXT] = text
-        st.session_state.pop(session_run.RUN, None)
+    if st.session_state.get(keys.CSV_TEXT) != text:
+        st.session_state[keys.CSV_TEXT] = text
+        st.session_state.pop(keys.RUN, None)
         st.rerun()

@@ -1,0 +1,117 @@
+"""Compare's training job: build a comparison on the Playground's data and train it in chunks.
+
+Training runs in chunks inside the script, updating a progress bar; Stop (or any click)
+interrupts the script between chunks, and the job continues on the next run unless Stop cleared it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import streamlit as st
+
+from engine.compare import Comparison, Variant, log_grid, lr_sweep_variants
+from engine.run_config import RunConfig
+from ui import controls, keys, session_run
+from ui.compare import editor
+
+CHUNK_S = 0.2  # a chunk of training takes about this long, so the bar moves and Stop answers fast
+
+
+def playground() -> session_run.Run:
+    """The Playground's current run (built from its defaults if the Playground was never opened)."""
+    return session_run.sync(st.session_state)
+
+
+def base_of(run: session_run.Run) -> RunConfig:
+    """The Playground's configuration, the base every run changes."""
+    return controls.run_config(run.values, run.data.task)
+
+
+def initial_of(run: session_run.Run, base: RunConfig) -> tuple | None:
+    """The Playground's initial weights, when its network has the base configuration's shapes."""
+    if run.net.sizes == base.sizes(run.data):
+        return tuple(list(p) for p in run.trainer.initial)
+    return None
+
+
+def _set_job(key: str, target: int) -> None:
+    st.session_state[keys.CMP_JOB] = {"key": key, "target": int(target)}
+
+
+def _start(key: str, what: str, make_variants: Callable[[RunConfig], list[Variant]], epochs_key: str) -> None:
+    """Build a comparison on the Playground's data and start training it (or keep the error)."""
+    ss = st.session_state
+    run = playground()
+    base = base_of(run)
+    try:
+        comp = Comparison(base, run.data, make_variants(base), initial_of(run, base))
+    except ValueError as err:
+        ss[keys.CMP_ERROR] = f"Could not set up the {what}: {err}"
+        return
+    ss[keys.CMP_ERROR] = None
+    ss[key] = comp
+    _set_job(key, ss[epochs_key])
+
+
+def start_runs() -> None:
+    _start(keys.CMP_RUNS, "runs", lambda base: editor.editor_variants(base.lam), keys.CMP_EPOCHS)
+
+
+def start_sweep() -> None:
+    ss = st.session_state
+    _start(keys.CMP_SWEEP, "sweep", lambda base: lr_sweep_variants(
+        log_grid(ss[keys.CMP_SWEEP_LO], ss[keys.CMP_SWEEP_HI], int(ss[keys.CMP_SWEEP_K]))), keys.CMP_SWEEP_EPOCHS)
+
+
+def more(key: str, epochs_key: str) -> None:
+    comp = st.session_state.get(key)
+    if comp is not None:
+        _set_job(key, comp.epoch + int(st.session_state[epochs_key]))
+
+
+def stop() -> None:
+    st.session_state[keys.CMP_JOB] = None
+
+
+def running(key: str) -> bool:
+    job = st.session_state.get(keys.CMP_JOB)
+    return bool(job) and job["key"] == key
+
+
+def lock() -> threading.RLock:
+    """This session's training lock.
+
+    A click during training starts a new script run at once while the old one finishes its chunk
+    (it stops at its next progress update); both hold this lock while they train or read the runs,
+    so a page never shows runs caught half-way through a chunk.
+    """
+    return st.session_state.setdefault(keys.CMP_LOCK, threading.RLock())
+
+
+def run_job(key: str) -> None:
+    """Train the job's comparison in chunks up to its target epoch, with a progress bar.
+
+    Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
+    """
+    ss = st.session_state
+    job = ss.get(keys.CMP_JOB)
+    comp = ss.get(key)
+    if not job or job["key"] != key or comp is None:
+        return
+    target = job["target"]
+    bar = st.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
+    chunk = 2
+    while ss.get(keys.CMP_JOB) is job and comp.epoch < target and not comp.all_diverged:
+        t0 = time.perf_counter()
+        with lock():
+            comp.train(min(chunk, target - comp.epoch))
+        took = max(time.perf_counter() - t0, 1e-3)
+        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_S / took)))
+        bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
+    bar.empty()
+    if ss.get(keys.CMP_JOB) is job:
+        ss[keys.CMP_JOB] = None
+        st.rerun()  # redraw the buttons (Stop off, Continue on) with the finished runs

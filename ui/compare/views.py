@@ -1,0 +1,141 @@
+"""Compare's views: the preset and editor controls, the buttons, the results of each comparison."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.compare import Comparison
+from ui import controls, keys, session_run
+from ui.compare import editor, figures, jobs, presets, tables
+from ui.compare.editor import kept
+
+SWEEP_CHOICES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+VIEWS = ("Runs side by side", "Learning-rate sweep")
+
+BOUNDARY_CAPTIONS = {
+    "binary": "Same points, same start: where the final y* crosses 0.5 is each run's decision boundary; "
+              "a wide pale band means y* is still unsure there.",
+    "multiclass": "Same points, same start: each colour is the class with the largest y*_j; compare "
+                  "where the runs draw the borders between classes.",
+    "regression": "Same points, same start: the colour is the final y* over the plane; compare how "
+                  "closely each run follows the targets.",
+}
+
+
+
+def buttons(key: str, start, epochs_key: str, label: str) -> None:
+    """Train (a new comparison), Continue (more epochs) and Stop."""
+    running = jobs.running(key)
+    c1, c2, c3, _ = st.columns([1.3, 1.3, 0.6, 3])
+    c1.button(label, key=keys.cmp_button("train", key), type="primary", on_click=start, width="stretch")
+    c2.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)", key=keys.cmp_button("more", key),
+              on_click=jobs.more, args=(key, epochs_key), disabled=st.session_state.get(key) is None or running,
+              width="stretch")
+    c3.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running, width="stretch")
+
+
+def chart(fig, key: str) -> None:
+    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+
+
+def results(comp: Comparison, target: float) -> None:
+    data = comp.data
+    groups = comp.start_groups()
+    start = ("all start from exactly the same weights" if len(groups) == 1 else
+             f"{len(groups[0])} of {len(comp.runs)} start from exactly the same weights "
+             "(the last column says why the others cannot)")
+    st.markdown(f"**{len(comp.runs)} runs, epoch {comp.epoch}.** All use the same data "
+                f"({data.X_train.shape[0]} training and {data.X_test.shape[0]} test points) and the "
+                f"same shuffling; {start}.")
+    st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
+    st.caption("Read across a row: how many epochs each run needed to reach the target on the "
+               "training set, and where its losses ended.")
+    chart(figures.curves_figure(comp), "cmp_fig_curves")
+    st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
+               "‖δ^(L)‖, the error signal every backward pass starts from.")
+    if figures.can_draw_boundaries(data):
+        chart(figures.boundaries_figure(comp), "cmp_fig_boundaries")
+        st.caption(BOUNDARY_CAPTIONS[data.task])
+    else:
+        st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
+    chart(figures.grad_norms_figure(comp), "cmp_fig_grads")
+    st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
+               "vanished on its way back and the first layers hardly move.")
+    st.dataframe(tables.health_table(comp), hide_index=True, width="stretch")
+    st.caption("Start → now, on the training points: a saturated unit (A′ < 0.01) passes almost no "
+               "δ back; a dead ReLU (I ≤ 0 on every point) passes none and never recovers.")
+
+
+def sweep_results(comp: Comparison) -> None:
+    chart(figures.sweep_figure(comp), "cmp_fig_sweep")
+    st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
+               "because it barely moved, too large a ξ overshoots or diverges (✕).")
+    chart(figures.curves_figure(comp, figures.ramp(len(comp.runs))), "cmp_fig_sweep_curves")
+    st.caption("The same runs over epochs, from dark blue (smallest ξ) to orange (largest): small steps "
+               "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
+
+
+def train_and_show(key: str, show, empty: str) -> None:
+    """Any set-up error, then the training job (if one is pending), then the results or a hint."""
+    if st.session_state.get(keys.CMP_ERROR):
+        st.error(st.session_state[keys.CMP_ERROR])
+    jobs.run_job(key)
+    comp = st.session_state.get(key)
+    if comp is None:
+        st.info(empty)
+        return
+    with jobs.lock():
+        show(comp)
+
+
+def runs_view(run: session_run.Run) -> None:
+    task = run.data.task
+    first_visit = keys.cmp_field(0, "label") not in st.session_state
+    kept(keys.CMP_PRESET, "loss", (*presets.PRESETS, presets.CUSTOM))
+    if first_visit:
+        editor.load_preset(task)
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+    c1.selectbox("Preset", (*presets.PRESETS, presets.CUSTOM), key=keys.CMP_PRESET,
+                 on_change=editor.load_preset, args=(task,), persist_state="session",
+                 format_func=lambda k: presets.PRESETS[k].title if k in presets.PRESETS else "Your own runs")
+    c2.number_input("Runs", 2, editor.MAX_UI_RUNS, step=1, key=kept(keys.CMP_N_RUNS, 2), persist_state="session")
+    c3.number_input("Epochs E", 1, 5000, step=50, key=kept(keys.CMP_EPOCHS, 300), persist_state="session")
+    c4.number_input("Target accuracy (%)", 50.0, 100.0, step=1.0, key=kept(keys.CMP_TARGET, 95.0),
+                    persist_state="session",
+                    help="The table counts the epochs until the training accuracy (R² for regression) "
+                    "first reaches this.")
+    preset = presets.PRESETS.get(st.session_state[keys.CMP_PRESET])
+    if preset is not None:
+        st.caption(f"**What this preset shows:** {preset.look_for}")
+    editor.editor(task, expanded=st.session_state.get(keys.CMP_RUNS) is None)
+    st.markdown(editor.run_summaries(int(st.session_state[keys.CMP_N_RUNS])))
+    buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
+    train_and_show(keys.CMP_RUNS, lambda comp: results(comp, st.session_state[keys.CMP_TARGET] / 100),
+                   "Pick a preset (or edit the runs) and press **Train all runs**.")
+
+
+def sweep_view(run: session_run.Run) -> None:
+    c1, c2, c3, c4 = st.columns(4)
+    c1.selectbox("Lowest ξ", SWEEP_CHOICES, key=kept(keys.CMP_SWEEP_LO, 0.001, SWEEP_CHOICES), persist_state="session",
+                 format_func=lambda v: f"{v:g}")
+    c2.selectbox("Highest ξ", SWEEP_CHOICES, key=kept(keys.CMP_SWEEP_HI, 30.0, SWEEP_CHOICES), persist_state="session",
+                 format_func=lambda v: f"{v:g}")
+    c3.number_input("Values K", 3, 12, step=1, key=kept(keys.CMP_SWEEP_K, 8), persist_state="session")
+    c4.number_input("Epochs E", 1, 2000, step=50, key=kept(keys.CMP_SWEEP_EPOCHS, 100), persist_state="session")
+    st.caption("K values of ξ evenly spaced on a log scale, all trained from one initialisation of "
+               "the Playground's network.")
+    buttons(keys.CMP_SWEEP, jobs.start_sweep, keys.CMP_SWEEP_EPOCHS, "Run the sweep")
+    train_and_show(keys.CMP_SWEEP, sweep_results, "Choose the range and press **Run the sweep**.")
+
+
+def render() -> None:
+    """The page below its introduction: the Playground's configuration, then one of the two views."""
+    pg = jobs.playground()
+    st.caption(f"Playground's configuration: {controls.BY_KEY['dataset'].format(pg.data.name)} · "
+               f"{presets.describe(jobs.base_of(pg))}")
+    view = st.radio("View", VIEWS, horizontal=True, key=kept(keys.CMP_VIEW, VIEWS[0], VIEWS),
+                    label_visibility="collapsed", persist_state="session")
+    if view == VIEWS[0]:
+        runs_view(pg)
+    else:
+        sweep_view(pg)

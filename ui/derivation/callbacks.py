@@ -1,0 +1,50 @@
+"""The Step-by-step page's callbacks (they run before the script, so the page is never one click behind)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from engine import examples
+from ui import keys, session_run
+
+
+def load_example(key: str) -> None:
+    st.session_state[keys.DERIV_EXAMPLE] = examples.make_example(key)
+    st.session_state[keys.DERIV_MODE] = "example"
+    st.session_state[keys.DERIV_SAMPLE["example"]] = 0
+    title = st.session_state[keys.DERIV_EXAMPLE].title
+    st.session_state[keys.DERIV_MESSAGE] = ("success", f"Worked example loaded: {title}.")
+
+
+def apply_step(mode: str, index: int) -> None:
+    session = st.session_state
+    try:
+        if mode == "example":
+            s = examples.apply_example_step(session[keys.DERIV_EXAMPLE], index)
+            before, after = s.loss_before, s.loss_after
+        else:
+            before, after = session_run.apply_sample_step(session, index)
+    except (ValueError, KeyError) as err:
+        session[keys.DERIV_MESSAGE] = ("error", f"The step was not applied: {err}")
+        return
+    session[keys.DERIV_MESSAGE] = ("success", f"Applied the update for sample {index}: its loss went from "
+                                   f"{before:.6g} to {after:.6g}. The page now shows the new weights.")
+
+
+def on_select() -> None:
+    event = st.session_state.get(keys.DERIV_SCATTER)
+    try:
+        points = event["selection"]["points"]
+        index = int(points[0]["customdata"][0] if isinstance(points[0]["customdata"], list)
+                    else points[0]["customdata"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return
+    st.session_state[keys.DERIV_SAMPLE[st.session_state.get(keys.DERIV_MODE, "playground")]] = index
+
+
+def clamp(key: str, low: int, high: int, default: int = 0) -> None:
+    """Keep a widget's stored value inside its current range (the network or data may have changed)."""
+    value = st.session_state.get(key, default)
+    if key not in st.session_state or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        st.session_state[key] = min(max(int(value) if isinstance(value, (int, float)) else default, low), high)

@@ -1,0 +1,55 @@
+"""Every `st.session_state` key the app uses, by page, besides the controls' own keys.
+
+A control of the control table (`ui.controls.CONTROLS`) is keyed by its `key`, which is also its
+URL parameter; everything else a page keeps in the session is named here, so the pages and the
+tests refer to one constant instead of spelling the string.
+"""
+
+# --- the session's run (ui/session_run.py), shared by every page -------------------------------------
+RUN = "run"  # the current Run: data, network, trainer
+CONFIG = "config"  # the last validated value of every control (kept across page switches)
+CSV_TEXT = "csv_text"  # the uploaded CSV's text
+PROBLEMS = "problems"  # messages about rejected control values or link parameters
+STEP_NOTE = "step_note"  # how far the last click got within its time budget
+
+# --- Playground ----------------------------------------------------------------------------------------
+STEP_1, STEP_N, PLAY, PAUSE, RESET, RESTART = "step1", "stepn", "play", "pause", "reset", "restart"
+LR_PICK_SUFFIX = "_pick"  # the quick picks of a control of kind "lr" are keyed control key + this
+CSV_UPLOAD = "csv_upload"
+COLOUR_BY_SAMPLE, SHOW_TEST, LOG_LOSS = "colour_by_sample", "show_test", "log_loss"
+DETAIL_VIEW = "detail_view"
+DETAIL_LAYER_SUFFIX = "_layer"  # the layer slider of a detail view is keyed view name + this
+DETAIL_CACHE = "detail_cache"
+PAGE_SYNCED = "page_synced"
+DOWNLOAD_WEIGHTS, DOWNLOAD_HISTORY = "download_weights", "download_history"
+
+# --- Backprop, step by step -----------------------------------------------------------------------------
+DERIV_MODE = "deriv_mode"  # "playground" or "example"
+DERIV_EXAMPLE = "deriv_example"  # the loaded worked example (its own network, not the Playground's)
+DERIV_SAMPLE = {"playground": "deriv_sample", "example": "deriv_example_sample"}
+DERIV_SCATTER = "deriv_scatter"
+DERIV_MESSAGE = "deriv_message"
+DERIV_WEIGHT = ("deriv_w_layer", "deriv_w_j", "deriv_w_i")
+DERIV_BATCH_LAYER = "deriv_batch_layer"
+DERIV_TAB = "deriv_tab"
+DERIV_APPLY = "deriv_apply"
+DERIV_LOAD = {"lecture": "deriv_load_lecture", "mazur": "deriv_load_mazur"}
+DERIV_UPDATES, DERIV_GRADCHECK, DERIV_COMPARE = "deriv_updates", "deriv_gradcheck", "deriv_compare"
+
+# --- Compare --------------------------------------------------------------------------------------------
+CMP_RUNS, CMP_SWEEP = "cmp_runs", "cmp_sweep"  # the two comparisons (runs side by side, ξ sweep)
+CMP_JOB, CMP_ERROR, CMP_LOCK = "cmp_job", "cmp_error", "cmp_lock"
+CMP_PRESET, CMP_N_RUNS, CMP_EPOCHS, CMP_TARGET, CMP_VIEW = (
+    "cmp_w_preset", "cmp_w_n_runs", "cmp_w_epochs", "cmp_w_target", "cmp_w_view")
+CMP_SWEEP_LO, CMP_SWEEP_HI, CMP_SWEEP_K, CMP_SWEEP_EPOCHS = (
+    "cmp_w_sweep_lo", "cmp_w_sweep_hi", "cmp_w_sweep_k", "cmp_w_sweep_epochs")
+
+
+def cmp_field(run: int, name: str) -> str:
+    """The run editor's widget for field `name` of run `run` (0-based)."""
+    return f"cmp_w_run{run}_{name}"
+
+
+def cmp_button(action: str, comparison: str) -> str:
+    """Compare's 'train', 'more' or 'stop' button of a comparison (CMP_RUNS or CMP_SWEEP)."""
+    return f"cmp_{action}_{comparison}"
