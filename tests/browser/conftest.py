@@ -109,3 +109,20 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+WATCH_RERUN = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__rerunSeen = false;
+  new MutationObserver((_, obs) => {
+    if (app.getAttribute("data-test-script-state") === "running") { window.__rerunSeen = true; obs.disconnect(); }
+  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
+
+
+def rerun_by(page, action, timeout: float = 30_000) -> None:
+    """Do `action` (which must start a script run) and wait until that run has begun and ended."""
+    page.evaluate(WATCH_RERUN)
+    action()
+    page.wait_for_function("window.__rerunSeen === true", timeout=timeout)
+    wait_idle(page, timeout)

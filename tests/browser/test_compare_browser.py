@@ -6,15 +6,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import rerun_by, screenshot, wait_idle
 
 
 def _set_number(page, label: str, value: int) -> None:
     box = page.locator("[data-testid='stNumberInput']").filter(has_text=label).first
     box.locator("input").fill(str(value))
-    box.locator("input").press("Enter")
-    page.wait_for_timeout(300)  # let the rerun that Enter starts begin before waiting for it to end
-    wait_idle(page)
+    rerun_by(page, lambda: box.locator("input").press("Enter"))
 
 
 def _open_compare(page, app_url, query: str = "") -> None:
@@ -47,9 +45,9 @@ def test_preset_trains_and_renders(page, app_url):
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text("4 runs, epoch 120.").wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 3",
-                           timeout=60_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 3"
+                           " && document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot .annotation-text')"
+                           ".length >= 4", timeout=60_000)
     titles = " ".join(t.text_content() for t in page.locator(".js-plotly-plot .gtitle, "
                                                                 ".js-plotly-plot .annotation-text").all())
     for name in ("sigmoid", "tanh", "ReLU", "leaky ReLU"):
@@ -69,9 +67,9 @@ def test_sweep_marks_diverged_runs(page, app_url):
     _set_number(page, "Epochs E", 30)
     page.get_by_role("button", name="Run the sweep").click()
     wait_idle(page, timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 2",
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 2"
+                           " && document.querySelector('.js-plotly-plot').textContent.includes('diverged')",
                            timeout=60_000)
-    page.wait_for_timeout(500)
     sweep = page.locator(".js-plotly-plot").first.text_content()
     assert "learning rate ξ" in sweep and "diverged" in sweep
     assert page.locator("[data-testid='stException']").count() == 0
@@ -83,8 +81,7 @@ def test_stop_ends_a_long_training(page, app_url):
     _pick_preset(page, "Deep sigmoid network: vanishing gradients", 4)
     _set_number(page, "Epochs E", 5000)
     page.get_by_role("button", name="Train all runs").click()
-    page.wait_for_selector("[data-testid='stProgress']")
-    page.wait_for_timeout(800)
+    page.get_by_text(re.compile(r"Training: epoch [1-9]\d* of 5000")).wait_for()
     page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()
     wait_idle(page)
     page.get_by_text(re.compile(r"4 runs, epoch \d+\.")).wait_for()
@@ -92,9 +89,8 @@ def test_stop_ends_a_long_training(page, app_url):
         has_text="4 runs, epoch").first.inner_text()).group(1))
     assert 0 < epoch < 5000
     assert page.locator("[data-testid='stProgress']").count() == 0
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 3",
-                           timeout=60_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot .main-svg')"
+                           ".length >= 3", timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "compare-deep-stopped")
 
@@ -106,9 +102,7 @@ def test_editor_values_survive_a_page_switch(page, app_url):
     _set_number(page, "Epochs E", 77)
     label = page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input")
     label.fill("my first run")
-    label.press("Enter")
-    page.wait_for_timeout(300)
-    wait_idle(page)
+    rerun_by(page, lambda: label.press("Enter"))
     page.locator("[data-testid='stSidebarNav']").get_by_text("Playground").click()
     page.get_by_role("button", name="Step 1 epoch").wait_for()
     wait_idle(page)

@@ -193,7 +193,8 @@ def test_batch_gradient_is_the_mean_of_per_sample_outer_products():
     X, Y = rng.normal(size=(6, 2)), (rng.uniform(size=(6, 1)) > 0.5).astype(float)
     idx = der.batch_indices(4, 6)
     assert idx == [4, 5, 0, 1]
-    pieces, mean = der.batch_pieces(net, X[idx], Y[idx], 1)
+    batch = der.batch_pieces(net, X[idx], Y[idx], 1)
+    pieces, mean = batch.pieces, batch.mean
     expect = [ref.net_step(net, X[k], Y[k], 0.0).dW[0] for k in idx]
     _all_close(pieces, expect)
     np.testing.assert_allclose(mean, np.mean(expect, axis=0), rtol=1e-12)

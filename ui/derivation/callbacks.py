@@ -10,6 +10,7 @@ from ui import keys, session_run
 
 
 def load_example(key: str) -> None:
+    """Load (or reset) a worked example and switch the page to it."""
     st.session_state[keys.DERIV_EXAMPLE] = examples.make_example(key)
     st.session_state[keys.DERIV_MODE] = "example"
     st.session_state[keys.DERIV_SAMPLE["example"]] = 0
@@ -18,14 +19,20 @@ def load_example(key: str) -> None:
 
 
 def apply_step(mode: str, index: int) -> None:
+    """'Apply this step': the per-sample update on the worked example or the Playground's network."""
     session = st.session_state
+    example = session.get(keys.DERIV_EXAMPLE)
+    if mode == "example" and example is None:
+        session[keys.DERIV_MESSAGE] = ("error", "The step was not applied: no worked example is loaded; "
+                                                "load one with the buttons above.")
+        return
     try:
         if mode == "example":
-            s = examples.apply_example_step(session[keys.DERIV_EXAMPLE], index)
+            s = examples.apply_example_step(example, index)
             before, after = s.loss_before, s.loss_after
         else:
             before, after = session_run.apply_sample_step(session, index)
-    except (ValueError, KeyError) as err:
+    except ValueError as err:
         session[keys.DERIV_MESSAGE] = ("error", f"The step was not applied: {err}")
         return
     session[keys.DERIV_MESSAGE] = ("success", f"Applied the update for sample {index}: its loss went from "
@@ -33,6 +40,7 @@ def apply_step(mode: str, index: int) -> None:
 
 
 def on_select() -> None:
+    """A click on a point of the sample chooser picks that sample."""
     event = st.session_state.get(keys.DERIV_SCATTER)
     try:
         points = event["selection"]["points"]

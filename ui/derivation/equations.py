@@ -373,26 +373,30 @@ def batch_indices(index: int, n: int, size: int = BATCH) -> list[int]:
     return [(index + k) % n for k in range(min(size, n))]
 
 
-def _batch_terms(net: MLP, X: Array, Y: Array, l: int) -> tuple[Array, Array]:
-    """Rows u_n^(l) and δ_n^(l) of layer l (1-based) for every sample of the batch."""
+@dataclass(frozen=True)
+class BatchPieces:
+    """A mini-batch of layer l: rows u_n^(l) and δ_n^(l), the outer products u_n δ_nᵀ and their mean."""
+
+    u: Array
+    delta: Array
+    pieces: list[Array]
+    mean: Array
+
+
+def batch_pieces(net: MLP, X: Array, Y: Array, l: int) -> BatchPieces:
+    """Per-sample outer products u_n^(l) δ_n^(l)ᵀ of layer l (1-based) and their mean."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         fwd = net.forward(np.atleast_2d(X))
         back = net.backward(fwd, np.atleast_2d(Y))
-    return fwd.u[l - 1], back.delta[l - 1]
-
-
-def batch_pieces(net: MLP, X: Array, Y: Array, l: int) -> tuple[list[Array], Array]:
-    """Per-sample outer products u_n^(l) δ_n^(l)ᵀ of layer l (1-based) and their mean."""
-    U, Dl = _batch_terms(net, X, Y, l)
-    pieces = [np.outer(u, d) for u, d in zip(U, Dl)]
-    return pieces, np.mean(pieces, axis=0)
+    U, D = fwd.u[l - 1], back.delta[l - 1]
+    pieces = [np.outer(u, d) for u, d in zip(U, D)]
+    return BatchPieces(U, D, pieces, np.mean(pieces, axis=0))
 
 
 def batch_latex(net: MLP, X: Array, Y: Array, indices: list[int], l: int) -> list[str]:
     """The mini-batch gradient of layer l as the mean of per-sample outer products, with numbers."""
-    U, Dl = _batch_terms(net, X[indices], Y[indices], l)
-    pieces = [np.outer(u, d) for u, d in zip(U, Dl)]
-    mean = np.mean(pieces, axis=0)
+    batch = batch_pieces(net, X[indices], Y[indices], l)
+    U, Dl, pieces, mean = batch.u, batch.delta, batch.pieces, batch.mean
     B = len(pieces)
     name = r"\partial w"
     lines = [rf"\frac{{\partial L_{{\text{{batch}}}}}}{{\partial \mathbf{{w}}^{{({l})}}}}=\frac{{1}}{{B}}"
