@@ -8,9 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, plotly_specs
 from tests.ui import lecture_math as ref
 from ui import derivation as der
+from ui import theme
 
 PAGE = "app_pages/derivation.py"
 
@@ -232,3 +233,18 @@ def test_bad_input_never_raises(deriv):
     deriv.run()
     _clean(deriv)
     assert deriv.session_state["deriv_example"].key == "lecture"
+
+
+def test_sample_chooser_in_the_theme_colours(deriv):
+    """Classes in the class colours (not the old teal/pink scale), values on the diverging scale."""
+    for key, value in (("dataset", "spiral3"), ("loss", "ce"), ("output", "softmax")):
+        deriv.session_state[key] = value
+    deriv.run()
+    _clean(deriv)
+    samples, chosen = plotly_specs(deriv)[0]["data"]
+    assert samples["marker"]["color"] == theme.class_colours(deriv.session_state["run"].data.y_train)
+    assert chosen["marker"]["line"]["color"] == theme.HIGHLIGHT
+    deriv.button(key="deriv_load_lecture").click().run()  # its single output: a value per sample
+    _clean(deriv)
+    samples = plotly_specs(deriv)[0]["data"][0]
+    assert samples["marker"]["colorscale"] == theme.DIVERGING
