@@ -10,9 +10,9 @@ import pytest
 
 from engine import LOSSES, examples
 from engine.activations import ACTIVATIONS
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, plotly_specs
 from tests.ui import lecture_math as ref
-from ui import keys, latex
+from ui import keys, latex, theme
 from ui.derivation import equations as der
 
 PAGE = "app_pages/derivation.py"
@@ -255,3 +255,18 @@ def test_page_renders_every_activation_and_loss_from_their_records(deriv, hidden
     assert ACTIVATIONS[hidden].derivative_latex.replace("(l)", "(1)") in text
     assert LOSSES[loss].grad_latex in text
     assert LOSSES[loss].latex in text
+
+
+def test_sample_chooser_in_the_theme_colours(deriv):
+    """Classes in the class colours (not the old teal/pink scale), values on the diverging scale."""
+    for key, value in (("dataset", "spiral3"), ("loss", "ce"), ("output", "softmax")):
+        deriv.session_state[key] = value
+    deriv.run()
+    _clean(deriv)
+    samples, chosen = plotly_specs(deriv)[0]["data"]
+    assert samples["marker"]["color"] == theme.class_colours(deriv.session_state[keys.RUN].data.y_train)
+    assert chosen["marker"]["line"]["color"] == theme.HIGHLIGHT
+    deriv.button(key=keys.DERIV_LOAD["lecture"]).click().run()  # its single output: a value per sample
+    _clean(deriv)
+    samples = plotly_specs(deriv)[0]["data"][0]
+    assert samples["marker"]["colorscale"] == theme.DIVERGING

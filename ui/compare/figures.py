@@ -1,8 +1,9 @@
 """The Compare page's figures.
 
 Every figure builder is a pure function of a `Comparison` (engine/compare.py) returning a
-`go.Figure`; nothing here touches streamlit. Figures carry float32 arrays, decision boundaries
-are heatmaps (not contours), and long histories are thinned to at most `MAX_POINTS` per trace.
+`go.Figure` built from plain dicts in the shared look of `ui.theme`; nothing here touches
+streamlit. Figures carry float32 arrays, decision boundaries are heatmaps (not contours), and
+long histories are thinned to at most `MAX_POINTS` per trace.
 """
 
 from __future__ import annotations
@@ -10,22 +11,18 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
 from engine.compare import CompareRun, Comparison
 from engine.datasets import Dataset
+from ui import theme
 from ui.playground.figures import plane_grid
+from ui.theme import f32, figure
 
 MAX_POINTS = 400
-F32_MAX = 3.0e38
 BLOW_UP = 20.0  # a curve this many times above its start is cut off at the top of its panel
 EXPLODED = 100.0  # a sweep run whose final loss is this many times its start is marked like a diverged one
 GRID = 60
-PALETTE = ("#d9480f", "#1971c2", "#2b8a3e", "#862e9c", "#f59f00", "#0c8599",
-           "#c2255c", "#495057", "#74b816", "#364fc7", "#862e1c", "#20c997")
-CLASS_COLOURS = ("#1971c2", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0c8599",
-                 "#c2255c", "#5c940d", "#364fc7", "#495057")
-FONT = {"size": 12}
+LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -35,11 +32,6 @@ def _thin(n: int) -> np.ndarray:
         return np.arange(n)
     idx = np.unique(np.linspace(0, n - 1, MAX_POINTS).astype(int))
     return idx
-
-
-def _f32(a: np.ndarray) -> np.ndarray:
-    """float32 for the browser; values beyond its range are clipped (NaN stays NaN)."""
-    return np.clip(np.asarray(a, dtype=np.float64), -F32_MAX, F32_MAX).astype(np.float32)
 
 
 def _capped_range(series: list[np.ndarray]) -> list[float] | None:
@@ -61,34 +53,37 @@ def _capped_range(series: list[np.ndarray]) -> list[float] | None:
 
 
 def _colour(k: int) -> str:
-    return PALETTE[k % len(PALETTE)]
+    return theme.PALETTE[k % len(theme.PALETTE)]
 
 
-def _layout(fig: go.Figure, height: int, bottom: int = 85) -> go.Figure:
-    """Shared look; the legend sits in the bottom margin, below the x-axis titles."""
-    fig.update_layout(template="plotly_white", height=height, font=FONT,
-                      margin={"l": 50, "r": 20, "t": 40, "b": bottom},
-                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0})
-    return fig
+def _figure(traces: list[dict], height: int, bottom: int = 85, left: int = 55, **layout) -> go.Figure:
+    """The shared look; the legend sits in the bottom margin, below the x-axis titles."""
+    return figure(traces, height, margin={"l": left, "b": bottom}, legend=LEGEND, **layout)
+
+
+def _epochs(run: CompareRun) -> tuple[np.ndarray, np.ndarray]:
+    """The thinned rows of a run's history and their epochs."""
+    idx = _thin(len(run.history))
+    return idx, run.history.epochs[idx].astype(np.int32)
 
 
 def ramp(n: int) -> list[str]:
     """n colours from dark blue through pink to orange (for runs ordered by a number, like ξ)."""
-    return sample_colorscale("Plasma", list(np.linspace(0.0, 0.8, n)) if n > 1 else [0.0])
+    return sample_colorscale(theme.RAMP, list(np.linspace(0.0, 0.8, n)) if n > 1 else [0.0])
 
 
 def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figure:
     """Train (solid) and test (dotted) loss, the train metric and the output δ over epochs."""
     colours = colours or [_colour(k) for k in range(len(comp.runs))]
     metric = comp.runs[0].trainer.metric_name
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.07, subplot_titles=(
-        "loss L (solid: train, dotted: test)", f"{metric} (train)", "output ‖δ^(L)‖ per point"))
+    axes = theme.panels(3, 3, gap=0.07)
+    titles = ["loss L (solid: train, dotted: test)", f"{metric} (train)", "output ‖δ^(L)‖ per point"]
+    traces: list[dict] = []
     losses: list[np.ndarray] = []
     deltas: list[np.ndarray] = []
     for k, run in enumerate(comp.runs):
         h = run.history
-        idx = _thin(len(h))
-        x = h.epochs[idx].astype(np.int32)
+        idx, x = _epochs(run)
         losses.append(h.column("train_loss"))
         deltas.append(h.delta_norms[:, -1])
         series = [
@@ -101,18 +96,19 @@ def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figu
             if col == 1 and dash and not run.trainer.has_test:
                 continue
             line = {"color": colours[k], "width": 2} | ({"dash": dash} if dash else {})
-            fig.add_trace(go.Scatter(
-                x=x, y=_f32(y[idx]), mode="lines", name=run.label, showlegend=legend,
+            traces.append(dict(
+                type="scatter", x=x, y=f32(y[idx]), mode="lines", name=run.label, showlegend=legend,
                 legendgroup=run.label, line=line,
-                hovertemplate=f"{run.label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>",
-            ), row=1, col=col)
-    fig.update_yaxes(rangemode="tozero")
+                hovertemplate=f"{run.label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>", **theme.ref(col),
+            ))
+    for col in (1, 2, 3):
+        axes[theme.axis_name(col, "x")]["title"] = {"text": "epoch"}
+        axes[theme.axis_name(col, "y")]["rangemode"] = "tozero"
     for col, series in ((1, losses), (3, deltas)):
         capped = _capped_range(series)
         if capped:
-            fig.update_yaxes(range=capped, row=1, col=col)
-    fig.update_xaxes(title_text="epoch")
-    return _layout(fig, 360)
+            axes[theme.axis_name(col, "y")]["range"] = capped
+    return _figure(traces, 360, annotations=theme.panel_titles(axes, titles), **axes)
 
 
 def can_draw_boundaries(data: Dataset) -> bool:
@@ -138,80 +134,68 @@ def boundaries_figure(comp: Comparison) -> go.Figure:
     n = len(comp.runs)
     cols = min(n, 4)
     rows = -(-n // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[r.label for r in comp.runs],
-                        horizontal_spacing=0.03, vertical_spacing=0.08)
+    axes = theme.panels(n, cols, gap=0.03, vgap=0.08)
     gx, gy, P = plane_grid(data, GRID)
     X = data.inputs(P)
     if data.task == "multiclass":
         k = data.n_classes
-        scale = [[i / (k - 1) if k > 1 else 0, CLASS_COLOURS[i % len(CLASS_COLOURS)]] for i in range(k)]
+        scale = [[i / (k - 1) if k > 1 else 0, theme.class_colour(i)] for i in range(k)]
         zrange = {"zmin": 0, "zmax": k - 1}
         title = "class"
     elif data.task == "binary":
-        scale = [[0, CLASS_COLOURS[0]], [0.5, "#ffffff"], [1, CLASS_COLOURS[1]]]
-        zrange = {"zmin": 0, "zmax": 1}
-        title = "y* (class 1)"
+        scale, zrange, title = theme.DIVERGING, {"zmin": 0, "zmax": 1}, "y* (class 1)"
     else:
-        scale, zrange, title = "RdBu_r", {}, "y*"
-    point_colour = (np.asarray(data.y_train, dtype=np.float32) if data.task != "regression"
-                    else _f32(data.y_train))
+        scale, zrange, title = theme.DIVERGING, {}, "y*"
+    point_colour = f32(data.y_train)
+    traces: list[dict] = []
     for k, run in enumerate(comp.runs):
-        r, c = divmod(k, cols)
         z = _surface(run, data, X).reshape(len(gy), len(gx))
-        fig.add_trace(go.Heatmap(
-            x=_f32(gx), y=_f32(gy), z=_f32(z), colorscale=scale, opacity=0.75, showscale=(k == 0),
+        traces.append(dict(
+            type="heatmap", x=f32(gx), y=f32(gy), z=f32(z), colorscale=scale, opacity=0.75, showscale=(k == 0),
             colorbar={"title": {"text": title}, "len": 0.8, "thickness": 12}, **zrange,
-            hovertemplate="%{z:.2f}<extra></extra>",
-        ), row=r + 1, col=c + 1)
-        fig.add_trace(go.Scatter(
-            x=_f32(data.P_train[:, 0]), y=_f32(data.P_train[:, 1]), mode="markers", showlegend=False,
-            marker={"size": 4, "color": point_colour, "colorscale": scale, "line": {"width": 0.5,
-                    "color": "#222"}, **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
-            hoverinfo="skip",
-        ), row=r + 1, col=c + 1)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
-    for k in range(n):
-        suffix = "" if k == 0 else str(k + 1)
-        fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", scaleratio=1)
-    return _layout(fig, 300 * rows, bottom=20)
+            hovertemplate="%{z:.2f}<extra></extra>", **theme.ref(k + 1),
+        ))
+        traces.append(dict(
+            type="scatter", x=f32(data.P_train[:, 0]), y=f32(data.P_train[:, 1]), mode="markers", showlegend=False,
+            marker={"size": 4, "color": point_colour, "colorscale": scale, "line": {"width": 0.5, "color": theme.INK},
+                    **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
+            hoverinfo="skip", **theme.ref(k + 1),
+        ))
+    for k in range(1, n + 1):
+        axes[theme.axis_name(k, "x")].update(theme.HIDDEN)
+        axes[theme.axis_name(k, "y")].update(theme.HIDDEN, scaleanchor=theme.ref(k)["xaxis"], scaleratio=1)
+    return _figure(traces, 300 * rows, bottom=20, annotations=theme.panel_titles(axes, [r.label for r in comp.runs]),
+                   **axes)
 
 
 def grad_norms_figure(comp: Comparison) -> go.Figure:
     """Per-layer ‖∂L/∂w^(l)‖ over epochs, one panel per run (log scale: zero is left out)."""
     n = len(comp.runs)
-    fig = make_subplots(rows=1, cols=n, shared_yaxes=True, horizontal_spacing=0.02,
-                        subplot_titles=[r.label for r in comp.runs])
+    axes = theme.panels(n, n, gap=0.02)
     deepest = max(r.net.n_layers for r in comp.runs)
     shown: set[int] = set()
+    traces: list[dict] = []
     for k, run in enumerate(comp.runs):
-        h = run.history
-        idx = _thin(len(h))
-        x = h.epochs[idx].astype(np.int32)
-        g = h.grad_norms[idx]
+        idx, x = _epochs(run)
+        g = run.history.grad_norms[idx]
         for l in range(g.shape[1]):
             y = np.where(g[:, l] > 0, g[:, l], np.nan)
-            shade = 0.15 + 0.85 * l / max(1, deepest - 1)
-            fig.add_trace(go.Scatter(
-                x=x, y=_f32(y), mode="lines", name=f"w^({l + 1})", legendgroup=f"layer{l}",
-                showlegend=l not in shown, line={"width": 2, "color": _layer_colour(shade)},
+            traces.append(dict(
+                type="scatter", x=x, y=f32(y), mode="lines", name=f"w^({l + 1})", legendgroup=f"layer{l}",
+                showlegend=l not in shown, line={"width": 2, "color": theme.layer_colour(l, deepest)},
                 hovertemplate=f"{run.label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
-            ), row=1, col=k + 1)
+                **theme.ref(k + 1),
+            ))
             shown.add(l)
     values = np.concatenate([r.history.grad_norms.ravel() for r in comp.runs])
     values = values[np.isfinite(values) & (values > 0)]
     decades = np.log10(values.max() / values.min()) if values.size else 0.0
-    fig.update_yaxes(type="log", exponentformat="power", dtick=1 if decades >= 2 else "D2")
-    fig.update_yaxes(title_text="‖∂L/∂w^(l)‖", row=1, col=1)
-    fig.update_xaxes(title_text="epoch")
-    return _layout(fig, 360)
-
-
-def _layer_colour(t: float) -> str:
-    """From light orange (first layer) to dark blue (last layer)."""
-    a, b = np.array([253, 174, 107]), np.array([8, 48, 107])
-    r, g, bl = (a + (b - a) * t).astype(int)
-    return f"rgb({r},{g},{bl})"
+    log = {"type": "log", "exponentformat": "power", "dtick": 1 if decades >= 2 else "D2"}
+    for k in range(1, n + 1):
+        axes[theme.axis_name(k, "x")]["title"] = {"text": "epoch"}
+        shared = {"title": {"text": "‖∂L/∂w^(l)‖"}} if k == 1 else {"matches": "y", "showticklabels": False}
+        axes[theme.axis_name(k, "y")].update(log, **shared)
+    return _figure(traces, 360, left=75, annotations=theme.panel_titles(axes, [r.label for r in comp.runs]), **axes)
 
 
 def sweep_outcomes(comp: Comparison) -> list[str | None]:
@@ -237,24 +221,24 @@ def sweep_figure(comp: Comparison) -> go.Figure:
     outcome = sweep_outcomes(comp)
     bad = np.array([o is not None for o in outcome])
     ok = ~bad
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=_f32(lrs[ok]), y=_f32(train[ok]), mode="lines+markers", name="train loss",
-                             line={"color": PALETTE[0], "width": 2}, marker={"size": 8},
-                             hovertemplate="ξ = %{x:.3g}: %{y:.4g}<extra>train</extra>"))
+    traces = [dict(type="scatter", x=f32(lrs[ok]), y=f32(train[ok]), mode="lines+markers", name="train loss",
+                   line={"color": theme.TRAIN, "width": 2}, marker={"size": 8},
+                   hovertemplate="ξ = %{x:.3g}: %{y:.4g}<extra>train</extra>")]
     if comp.runs[0].trainer.has_test:
-        fig.add_trace(go.Scatter(x=_f32(lrs[ok]), y=_f32(test[ok]), mode="lines+markers", name="test loss",
-                                 line={"color": PALETTE[1], "width": 2, "dash": "dot"}, marker={"size": 7},
-                                 hovertemplate="ξ = %{x:.3g}: %{y:.4g}<extra>test</extra>"))
+        traces.append(dict(type="scatter", x=f32(lrs[ok]), y=f32(test[ok]), mode="lines+markers", name="test loss",
+                           line={"color": theme.TEST, "width": 2, "dash": "dot"}, marker={"size": 7},
+                           hovertemplate="ξ = %{x:.3g}: %{y:.4g}<extra>test</extra>"))
     if bad.any():
         finite = np.concatenate([train[ok], test[ok]])
         finite = finite[np.isfinite(finite)]
         top = float(finite.max()) * 1.5 if finite.size else 1.0
-        fig.add_trace(go.Scatter(
-            x=_f32(lrs[bad]), y=_f32(np.full(int(bad.sum()), top)), mode="markers+text",
+        traces.append(dict(
+            type="scatter", x=f32(lrs[bad]), y=f32(np.full(int(bad.sum()), top)), mode="markers+text",
             name="diverged", text=["diverged"] * int(bad.sum()), textposition="bottom center",
-            marker={"symbol": "x", "size": 14, "color": "#c92a2a"},
+            marker={"symbol": "x", "size": 14, "color": theme.ALERT},
             customdata=[o for o in outcome if o is not None],
             hovertemplate="ξ = %{x:.3g}: %{customdata}<extra></extra>"))
-    fig.update_xaxes(type="log", title_text="learning rate ξ", exponentformat="power", dtick=1)
-    fig.update_yaxes(type="log", title_text="loss L after training")
-    return _layout(fig, 360)
+    return _figure(traces, 360,
+                   xaxis={"type": "log", "title": {"text": "learning rate ξ"}, "exponentformat": "power", "dtick": 1},
+                   yaxis={"type": "log", "title": {"text": "loss L after training"}})
+

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ui import theme
 from ui.derivation import equations as der
 
-HIGHLIGHT_CSS = "background-color: #ffe3cc; font-weight: 600"
+HIGHLIGHT_CSS = f"background-color: {theme.HIGHLIGHT_BG}; font-weight: 600"
 
 
 def styled_updates(rows: list[dict]) -> pd.io.formats.style.Styler:

@@ -1,9 +1,7 @@
 """Plotly figure builders for the Playground: pure functions from engine state to `go.Figure`.
 
-Figures are assembled from plain dicts and wrapped without plotly's per-property validation
-(`_validate=False`), which takes a figure from ~20 ms to well under 1 ms; subplots are laid out
-with explicit axis domains for the same reason. Titles carry no volatile text (epoch, loss), and
-arrays go out as float32, to keep the browser fast.
+Built from plain dicts in the shared look of `ui.theme` (which says why). Titles carry no volatile
+text (epoch, loss), and arrays go out as float32, to keep the browser fast.
 """
 
 from __future__ import annotations
@@ -13,77 +11,15 @@ import plotly.graph_objects as go
 
 from engine import MLP, Dataset, History
 from engine.network import param_labels
+from ui import theme
+from ui.theme import DIVERGING, NEGATIVE, POSITIVE, SEQUENTIAL, f32, figure
 
 Array = np.ndarray
 
-POSITIVE, NEGATIVE = "#d9480f", "#1c7ed6"  # edge colours: w > 0 orange, w < 0 blue
-CLASS_COLOURS = ("#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f59f00", "#0ca678", "#e64980",
-                 "#495057", "#74c0fc", "#ffa94d")
-# colour scales spelled out: plotly.js knows no "_r" names and orders some named scales differently
-DIVERGING = [[0.0, "#1c7ed6"], [0.5, "#f8f9fa"], [1.0, "#d9480f"]]
-SEQUENTIAL = [[0.0, "#fff7bc"], [0.5, "#fd8d3c"], [1.0, "#99000d"]]
 WIDTH_BUCKETS = (0.25, 0.5, 0.75, 1.0)
-FONT = dict(family="Source Sans Pro, sans-serif", size=12, color="#31333f")
-AXIS = dict(gridcolor="#e9ecef", zerolinecolor="#ced4da", linecolor="#ced4da", automargin=False)
 MAX_DRAWN_UNITS = 16
 MAX_TEXT_CELLS = 120
 MAX_TRAJECTORIES = 40
-
-
-def _figure(traces: list[dict], height: int, **layout) -> go.Figure:
-    """A figure from trace and layout dicts, unvalidated (see the module docstring)."""
-    # an empty template: the process-wide default is Streamlit's, whose placeholder colours
-    # only Streamlit's own chart element replaces
-    layout = {"height": height, "template": {}, "margin": dict(l=55, r=15, t=40, b=45), "font": FONT,
-              "paper_bgcolor": "white", "plot_bgcolor": "white", "hoverlabel": dict(font=FONT), **layout}
-    for name, axis in list(layout.items()):
-        if name.startswith(("xaxis", "yaxis")):
-            layout[name] = {**AXIS, **axis}
-    layout.setdefault("xaxis", dict(AXIS))
-    layout.setdefault("yaxis", dict(AXIS))
-    return go.Figure(data=traces, layout=layout, _validate=False)
-
-
-def _f32(a: Array) -> Array:
-    return np.asarray(a, dtype=np.float32)
-
-
-def _axis_name(k: int, letter: str) -> str:
-    return f"{letter}axis" if k == 1 else f"{letter}axis{k}"
-
-
-def _slots(widths: list[float], gap: float) -> list[tuple[float, float]]:
-    """Left-to-right [x0, x1] spans in paper coordinates, proportional to `widths`, `gap` apart."""
-    usable = 1 - gap * (len(widths) - 1)
-    slots, left = [], 0.0
-    for w in widths:
-        span = usable * w / sum(widths)
-        slots.append((left, left + span))
-        left += span + gap
-    return slots
-
-
-def _row(cols: int, gap: float = 0.04) -> dict:
-    """Axis dicts for one row of `cols` equal panels (panel k = 1 … cols)."""
-    axes = {}
-    for k, (x0, x1) in enumerate(_slots([1.0] * cols, gap), start=1):
-        axes[_axis_name(k, "x")] = dict(domain=[x0, x1], anchor=f"y{k if k > 1 else ''}")
-        axes[_axis_name(k, "y")] = dict(domain=[0.0, 1.0], anchor=f"x{k if k > 1 else ''}")
-    return axes
-
-
-def _panel_titles(axes: dict, titles: list[str]) -> list[dict]:
-    """Subplot titles as annotations centred above each panel."""
-    notes = []
-    for k, title in enumerate(titles, start=1):
-        xd, yd = axes[_axis_name(k, "x")]["domain"], axes[_axis_name(k, "y")]["domain"]
-        notes.append(dict(text=title, x=(xd[0] + xd[1]) / 2, y=yd[1], xref="paper", yref="paper",
-                          xanchor="center", yanchor="bottom", showarrow=False))
-    return notes
-
-
-def _ref(k: int) -> dict:
-    return dict(xaxis=f"x{k if k > 1 else ''}", yaxis=f"y{k if k > 1 else ''}")
 
 
 # --- 1. network diagram ------------------------------------------------------------------------
@@ -150,8 +86,8 @@ def network_figure(
             label.append(f"{net.b[l - 1][i]:+.2f}" if net.bias and n <= 10 else "")
     traces.append(dict(
         type="scatter", x=node_x, y=node_y, mode="markers+text", text=label, textposition="bottom center",
-        textfont=dict(size=10, color="#495057"), hovertext=text, hoverinfo="text", showlegend=False,
-        marker=dict(size=26, color=colour, colorscale=SEQUENTIAL, line=dict(width=1.5, color="#343a40"),
+        textfont=dict(size=10, color=theme.MUTED), hovertext=text, hoverinfo="text", showlegend=False,
+        marker=dict(size=26, color=colour, colorscale=SEQUENTIAL, line=dict(width=1.5, color=theme.INK),
                     showscale=False),
         name="units",
     ))
@@ -162,7 +98,7 @@ def network_figure(
     notes += [dict(x=l, y=bottom, text=t, showarrow=False) for l, t in enumerate(titles)]
     # layer names as annotations and no colour bar (the value is in each unit's hover): fewer axes
     # and bars to draw keeps the redraw quick
-    return _figure(traces, 360, annotations=notes, xaxis=dict(visible=False, range=[-0.3, len(sizes) - 0.7]),
+    return figure(traces, 360, annotations=notes, xaxis=dict(visible=False, range=[-0.3, len(sizes) - 0.7]),
                    yaxis=dict(visible=False, range=[bottom - 0.15, max(float(y.max()) for y in ys) + 0.3]))
 
 
@@ -229,12 +165,12 @@ def _points(data: Dataset, show_test: bool, regression: bool) -> list[dict]:
     traces = []
     for split, P, y, symbol in splits:
         if regression:
-            marker = dict(color=_f32(y), colorscale=DIVERGING, size=6, symbol=symbol)
+            marker = dict(color=f32(y), colorscale=DIVERGING, size=6, symbol=symbol)
             hover = "y = %{marker.color:.3f}<extra>" + split + "</extra>"
         else:
-            marker = dict(color=[CLASS_COLOURS[int(k) % 10] for k in y], size=6, symbol=symbol)
+            marker = dict(color=theme.class_colours(y), size=6, symbol=symbol)
             hover = "%{text}<extra>" + split + "</extra>"
-        traces.append(dict(type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=split,
+        traces.append(dict(type="scatter", x=f32(P[:, 0]), y=f32(P[:, 1]), mode="markers", name=split,
                            marker=marker, text=None if regression else [f"class {int(k)}" for k in y],
                            hovertemplate=hover))
     return traces
@@ -254,34 +190,34 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
     gx, gy, grid = plane_grid(data, resolution)
     pred = net.predict(data.inputs(grid))
     shape = (resolution, resolution)
-    heat = dict(type="heatmap", x=_f32(gx), y=_f32(gy))
+    heat = dict(type="heatmap", x=f32(gx), y=f32(gy))
     traces = []
     if data.task == "multiclass":
         k = pred.shape[1]
         colours = []
         for c in range(k):
-            colours += [[c / k, "#ffffff"], [(c + 1) / k - 1e-6, CLASS_COLOURS[c % 10]]]
+            colours += [[c / k, theme.WHITE], [(c + 1) / k - 1e-6, theme.class_colour(c)]]
         colours[-1][0] = 1.0
         # class c with confidence p lands inside its own colour band, darker when surer
         z = (pred.argmax(axis=1) + (pred.max(axis=1) - 1 / k) / (1 - 1 / k) * 0.98) / k
-        traces.append({**heat, "z": _f32(z.reshape(shape)), "zmin": 0, "zmax": 1, "colorscale": colours,
+        traces.append({**heat, "z": f32(z.reshape(shape)), "zmin": 0, "zmax": 1, "colorscale": colours,
                        "showscale": False, "opacity": 0.75, "hoverinfo": "skip"})
     elif data.task == "binary":
         p1 = (pred[:, 0] if pred.shape[1] == 1 else pred[:, 1]).reshape(shape)
-        traces.append({**heat, "z": _f32(p1), "zmin": 0, "zmax": 1, "colorscale": DIVERGING, "opacity": 0.8,
+        traces.append({**heat, "z": f32(p1), "zmin": 0, "zmax": 1, "colorscale": DIVERGING, "opacity": 0.8,
                        "colorbar": dict(title=dict(text="y*"), thickness=10),
                        "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
         bx, by = level_line(gx, gy, p1, 0.5)
-        traces.append(dict(type="scatter", x=_f32(bx), y=_f32(by), mode="lines", name="y* = 0.5",
-                           line=dict(color="#212529", width=2.5), hoverinfo="skip"))
+        traces.append(dict(type="scatter", x=f32(bx), y=f32(by), mode="lines", name="y* = 0.5",
+                           line=dict(color=theme.INK, width=2.5), hoverinfo="skip"))
     else:
         z = pred[:, 0]
         lim = float(max(np.abs(z).max(), np.abs(data.y_train).max(), 1e-9))
-        traces.append({**heat, "z": _f32(z.reshape(shape)), "zmin": -lim, "zmax": lim, "colorscale": DIVERGING,
+        traces.append({**heat, "z": f32(z.reshape(shape)), "zmin": -lim, "zmax": lim, "colorscale": DIVERGING,
                        "opacity": 0.8, "colorbar": dict(title=dict(text="y*"), thickness=10),
                        "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
     traces += _points(data, show_test, data.task == "regression")
-    return _figure(traces, 400, showlegend=False,  # the caption explains dots, rings and the line
+    return figure(traces, 400, showlegend=False,  # the caption explains dots, rings and the line
                    xaxis=dict(range=[gx[0], gx[-1]], title=dict(text="x1")),
                    yaxis=dict(range=[gy[0], gy[-1]], title=dict(text="x2")))
 
@@ -290,15 +226,15 @@ def _curve_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
     P = np.vstack([data.P_train, data.P_test])
     xs = np.linspace(P.min(), P.max(), 200)[:, None]
     traces = [
-        dict(type="scatter", x=_f32(xs[:, 0]), y=_f32(net.predict(data.inputs(xs))[:, 0]), mode="lines",
-             name="y* (network)", line=dict(color="#212529", width=3)),
-        dict(type="scatter", x=_f32(data.P_train[:, 0]), y=_f32(data.y_train), mode="markers", name="train",
-             marker=dict(color=CLASS_COLOURS[1], size=6)),
+        dict(type="scatter", x=f32(xs[:, 0]), y=f32(net.predict(data.inputs(xs))[:, 0]), mode="lines",
+             name="y* (network)", line=dict(color=theme.INK, width=3)),
+        dict(type="scatter", x=f32(data.P_train[:, 0]), y=f32(data.y_train), mode="markers", name="train",
+             marker=dict(color=theme.TRAIN, size=6)),
     ]
     if show_test and len(data.y_test):
-        traces.append(dict(type="scatter", x=_f32(data.P_test[:, 0]), y=_f32(data.y_test), mode="markers",
-                           name="test", marker=dict(color=CLASS_COLOURS[0], size=7, symbol="x")))
-    return _figure(traces, 400, legend=dict(orientation="h", y=-0.22), xaxis=dict(title=dict(text="x1")),
+        traces.append(dict(type="scatter", x=f32(data.P_test[:, 0]), y=f32(data.y_test), mode="markers",
+                           name="test", marker=dict(color=theme.TEST, size=7, symbol="x")))
+    return figure(traces, 400, legend=dict(orientation="h", y=-0.22), xaxis=dict(title=dict(text="x1")),
                    yaxis=dict(title=dict(text="y")))
 
 
@@ -310,20 +246,20 @@ def _projection_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
     for split, X, P, y in splits:
         pred = net.predict(X)
         if data.task == "regression":
-            traces.append(dict(type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers", name=split,
-                               marker=dict(color=_f32(pred[:, 0]), colorscale=DIVERGING, size=6)))
+            traces.append(dict(type="scatter", x=f32(P[:, 0]), y=f32(P[:, 1]), mode="markers", name=split,
+                               marker=dict(color=f32(pred[:, 0]), colorscale=DIVERGING, size=6)))
             continue
         cls = pred.argmax(axis=1) if pred.shape[1] > 1 else (pred[:, 0] >= 0.5).astype(int)
         wrong = cls != y
         traces.append(dict(
-            type="scatter", x=_f32(P[:, 0]), y=_f32(P[:, 1]), mode="markers",
+            type="scatter", x=f32(P[:, 0]), y=f32(P[:, 1]), mode="markers",
             name=f"{split} (colour = predicted class)",
-            marker=dict(color=[CLASS_COLOURS[int(c) % 10] for c in cls], size=np.where(wrong, 10, 6).tolist(),
+            marker=dict(color=theme.class_colours(cls), size=np.where(wrong, 10, 6).tolist(),
                         symbol="circle" if split == "train" else "x",
-                        line=dict(width=np.where(wrong, 2, 0).tolist(), color="#212529")),
+                        line=dict(width=np.where(wrong, 2, 0).tolist(), color=theme.INK)),
             hovertext=[f"true class {t}, predicted {c}" for t, c in zip(y, cls)], hoverinfo="text",
         ))
-    return _figure(traces, 400, legend=dict(orientation="h", y=-0.22),
+    return figure(traces, 400, legend=dict(orientation="h", y=-0.22),
                    xaxis=dict(title=dict(text="principal component 1")),
                    yaxis=dict(title=dict(text="principal component 2")))
 
@@ -354,9 +290,8 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
     trace = dict(type="heatmap", z=z, zmin=lo, zmax=hi, colorscale=DIVERGING, hoverongaps=False,
                  colorbar=dict(title=dict(text=f"O<sup>({layer})</sup>"), thickness=10),
                  hovertemplate="O = %{z:.3f}<extra></extra>")
-    hidden = dict(visible=False, showgrid=False, zeroline=False)
-    return _figure([trace], 190 * rows + 50, annotations=notes, xaxis=hidden,
-                   yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1})
+    return figure([trace], 190 * rows + 50, annotations=notes, xaxis=theme.HIDDEN,
+                   yaxis={**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1})
 
 
 # --- 4. loss curves ------------------------------------------------------------------------------
@@ -369,30 +304,30 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     """
     e = history.epochs
     traces = []
-    for name, colour, dash in (("train", "#d9480f", "solid"), ("test", "#1c7ed6", "dot")):
+    for name, colour, dash in (("train", theme.TRAIN, "solid"), ("test", theme.TEST, "dot")):
         loss = history.column(f"{name}_loss")
         if np.all(np.isnan(loss)):
             continue
-        traces.append(dict(type="scatter", x=e, y=_f32(loss), name=f"{name} L", mode="lines",
+        traces.append(dict(type="scatter", x=e, y=f32(loss), name=f"{name} L", mode="lines",
                            line=dict(color=colour, dash=dash, width=2.5),
                            hovertemplate="epoch %{x}: L = %{y:.4g}<extra>" + name + "</extra>"))
-        traces.append(dict(type="scatter", x=e, y=_f32(history.column(f"{name}_metric")), mode="lines",
+        traces.append(dict(type="scatter", x=e, y=f32(history.column(f"{name}_metric")), mode="lines",
                            name=f"{name} {metric_name}", yaxis="y2", opacity=0.45,
                            line=dict(color=colour, dash=dash, width=1.5),
                            hovertemplate="epoch %{x}: %{y:.3f}<extra>" + name + f" {metric_name}</extra>"))
     shapes, notes = [], []
     if diverged_at is not None:
         shapes.append(dict(type="line", x0=diverged_at, x1=diverged_at, xref="x", y0=0, y1=1, yref="paper",
-                           line=dict(color="#c92a2a", dash="dash")))
+                           line=dict(color=theme.ALERT, dash="dash")))
         notes.append(dict(x=diverged_at, y=1, yref="paper", text="diverged", showarrow=False,
-                          font=dict(color="#c92a2a"), xanchor="right"))
+                          font=dict(color=theme.ALERT), xanchor="right"))
     metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
     # the legend fits in the fixed top margin: were it to need more room, plotly would grow the
     # margin and draw the chart twice
     legend = dict(orientation="h", x=0, y=1.01, yanchor="bottom", font=dict(size=11))
-    return _figure(traces, 400, legend=legend, shapes=shapes, annotations=notes,
+    return figure(traces, 400, legend=legend, shapes=shapes, annotations=notes,
                    xaxis=dict(title=dict(text="epoch")),
                    # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
                    yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear",
@@ -404,21 +339,21 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
 def weights_figure(net: MLP) -> go.Figure:
     """One heatmap per layer: W^(l) with rows j (inputs) and columns i (units); small ones are labelled."""
     L = net.n_layers
-    axes = _row(L, gap=0.06)
+    axes = theme.panels(L, L, gap=0.06)
     titles = [f"W<sup>({l + 1})</sup>  {w.shape[0]}×{w.shape[1]}" for l, w in enumerate(net.W)]
     lim = max(float(np.abs(w).max()) for w in net.W) or 1.0
     traces = []
     for l, w in enumerate(net.W):
-        axes[_axis_name(l + 1, "y")].update(autorange="reversed")
-        trace = dict(type="heatmap", z=_f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])],
+        axes[theme.axis_name(l + 1, "y")].update(autorange="reversed")
+        trace = dict(type="heatmap", z=f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])],
                      y=[f"j={j + 1}" for j in range(w.shape[0])], zmin=-lim, zmax=lim, colorscale=DIVERGING,
                      showscale=l == L - 1, colorbar=dict(title=dict(text="w"), thickness=10),
                      hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({l + 1})</sup> = %{{z:.4g}}<extra></extra>",
-                     **_ref(l + 1))
+                     **theme.ref(l + 1))
         if w.size <= MAX_TEXT_CELLS:
             trace.update(text=[[f"{v:.2f}" for v in row] for row in w], texttemplate="%{text}")
         traces.append(trace)
-    return _figure(traces, 360, annotations=_panel_titles(axes, titles), **axes)
+    return figure(traces, 360, annotations=theme.panel_titles(axes, titles), **axes)
 
 
 def trajectory_figure(history: History, sizes: list[int]) -> go.Figure:
@@ -427,9 +362,9 @@ def trajectory_figure(history: History, sizes: list[int]) -> go.Figure:
     n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     labels = param_labels(sizes)[:n_weights]
     chosen = np.sort(np.argsort(np.abs(snaps[-1, :n_weights]))[::-1][:MAX_TRAJECTORIES])
-    traces = [dict(type="scatter", x=history.snapshot_epochs, y=_f32(snaps[:, k]), mode="lines", name=labels[k],
+    traces = [dict(type="scatter", x=history.snapshot_epochs, y=f32(snaps[:, k]), mode="lines", name=labels[k],
                    hovertemplate=f"{labels[k]}: %{{y:.4g}} (epoch %{{x}})<extra></extra>") for k in chosen]
-    return _figure(traces, 360, showlegend=len(chosen) <= 12, xaxis=dict(title=dict(text="epoch")),
+    return figure(traces, 360, showlegend=len(chosen) <= 12, xaxis=dict(title=dict(text="epoch")),
                    yaxis=dict(title=dict(text="w")))
 
 
@@ -438,19 +373,20 @@ def delta_figure(history: History, layer: int) -> go.Figure:
     """Mean |δ_i^(layer)| per unit (rows) over epochs (columns)."""
     d = history.neuron_delta(layer - 1)[1:]  # epoch 0 has no δ yet
     trace = dict(type="heatmap", x=history.neuron_epochs[1:], y=[f"unit {i + 1}" for i in range(d.shape[1])],
-                 z=_f32(d.T), colorscale=SEQUENTIAL, colorbar=dict(title=dict(text="mean |δ|"), thickness=10),
+                 z=f32(d.T), colorscale=SEQUENTIAL, colorbar=dict(title=dict(text="mean |δ|"), thickness=10),
                  hovertemplate="epoch %{x}, %{y}: %{z:.3g}<extra></extra>")
-    return _figure([trace], 360, xaxis=dict(title=dict(text="epoch")))
+    return figure([trace], 360, xaxis=dict(title=dict(text="epoch")))
 
 
 def grad_norm_figure(history: History) -> go.Figure:
     """‖∂L/∂W^(l)‖ per layer over epochs, log scale: vanishing gradients show as lower lines."""
     g = history.grad_norms[1:]
     e = history.epochs[1:]
-    traces = [dict(type="scatter", x=e, y=_f32(g[:, l]), mode="lines", name=f"W({l + 1})",
+    traces = [dict(type="scatter", x=e, y=f32(g[:, l]), mode="lines", name=f"W({l + 1})",
+                   line=dict(color=theme.layer_colour(l, g.shape[1])),
                    hovertemplate=f"‖∂L/∂W({l + 1})‖ = %{{y:.3g}} (epoch %{{x}})<extra></extra>")
               for l in range(g.shape[1])]
-    return _figure(traces, 360, xaxis=dict(title=dict(text="epoch")),
+    return figure(traces, 360, xaxis=dict(title=dict(text="epoch")),
                    yaxis=dict(title=dict(text="gradient norm"), type="log"))
 
 
@@ -480,7 +416,7 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
     about half the time of three charts. Each panel keeps its axes, colour bars, annotations,
     shapes and legend; only their horizontal positions are squeezed into the panel's slot.
     """
-    slots = _slots(widths or [1.0] * len(figs), PANEL_GAP)
+    slots = theme.slots(widths or [1.0] * len(figs), PANEL_GAP)
     traces, layout, counter = [], {}, 0
     for k, (fig, (s0, slot_end)) in enumerate(zip(figs, slots), start=1):
         src = fig.to_plotly_json()
@@ -554,7 +490,7 @@ def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go
             for t in traces[-len(src.get("data", [])):]:
                 t["showlegend"] = False
     first = figs[0].to_plotly_json()["layout"]
-    shared = {key: first[key] for key in ("template", "font", "paper_bgcolor", "plot_bgcolor", "hoverlabel", "margin")
-              if key in first}
+    shared = {key: first[key] for key in ("template", "font", "paper_bgcolor", "plot_bgcolor", "hoverlabel",
+                                          "colorway", "margin") if key in first}
     height = max(f.layout.height or 400 for f in figs)
     return go.Figure(data=traces, layout={**shared, **layout, "height": height}, _validate=False)

@@ -87,7 +87,7 @@ def main_views(run: Run, frames: list[go.Figure] | None = None) -> None:
     notes = st.columns(3)
     colour = ("its output O for the first training point" if toggles["colour_by_sample"]
               else "its mean |δ| over the last epoch")
-    notes[0].caption("Orange edges are positive weights, blue negative, thicker is larger |w|; a unit's colour is "
+    notes[0].caption("Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; a unit's colour is "
                      f"{colour}. Hover an edge's middle for w and ∂L/∂w.")
     notes[1].caption(output_caption(run.data))
     notes[2].caption("Train loss should fall; a test loss that rises while the train loss falls means "
