@@ -87,8 +87,8 @@ def main_views(run: Run, frames: list[go.Figure] | None = None) -> None:
     notes = st.columns(3)
     colour = ("its output O for the first training point" if toggles["colour_by_sample"]
               else "its mean |δ| over the last epoch")
-    notes[0].caption("Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; a unit's colour is "
-                     f"{colour}. Hover an edge's middle for w and ∂L/∂w.")
+    notes[0].caption("Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; "
+                     f"a unit's colour is {colour}. Hover an edge's middle for w and ∂L/∂w.")
     notes[1].caption(output_caption(run.data))
     notes[2].caption("Train loss should fall; a test loss that rises while the train loss falls means "
                      "the network is memorising the training points.")
