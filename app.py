@@ -3,16 +3,23 @@
 The page scripts live in `app_pages/`, not `pages/`: a folder named `pages` beside the entry
 point switches Streamlit into its legacy multipage mode for any session that first arrives by a
 page's own link (the page then runs without this file and the sidebar lists raw file names).
+Icons are Material Symbols, which Streamlit ships in its own font: emoji show as empty boxes on
+machines without an emoji font.
 """
 
 import streamlit as st
 
-st.set_page_config(page_title="Backprop Playground", page_icon="🧮", layout="wide")
+APP_TITLE = "Backprop Playground"
+
+st.set_page_config(page_icon=":material/hub:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/playground.py", title="Playground", icon="🧪", default=True),
-    st.Page("app_pages/derivation.py", title="Backprop, step by step", icon="🧾", url_path="derivation"),
-    st.Page("app_pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
+    st.Page("app_pages/playground.py", title="Playground", icon=":material/science:", default=True),
+    st.Page("app_pages/derivation.py", title="Backprop, step by step", icon=":material/functions:",
+            url_path="derivation"),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+st.set_page_config(page_title=f"{page.title} · {APP_TITLE}")  # the browser tab names the page and the app
+page.run()

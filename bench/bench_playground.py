@@ -111,10 +111,10 @@ def browser_figures(url: str, clicks: int, play_seconds: float) -> None:
         p90 = times[int(0.9 * (len(times) - 1))]
         print(f"click 'Step 1 epoch' -> all charts updated: median {statistics.median(times):.0f} ms, "
               f"p90 {p90:.0f} ms over {len(times)} clicks (target <= 250 ms)")
-        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="Play", exact=True).click()
         page.wait_for_timeout(1500)
         frames, redraws = page.evaluate(COUNT_FRAMES, play_seconds)
-        page.get_by_role("button", name="⏸ Pause").click()
+        page.get_by_role("button", name="Pause", exact=True).click()
         print(f"Play: {frames:.1f} distinct frames/s (main chart redrawn with a new epoch; {redraws:.1f} "
               f"redraws/s in all) over {play_seconds:g} s (target >= 8)")
         browser.close()

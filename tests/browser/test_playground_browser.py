@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot, serve_app, wait_idle
 
 PAGES = (("", "Backprop Playground"), ("derivation", "Backprop, step by step"),
@@ -71,7 +73,7 @@ async (ms) => {
 def test_play_shows_every_frame_until_paused(page, app_url):
     page.goto(f"{app_url}/?speed=5")
     wait_idle(page)
-    page.get_by_role("button", name="▶ Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"{MAIN_CHART_EPOCH} >= 10", timeout=30_000)
     seen = page.evaluate(WATCH_MAIN_CHART, 3000)
     steps = {b - a for a, b in zip(seen, seen[1:])}
@@ -85,8 +87,8 @@ def test_play_shows_every_frame_until_paused(page, app_url):
     assert len(seen) >= 4 and steps == {5}, seen  # the extra films are absorbed, not dropped or piled up
     lag = int(_metric(page, "Epoch")) - page.evaluate(MAIN_CHART_EPOCH)
     assert lag <= 2 * 4 * 5, lag  # at most the film on screen and the next one ahead of the chart
-    page.get_by_role("button", name="⏸ Pause").click()
-    page.get_by_role("button", name="▶ Play").wait_for()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for()
     wait_idle(page)
     page.wait_for_timeout(500)
     paused_at = _metric(page, "Epoch")
@@ -95,9 +97,9 @@ def test_play_shows_every_frame_until_paused(page, app_url):
     assert _metric(page, "Epoch") == paused_at
     page.get_by_role("button", name="Restart").click()  # back to epoch 0: the films' epochs repeat
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
-    page.get_by_role("button", name="▶ Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"{MAIN_CHART_EPOCH} >= 40", timeout=30_000)
-    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -179,6 +181,40 @@ def test_every_page_opens_directly_by_its_url(page, app_url):
         page.get_by_role("heading", name=heading).wait_for()
         assert page.get_by_text("Page not found").count() == 0, path
         assert _nav(page) == NAV, path
+
+
+# Whether Streamlit's Material Symbols font has loaded, and each visible icon's width in font sizes:
+# a drawn icon is one glyph about as wide as the font size; a missing font (or an icon name the
+# font lacks) would show the icon's name as text, several times wider.
+MATERIAL_ICONS = """
+() => {
+  const loaded = [...document.fonts].some(
+    f => f.family.replace(/"/g, '') === 'Material Symbols Rounded' && f.status === 'loaded');
+  const icons = [...document.querySelectorAll("[data-testid='stIconMaterial']")].filter(e => e.offsetParent);
+  return [loaded, icons.map(e => [e.textContent, e.scrollWidth / parseFloat(getComputedStyle(e).fontSize)])];
+}
+"""
+EMOJI_ON_PAGE = r"/\p{Extended_Pictographic}/u.test(document.title + document.body.innerText)"
+
+
+def test_each_tab_names_its_page_and_icons_need_no_emoji_font(page, app_url):
+    """This machine has no emoji font: icons must come from Streamlit's bundled Material Symbols."""
+    for (path, heading), name in zip(PAGES, NAV):
+        page.goto(f"{app_url}/{path}")
+        wait_idle(page)
+        page.get_by_role("heading", name=heading).wait_for()
+        expect(page).to_have_title(f"{name} · Backprop Playground")
+        nav = page.locator("[data-testid='stSidebarNav'] a")
+        assert [link.locator("[data-testid='stIconMaterial']").count() for link in nav.all()] == [1, 1, 1], path
+        loaded, icons = page.evaluate(MATERIAL_ICONS)
+        assert loaded, path
+        assert icons and all(width < 1.5 for _, width in icons), (path, icons)
+        assert not page.evaluate(EMOJI_ON_PAGE), path
+        assert not page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href.startsWith('data:')")
+    page.goto(app_url)
+    wait_idle(page)
+    play = page.get_by_role("button", name="Play", exact=True)
+    assert play.locator("[data-testid='stIconMaterial']").text_content() == "play_arrow"
 
 
 def test_a_direct_link_as_a_fresh_servers_first_request(page):

@@ -28,11 +28,12 @@ def run_buttons(run: Run) -> None:
                    disabled=bool(limit), help=f"Set N in the Run section of the sidebar{limit}.")
     # two buttons with their own keys: a click on one can never be replayed as a click on the other
     if run.playing:
-        cols[2].button("⏸ Pause", key=keys.PAUSE, on_click=session_run.set_playing, args=(session, False),
-                       type="primary", width="stretch", help="Stop after the current frame.")
+        cols[2].button("Pause", icon=":material/pause:", key=keys.PAUSE, on_click=session_run.set_playing,
+                       args=(session, False), type="primary", width="stretch", help="Stop after the current frame.")
     else:
-        cols[2].button("▶ Play", key=keys.PLAY, on_click=session_run.set_playing, args=(session, True), type="primary",
-                       width="stretch", disabled=run.trainer.divergence is not None or bool(limit),
+        cols[2].button("Play", icon=":material/play_arrow:", key=keys.PLAY, on_click=session_run.set_playing,
+                       args=(session, True), type="primary", width="stretch",
+                       disabled=run.trainer.divergence is not None or bool(limit),
                        help=f"Train continuously; the speed is set in the Run section{limit}.")
     cols[3].button("Reset", key=keys.RESET, on_click=session_run.reset, args=(session,), width="stretch",
                    help="New random initial weights, epoch 0.")
@@ -44,18 +45,19 @@ def run_buttons(run: Run) -> None:
 def messages(run: Run) -> None:
     """Divergence, settings that were rejected, and adjustments made to fit the data."""
     for text in st.session_state.get(keys.PROBLEMS, []):
-        st.warning(text, icon="⚠️")
+        st.warning(text, icon=":material/warning:")
     for text in run.notes:
-        st.info(text, icon="ℹ️")
+        st.info(text, icon=":material/info:")
     if st.session_state.get(keys.STEP_NOTE) and not run.playing:
-        st.info(st.session_state[keys.STEP_NOTE], icon="⏱")
+        st.info(st.session_state[keys.STEP_NOTE], icon=":material/timer:")
     if run.trainer.divergence is not None:
-        st.error(run.trainer.divergence.message + " The views show the last finite session_run.", icon="🛑")
+        st.error(run.trainer.divergence.message + " The views show the last finite session_run.",
+                 icon=":material/dangerous:")
     if session_run.at_limit(run):
         limit, epoch = run.values["max_epochs"], run.trainer.epoch
         where = "the limit" if epoch == limit else f"past the limit of {limit}"
         st.info(f"Stopped at epoch {epoch}, {where} set in the Run section. Raise it (0: no limit) to train on.",
-                icon="⏹")
+                icon=":material/stop_circle:")
 
 
 def metrics(run: Run) -> None:
