@@ -34,12 +34,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def need(path: str, name: str, package: str) -> None:
+    """Skip when the program at `path` is missing; with CI set, fail loudly instead."""
+    if not Path(path).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} not found at {path}: .ci/run must install Debian's {package}")
+        pytest.skip(f"{name} not installed (apt-get install {package})")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _need_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}: .ci/run must install Debian's chromium")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
+    need(CHROMIUM, "Chromium", "chromium")
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +73,13 @@ def app_url() -> Iterator[str]:
 @contextmanager
 def serve_app(base_path: str = "") -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port (under `base_path`) until the block ends."""
+    with app_process(base_path) as (_, url):
+        yield url
+
+
+@contextmanager
+def app_process(base_path: str = "") -> Iterator[tuple[subprocess.Popen, str]]:
+    """Like `serve_app`, also giving the server's process (for benchmarks that read its CPU time)."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -88,13 +100,18 @@ def serve_app(base_path: str = "") -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
-        yield url
+        yield proc, url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server process started by a test: politely, then for good after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
