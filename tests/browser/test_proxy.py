@@ -166,8 +166,7 @@ def test_each_session_stays_on_its_process_and_two_can_differ(browser, browser_c
     first = fresh.new_page()
     assets: list[str] = []
     first.on("request", lambda r: assets.append(r.url) if "/component/" in r.url else None)
-    first.goto(proxy.url)
-    wait_idle(first)
+    first.goto(proxy.url)  # its first response sets the cookie
     key = next(c["value"] for c in fresh.cookies(proxy.url) if c["name"] == COOKIE)
     home = {upstream for upstream, k, _, _ in proxy.requests() if k == key}
     assert len(home) == 1, home
@@ -176,14 +175,15 @@ def test_each_session_stays_on_its_process_and_two_can_differ(browser, browser_c
     preset.add_cookies([{"name": COOKIE, "value": proxy.cookie_for[other_backend], "url": proxy.url}])
     second = preset.new_page()
     second.goto(proxy.url)
-    wait_idle(second)
     pages = ((fresh, first, key), (preset, second, proxy.cookie_for[other_backend]))
     for page in (first, second):
+        wait_idle(page)
         page.wait_for_selector(".js-plotly-plot")
         assert _epoch(page) == "0"
     for n in range(1, 4):  # a session that hopped to the other process would start again at epoch 0
-        for context, page, k in pages:
+        for _, page, _ in pages:
             page.get_by_role("button", name="Step 1 epoch").click()
+        for context, page, k in pages:
             page.wait_for_function("n => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
                                    ".some(e => e.innerText === String(n))", arg=n)
             wait_idle(page)
