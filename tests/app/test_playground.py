@@ -288,6 +288,7 @@ def test_divergence_warns_keeps_finite_weights_and_disables_play(app):
     assert run.trainer.divergence is not None
     assert all(np.isfinite(w).all() for w in run.net.W)
     assert any("diverged" in e.value and "lower the learning rate" in e.value for e in app.error)
+    assert any(e.value.endswith("The views show the last finite state.") for e in app.error)
     assert app.button(key=keys.PLAY).disabled
     specs = plotly_specs(app)
     assert any(shape.get("type") == "line" for s in specs for shape in s["layout"].get("shapes", []))

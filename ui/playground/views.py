@@ -51,7 +51,7 @@ def messages(run: Run) -> None:
     if st.session_state.get(keys.STEP_NOTE) and not run.playing:
         st.info(st.session_state[keys.STEP_NOTE], icon=":material/timer:")
     if run.trainer.divergence is not None:
-        st.error(run.trainer.divergence.message + " The views show the last finite session_run.",
+        st.error(run.trainer.divergence.message + " The views show the last finite state.",
                  icon=":material/dangerous:")
     if session_run.at_limit(run):
         limit, epoch = run.values["max_epochs"], run.trainer.epoch
