@@ -8,8 +8,7 @@ set's statistics. `dataset.inputs(P)` applies the same mapping to any points, e.
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,20 +308,21 @@ def _principal_plane(X: Array) -> Array:
 
 def _csv_number(cell: str, line: int, column: str) -> float:
     """One CSV cell as a finite number of moderate size, else ValueError naming its line and column."""
-    where = f"line {line}, column {column}"
-    text = cell.strip()
+    try:
+        value = float(cell)
+    except ValueError:
+        value = None
+    if value is not None and abs(value) <= MAX_CSV_MAGNITUDE:
+        return value
+    where, text = f"line {line}, column {column}", cell.strip()
     if not text:
         raise ValueError(f"{where} is empty; fill in a number or remove the row")
-    try:
-        value = float(text)
-    except ValueError:
+    if value is None:
         raise ValueError(f"{where} holds {quoted(text)}, which is not a number; "
-                         "the CSV must hold numbers only below its header") from None
+                         "the CSV must hold numbers only below its header")
     if not np.isfinite(value):
         raise ValueError(f"{where} holds {quoted(text)}; remove or fill in NaN and infinite values")
-    if abs(value) > MAX_CSV_MAGNITUDE:
-        raise ValueError(f"{where} holds {value:.3g}, beyond ±{MAX_CSV_MAGNITUDE:g}; rescale the data first")
-    return value
+    raise ValueError(f"{where} holds {value:.3g}, beyond ±{MAX_CSV_MAGNITUDE:g}; rescale the data first")
 
 
 def _csv_header(row: list[str]) -> list[str]:
@@ -346,10 +346,20 @@ def _csv_header(row: list[str]) -> list[str]:
     return names
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` one at a time (no copy of the whole text, unlike StringIO or splitlines)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def read_csv(text: str) -> tuple[list[str], Array]:
     """The header and the numbers of CSV text, read row by row: the first problem stops the reading,
     so a file past MAX_POINTS rows is refused without reading the rest. ValueError says where."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    reader = csv.reader(_lines(text.removeprefix("\ufeff")))
     header: list[str] | None = None
     rows: list[list[float]] = []
     try:
@@ -358,6 +368,7 @@ def read_csv(text: str) -> tuple[list[str], Array]:
                 continue
             if header is None:
                 header = _csv_header(row)
+                columns = [quoted(h or f"#{k + 1}") for k, h in enumerate(header)]
                 continue
             line = reader.line_num
             if len(rows) == MAX_POINTS:
@@ -366,7 +377,7 @@ def read_csv(text: str) -> tuple[list[str], Array]:
             if len(row) != len(header):
                 raise ValueError(f"line {line} has {len(row)} values but the header has {len(header)} "
                                  "columns; give every row one value per column")
-            rows.append([_csv_number(c, line, quoted(header[k] or f"#{k + 1}")) for k, c in enumerate(row)])
+            rows.append([_csv_number(c, line, columns[k]) for k, c in enumerate(row)])
     except csv.Error as err:
         raise ValueError(f"line {reader.line_num} cannot be read as CSV ({err}); save the file as plain "
                          "comma-separated text") from None

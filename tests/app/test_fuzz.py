@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP
 from tests.make_bad_csvs import corpus
 from ui import keys
+from ui.compare.views import VIEWS
 from ui.derivation.sections import MODES
 from ui.playground import film
 
@@ -28,8 +29,10 @@ PAGES = {"playground": "app_pages/playground.py", "derivation": "app_pages/deriv
 ALWAYS = {
     "playground": ("dataset", "hidden", "lr", keys.STEP_1, keys.STEP_N, keys.RESET, keys.RESTART),
     "derivation": (keys.DERIV_MODE, keys.DERIV_LOAD["lecture"], keys.DERIV_LOAD["mazur"]),
-    "compare": (keys.CMP_PRESET, keys.CMP_N_RUNS, keys.CMP_EPOCHS),
+    "compare": (keys.CMP_VIEW,),
 }
+COMPARE_VIEWS = {VIEWS[0]: (keys.CMP_PRESET, keys.CMP_N_RUNS, keys.CMP_EPOCHS),
+                 VIEWS[1]: (keys.CMP_SWEEP_LO, keys.CMP_SWEEP_HI, keys.CMP_SWEEP_K)}
 RUN_BUTTONS = (keys.STEP_1, keys.STEP_N, keys.PLAY, keys.PAUSE, keys.RESET, keys.RESTART)
 COSTLY = {keys.CMP_EPOCHS: (1, 2, 15), keys.CMP_SWEEP_EPOCHS: (1, 2, 15), keys.CMP_N_RUNS: (2, 3),
           "n_points": (20, 300, 2000), "max_epochs": (0, 1, 100)}
@@ -60,7 +63,10 @@ def _check(at: AppTest, page: str, step: str) -> None:
         if kind != "alert":  # a message may name NaN or inf in words; a number on screen may not
             assert not NON_FINITE.search(text), (step, kind, text)
     present = {w.key for kind in ("selectbox", "number_input", "button", "radio") for w in at.get(kind)}
-    missing = set(ALWAYS[page]) - present
+    expected = set(ALWAYS[page])
+    if page == "compare":
+        expected |= set(COMPARE_VIEWS[at.radio(key=keys.CMP_VIEW).value])
+    missing = expected - present
     assert not missing, (step, missing)
 
 
