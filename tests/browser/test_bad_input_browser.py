@@ -80,3 +80,21 @@ def test_a_file_over_the_upload_limit_is_refused_with_a_message(page, app_url):
     assert "or smaller" in uploader.inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "bad-input-too-big")
+
+
+def test_two_downloads_clicked_in_quick_succession_both_arrive(page, app_url):
+    page.goto(f"{app_url}/?steps=3")
+    wait_idle(page)
+    page.wait_for_selector(".js-plotly-plot")
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    labels = ("Download weights + config (JSON)", "Download history (CSV)", "Download weights + config (JSON)")
+    for label in labels:  # within about a second in all
+        page.get_by_role("button", name=label).click()
+        page.wait_for_timeout(300)
+    deadline = 50
+    while len(downloads) < len(labels) and deadline:
+        page.wait_for_timeout(200)
+        deadline -= 1
+    assert [d.suggested_filename for d in downloads] == [
+        "backprop-playground-weights.json", "backprop-playground-history.csv", "backprop-playground-weights.json"]
