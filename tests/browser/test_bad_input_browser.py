@@ -98,3 +98,17 @@ def test_two_downloads_clicked_in_quick_succession_both_arrive(page, app_url):
         deadline -= 1
     assert [d.suggested_filename for d in downloads] == [
         "backprop-playground-weights.json", "backprop-playground-history.csv", "backprop-playground-weights.json"]
+
+
+def test_switching_from_the_1d_sine_to_a_2d_data_set_leaves_no_1d_legend(page, app_url):
+    page.goto(f"{app_url}/?dataset=sine")
+    wait_idle(page)
+    curve = page.locator(".js-plotly-plot [class^='legend'] text", has_text="y* (network)")  # legend2text, …
+    curve.first.wait_for(state="attached", timeout=30_000)
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Gaussian bumps (regression)").click()
+    wait_idle(page)
+    page.locator(".js-plotly-plot text", has_text="x2").first.wait_for(state="attached", timeout=30_000)  # the plane
+    page.wait_for_timeout(500)
+    assert curve.count() == 0
+    screenshot(page, "bad-input-sine-to-bumps")
