@@ -16,7 +16,7 @@ from engine import make_dataset
 from engine.compare import Comparison, Variant
 from engine.datasets import MAX_POINTS
 from engine.run_config import RunConfig
-from tests.app.conftest import APP, open_page, plotly_specs
+from tests.app.conftest import APP, decode, open_page, plotly_specs
 from ui import keys, session_run
 from ui.compare import tables
 
@@ -128,6 +128,16 @@ def test_3_an_infinite_loss_with_finite_weights_is_a_divergence_and_nothing_non_
     network = plotly_specs(at)[0]["data"]
     labels = [t for trace in network for t in (trace.get("text") or []) if isinstance(t, str)]
     assert labels and max(len(t) for t in labels) <= 10, labels
+    assert_charts_finite(at)
+
+
+def assert_charts_finite(at: AppTest) -> None:
+    """No infinite value in any chart's data (NaN only as gaps between lines)."""
+    for spec in plotly_specs(at):
+        for trace in spec["data"]:
+            for key in ("x", "y", "z"):
+                if isinstance(trace.get(key), dict):
+                    assert not np.isinf(decode(trace[key])).any(), (trace.get("type"), key)
 
 
 # --- 4. after divergence, a lower ξ trains on from the last finite weights --------------------------
@@ -145,6 +155,7 @@ def test_4_lowering_the_learning_rate_after_divergence_trains_on():
     at.button(key=keys.STEP_1).click().run()
     assert run.trainer.divergence is None and run.trainer.epoch == epoch + 1
     assert not at.error
+    assert_charts_finite(at)
 
 
 # --- 5. a data set of other dimensions starts from its own input features ---------------------------

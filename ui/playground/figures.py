@@ -283,7 +283,7 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
     for i in range(n):
         r, c = divmod(i, cols)
         top = (rows - 1 - r) * step  # heatmap rows grow upwards: the first unit goes top left
-        z[top:top + resolution, c * step:c * step + resolution] = out[:, i].reshape(resolution, resolution)
+        z[top:top + resolution, c * step:c * step + resolution] = f32(out[:, i]).reshape(resolution, resolution)
         notes.append(dict(x=c * step + resolution / 2, y=top + resolution, text=f"unit {i + 1}", showarrow=False,
                           yanchor="bottom", font=dict(size=11)))
     lo, hi = float(out.min()), float(out.max())
