@@ -434,4 +434,3 @@ def dataset_from_csv(
     feats = tuple(("x1", "x2")[:dims]) if plane else names
     return _assemble("csv", task, n_classes, P, X, y, feats, test_fraction, standardize, rng,
                      has_plane=plane, names=names)
-
