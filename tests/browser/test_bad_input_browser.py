@@ -91,7 +91,7 @@ def test_two_downloads_clicked_in_quick_succession_both_arrive(page, app_url):
     labels = ("Download weights + config (JSON)", "Download history (CSV)", "Download weights + config (JSON)")
     for label in labels:  # within about a second in all
         page.get_by_role("button", name=label).click()
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(100)
     deadline = 50
     while len(downloads) < len(labels) and deadline:
         page.wait_for_timeout(200)

@@ -119,14 +119,17 @@ def output_caption(data) -> str:
 
 
 def downloads(run: Run) -> None:
-    """Weights and configuration as JSON, history as CSV (built only when clicked)."""
+    """Weights and configuration as JSON, history as CSV (built only when clicked).
+
+    A click does not rerun the page (`on_click="ignore"`): during a rerun the buttons are redrawn
+    with new files, and a second click within a moment of the first gave no file."""
     cols = st.columns(2)
     cols[0].download_button("Download weights + config (JSON)", partial(session_run.weights_json, run),
                             file_name="backprop-playground-weights.json", mime="application/json",
-                            key=keys.DOWNLOAD_WEIGHTS)
+                            key=keys.DOWNLOAD_WEIGHTS, on_click="ignore")
     cols[1].download_button("Download history (CSV)", partial(session_run.history_csv, run),
                             file_name="backprop-playground-history.csv", mime="text/csv",
-                            key=keys.DOWNLOAD_HISTORY)
+                            key=keys.DOWNLOAD_HISTORY, on_click="ignore")
 
 
 def sidebar_is_stale(session: MutableMapping) -> bool:
