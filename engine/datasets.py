@@ -8,14 +8,13 @@ set's statistics. `dataset.inputs(P)` applies the same mapping to any points, e.
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from engine.validation import choice, finite_matrix, int_in_range, positive_number
+from engine.validation import choice, int_in_range, positive_number, quoted
 
 Array = np.ndarray
 Generator = Callable[[np.random.Generator, int, float], tuple[Array, Array]]
@@ -25,6 +24,10 @@ MIN_POINTS, MAX_POINTS = 20, 5000
 MAX_NOISE = 1.0
 MAX_TEST_FRACTION = 0.9
 MAX_CSV_MAGNITUDE = 1e100  # larger values overflow the standardisation and the plots
+MAX_CSV_BYTES = 2 * 2**20  # an upload's size limit (the uploader's too)
+MAX_CSV_COLUMNS = 100
+CSV_TARGETS = ("auto", "classes", "values")  # how the last column is read (see dataset_from_csv)
+AUTO_CLASSES, MAX_CSV_CLASSES = 10, 50
 
 
 # --- generators: (rng, n, noise) -> (raw points P, targets) -----------------------------------
@@ -303,44 +306,128 @@ def _principal_plane(X: Array) -> Array:
     return Z @ vt[:2].T
 
 
+def _csv_number(cell: str, line: int, column: str) -> float:
+    """One CSV cell as a finite number of moderate size, else ValueError naming its line and column."""
+    try:
+        value = float(cell)
+    except ValueError:
+        value = None
+    if value is not None and abs(value) <= MAX_CSV_MAGNITUDE:
+        return value
+    where, text = f"line {line}, column {column}", cell.strip()
+    if not text:
+        raise ValueError(f"{where} is empty; fill in a number or remove the row")
+    if value is None:
+        raise ValueError(f"{where} holds {quoted(text)}, which is not a number; "
+                         "the CSV must hold numbers only below its header")
+    if not np.isfinite(value):
+        raise ValueError(f"{where} holds {quoted(text)}; remove or fill in NaN and infinite values")
+    raise ValueError(f"{where} holds {value:.3g}, beyond ±{MAX_CSV_MAGNITUDE:g}; rescale the data first")
+
+
+def _csv_header(row: list[str]) -> list[str]:
+    """The header's column names, checked: two to MAX_CSV_COLUMNS columns, each name once."""
+    if len(row) < 2:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in row[0]:
+                raise ValueError(f"the header has one column and {name} in it; save the file with commas "
+                                 "between values (e.g. 'Comma-separated' in a spreadsheet's Save as)")
+        raise ValueError("the CSV needs at least two columns: inputs, then the target last")
+    if len(row) > MAX_CSV_COLUMNS:
+        raise ValueError(f"the header has {len(row)} columns; at most {MAX_CSV_COLUMNS} are allowed "
+                         "(inputs, then the target last)")
+    names = [h.strip() for h in row]
+    seen: dict[str, int] = {}
+    for k, name in enumerate(names, start=1):
+        if name and name in seen:
+            raise ValueError(f"columns {seen[name]} and {k} are both named {quoted(name)}; give every column "
+                             "its own name")
+        seen[name] = k
+    return names
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` one at a time (no copy of the whole text, unlike StringIO or splitlines)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def read_csv(text: str) -> tuple[list[str], Array]:
+    """The header and the numbers of CSV text, read row by row: the first problem stops the reading,
+    so a file past MAX_POINTS rows is refused without reading the rest. ValueError says where."""
+    reader = csv.reader(_lines(text.removeprefix("\ufeff")))
+    header: list[str] | None = None
+    rows: list[list[float]] = []
+    try:
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if header is None:
+                header = _csv_header(row)
+                columns = [quoted(h or f"#{k + 1}") for k, h in enumerate(header)]
+                continue
+            line = reader.line_num
+            if len(rows) == MAX_POINTS:
+                raise ValueError(f"the CSV has more than {MAX_POINTS} data rows (line {line} is one too many); "
+                                 f"keep at most {MAX_POINTS}")
+            if len(row) != len(header):
+                raise ValueError(f"line {line} has {len(row)} values but the header has {len(header)} "
+                                 "columns; give every row one value per column")
+            rows.append([_csv_number(c, line, columns[k]) for k, c in enumerate(row)])
+    except csv.Error as err:
+        raise ValueError(f"line {reader.line_num} cannot be read as CSV ({err}); save the file as plain "
+                         "comma-separated text") from None
+    if header is None:
+        raise ValueError("the file is empty; upload a CSV with a header row and rows of numbers")
+    if not rows:
+        raise ValueError("the CSV has a header but no data rows; add rows of numbers below it")
+    return header, np.array(rows)
+
+
+def decode_csv(data: bytes) -> str:
+    """Uploaded bytes as text: UTF-8 (with or without a byte-order mark), else ValueError."""
+    if len(data) > MAX_CSV_BYTES:
+        raise ValueError(f"the file has {len(data) / 2**20:.1f} MB; at most {MAX_CSV_BYTES // 2**20} MB are allowed")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"byte {err.start + 1} of the file is not UTF-8 text; save it as a CSV in UTF-8 "
+                         "(e.g. 'CSV UTF-8' in a spreadsheet's Save as)") from None
+
+
 def dataset_from_csv(
-    text: str, test_fraction: float = 0.3, seed: int = 0, standardize: bool = True
+    text: str, test_fraction: float = 0.3, seed: int = 0, standardize: bool = True, target: str = "auto"
 ) -> Dataset:
     """A data set from CSV text: a header row, numeric columns, the target in the last column.
 
-    Integer targets with up to 10 distinct values (any integers, e.g. −1/+1) make a classification
-    task, their sorted values becoming classes 0 … k − 1; other targets make a regression task.
+    `target` "classes" makes the target's distinct values (at most MAX_CSV_CLASSES) classes
+    0 … k − 1 in sorted order, "values" a regression task; "auto" takes classes when the target
+    holds whole numbers with at most AUTO_CLASSES distinct values (e.g. −1/+1), else values.
     """
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
-    if len(rows) < 2:
-        raise ValueError("the CSV needs a header row and at least one data row")
-    header, body = rows[0], rows[1:]
-    if len(header) < 2:
-        raise ValueError("the CSV needs at least two columns: inputs, then the target last")
-    if len(body) > MAX_POINTS:
-        raise ValueError(f"the CSV has {len(body)} rows; at most {MAX_POINTS} are allowed")
-    for k, r in enumerate(body, start=2):
-        if len(r) != len(header):
-            raise ValueError(f"CSV line {k} has {len(r)} values, the header has {len(header)}")
-    try:
-        data = np.array([[float(c) for c in r] for r in body])
-    except ValueError as err:
-        raise ValueError(f"the CSV must hold numbers only below its header ({err})") from None
-    data = finite_matrix("CSV data", data)
-    if np.abs(data).max() > MAX_CSV_MAGNITUDE:
-        raise ValueError(f"the CSV holds values beyond ±{MAX_CSV_MAGNITUDE:g}; rescale the data first")
+    choice("target", target, CSV_TARGETS)
+    header, data = read_csv(text)
     X, t = data[:, :-1], data[:, -1]
     classes = np.unique(t)
-    if np.all(t == np.round(t)) and classes.size <= 10:
+    whole = bool(np.all(t == np.round(t)))
+    if target == "auto":
+        target = "classes" if whole and classes.size <= AUTO_CLASSES else "values"
+    if target == "classes":
+        if classes.size < 2:
+            raise ValueError("the CSV's target column (the last) holds only one class; it needs at least two")
+        if classes.size > MAX_CSV_CLASSES:
+            raise ValueError(f"the CSV's target column (the last) holds {classes.size} distinct values; at most "
+                             f"{MAX_CSV_CLASSES} classes are allowed (treat the target as numbers instead)")
         y = np.searchsorted(classes, t).astype(np.int64)
         task = "binary" if classes.size == 2 else "multiclass"
-        if classes.size < 2:
-            raise ValueError("the CSV's target column holds only one class")
     else:
         y, task = t, "regression"
     n_classes = 0 if task == "regression" else int(classes.size)
     rng = np.random.default_rng(seed)
-    names = tuple(h.strip() or f"x{i + 1}" for i, h in enumerate(header[:-1]))
+    names = tuple(h or f"x{i + 1}" for i, h in enumerate(header[:-1]))
     dims = X.shape[1]
     plane = dims <= 2
     P = X if plane else _principal_plane(X)

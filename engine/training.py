@@ -22,7 +22,8 @@ from engine.validation import int_in_range, positive_number
 
 Array = np.ndarray
 
-LOWER_LR_ADVICE = "lower the learning rate ξ (try a tenth of it) and reset or restart"
+LOWER_LR_ADVICE = ("lower the learning rate ξ (try a tenth of it) to train on from the last finite weights, "
+                   "or reset or restart")
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,14 @@ def _find_divergence(net: MLP, loss: float, epoch: int) -> Divergence | None:
     return None
 
 
+def _loss_divergence(scalars: dict[str, float], epoch: int) -> Divergence | None:
+    """A divergence if the evaluated train or test loss (or the penalty) of finite weights is not finite."""
+    for name in ("train_loss", "test_loss", "penalty"):
+        if not np.isfinite(scalars.get(name, 0.0)):
+            return Divergence(epoch, f"the {name.replace('_', ' ')} became infinite or NaN")
+    return None
+
+
 def _sample_update(net: MLP, x: Array, y: Array, lr: float) -> Step:
     """Apply one sample's update w ← w − ξ ∂L/∂w to `net`; ValueError (nothing changed) if it is not finite."""
     step = compute_step(net, x, y, lr)
@@ -221,6 +230,9 @@ class Trainer:
 
     @settings.setter
     def settings(self, new: Settings) -> None:
+        """New settings for the next epoch; a divergence holds only for the settings it happened with."""
+        if new != self.settings:
+            self.divergence = None
         self.net.set_regularization(new.reg, new.lam)
         self.lr, self.batch_size = new.lr, new.batch_size
 
@@ -252,17 +264,20 @@ class Trainer:
         for _ in range(int(epochs)):
             before = self.rng.bit_generator.state
             settings = self.settings
+            start = self.net.get_params()
             result = train_epoch(self.net, self.data.X_train, self.Y_train, self.lr,
                                  self.batch_size, self.rng, epoch=self.epoch + 1)
             results.append(result)
             self.last = result
-            if result.divergence is not None:
-                self.divergence = result.divergence
+            scalars = self.evaluate() if result.divergence is None else {}
+            divergence = result.divergence or _loss_divergence(scalars, self.epoch + 1)
+            if divergence is not None:  # finite weights whose loss is not are no finite state either
+                self.divergence = divergence
+                self.net.set_params(*start)
                 self.rng.bit_generator.state = before
                 break
             self.epoch += 1
             self.record.add_epoch(settings)
-            scalars = self.evaluate()
             scalars["epoch_loss"] = result.loss
             self._record_row(scalars, result)
         return results

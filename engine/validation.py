@@ -6,19 +6,27 @@ from collections.abc import Iterable
 
 import numpy as np
 
+MAX_QUOTE = 40  # characters of a user's value quoted back in a message
+
+
+def quoted(value: object, limit: int = MAX_QUOTE) -> str:
+    """A bounded quotation of a user's value: its repr, cut to `limit` characters with '…'."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 def choice(param: str, value: str, allowed: Iterable[str]) -> str:
     """Return `value` if it is one of `allowed`, else raise naming the choices."""
     allowed = tuple(allowed)
     if value not in allowed:
-        raise ValueError(f"{param}={value!r} is not known; choose one of: {', '.join(allowed)}")
+        raise ValueError(f"{param}={quoted(value)} is not known; choose one of: {', '.join(allowed)}")
     return value
 
 
 def int_in_range(param: str, value: object, low: int, high: int) -> int:
     """Return `value` as an int within [low, high], else raise."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{param} must be a whole number from {low} to {high}, got {value!r}")
+        raise ValueError(f"{param} must be a whole number from {low} to {high}, got {quoted(value)}")
     if not low <= int(value) <= high:
         raise ValueError(f"{param} must be from {low} to {high}, got {value}")
     return int(value)
@@ -29,10 +37,10 @@ def positive_number(param: str, value: object, allow_zero: bool = False) -> floa
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{param} must be a number, got {value!r}") from None
+        raise ValueError(f"{param} must be a number, got {quoted(value)}") from None
     if not np.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
         bound = "≥ 0" if allow_zero else "> 0"
-        raise ValueError(f"{param} must be a finite number {bound}, got {value!r}")
+        raise ValueError(f"{param} must be a finite number {bound}, got {quoted(value)}")
     return x
 
 

@@ -12,10 +12,21 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from engine.activations import ACTIVATIONS, OUTPUT_UNITS
-from engine.datasets import DATASET_NAMES, FEATURES, MAX_NOISE, MAX_TEST_FRACTION, dataset_label
+from engine.datasets import (
+    AUTO_CLASSES,
+    CSV_TARGETS,
+    DATASET_NAMES,
+    FEATURES,
+    MAX_CSV_CLASSES,
+    MAX_NOISE,
+    MAX_TEST_FRACTION,
+    dataset_label,
+)
 from engine.losses import LOSSES
 from engine.network import INITS, MAX_HIDDEN_LAYERS, REGULARIZERS
 from engine.run_config import RunConfig, losses_for
+from engine.validation import quoted
+from ui import plain
 
 MAX_UI_UNITS = 64
 CSV_DATASET = "csv"
@@ -52,7 +63,7 @@ class Control:
         """Return `value` coerced to this control's type, or raise ValueError saying what is allowed."""
         if self.kind == "select":
             if value not in self.choices:
-                raise ValueError(f"{self.label}: {value!r} is not one of {', '.join(map(str, self.choices))}")
+                raise ValueError(f"{self.label}: {quoted(value)} is not one of {', '.join(map(str, self.choices))}")
             return value
         if self.kind == "multi":
             values = tuple(dict.fromkeys(value))  # each choice once, in the order given
@@ -65,12 +76,12 @@ class Control:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{self.label} must be a number, got {value!r}") from None
+            raise ValueError(f"{self.label} must be a number, got {quoted(value)}") from None
         if not (self.low <= number <= self.high):
-            raise ValueError(f"{self.label} must be from {self.low:g} to {self.high:g}, got {value!r}")
+            raise ValueError(f"{self.label} must be from {self.low:g} to {self.high:g}, got {quoted(value)}")
         if self.kind == "int":
             if number != int(number):
-                raise ValueError(f"{self.label} must be a whole number, got {value!r}")
+                raise ValueError(f"{self.label} must be a whole number, got {quoted(value)}")
             return int(number)
         return number
 
@@ -100,6 +111,10 @@ CONTROLS: tuple[Control, ...] = (
     Control("standardize", "Standardise inputs", "bool", True,
             "Shift and scale every input to mean 0, standard deviation 1 on the training set. Resets.",
             "Data"),
+    Control("csv_target", "Your CSV's target (last column)", "select", "auto",
+            f"Classes (at most {MAX_CSV_CLASSES}) or numbers to fit (regression); 'automatic' takes classes for "
+            f"whole numbers with at most {AUTO_CLASSES} distinct values. Resets.", "Data", choices=CSV_TARGETS,
+            labels={"auto": "automatic", "classes": "classes", "values": "numbers (regression)"}),
     # --- network --------------------------------------------------------------------------------
     Control("hidden", "Hidden activation A", "select", "sigmoid", _activation_help(), "Network",
             choices=tuple(ACTIVATIONS), labels={k: a.label for k, a in ACTIVATIONS.items()}),
@@ -184,7 +199,7 @@ TASK_SQUARED_OUTPUTS = {"binary": ("sigmoid", "linear"), "multiclass": ("softmax
                         "regression": ("linear",)}
 TASK_ACCURACY_LABEL: dict[str, Callable[[float], str]] = {
     "binary": lambda v: f"{100 * v:.1f} %", "multiclass": lambda v: f"{100 * v:.1f} %",
-    "regression": lambda v: f"{v:.3f}",
+    "regression": lambda v: plain.number(v, ".3f"),
 }
 
 
@@ -241,11 +256,11 @@ def parse_url_value(control: Control, text: str) -> Any:
         return tuple(t for t in text.split(",") if t)
     if control.kind == "bool":
         if text.lower() not in ("true", "false", "1", "0"):
-            raise ValueError(f"{control.label} must be true or false, got {text!r}")
+            raise ValueError(f"{control.label} must be true or false, got {quoted(text)}")
         return text.lower() in ("true", "1")
     if control.kind == "select" and not isinstance(control.default, str):
         try:
             return type(control.default)(text)
         except ValueError:
-            raise ValueError(f"{control.label} must be a number, got {text!r}") from None
+            raise ValueError(f"{control.label} must be a number, got {quoted(text)}") from None
     return text

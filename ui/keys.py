@@ -9,6 +9,7 @@ tests refer to one constant instead of spelling the string.
 RUN = "run"  # the current Run: data, network, trainer
 CONFIG = "config"  # the last validated value of every control (kept across page switches)
 CSV_TEXT = "csv_text"  # the uploaded CSV's text
+CSV_CHECKED = "csv_checked"  # (upload id, message or None): the last upload's verdict
 PROBLEMS = "problems"  # messages about rejected control values or link parameters
 STEP_NOTE = "step_note"  # how far the last click got within its time budget
 

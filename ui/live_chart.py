@@ -70,7 +70,10 @@ function pump(plot) {
   plotlyLoaded(live.route)
     .then((Plotly) => {
       if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
-      return Plotly.react(plot, figure.data, figure.layout, live.config);
+      // a new revision (a rebuilt run) is drawn afresh: react can leave a legend behind that the
+      // new figure no longer has (the 1-D curve's, under a 2-D plane)
+      const fresh = plot.layout && plot.layout.uirevision !== figure.layout.uirevision;
+      return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, figure.layout, live.config);
     })
     .catch((error) => {
       console.error('live chart:', error);

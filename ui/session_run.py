@@ -16,7 +16,8 @@ import numpy as np
 import streamlit as st
 
 from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset
-from engine.datasets import SYNTHETIC, features_for
+from engine.datasets import AUTO_CLASSES, SYNTHETIC, decode_csv, features_for
+from engine.validation import quoted
 from ui import controls, keys
 
 STEP_SECONDS = 2.0  # one click trains at most this long
@@ -56,6 +57,7 @@ def control_values(session: MutableMapping) -> tuple[dict[str, Any], list[str]]:
     known = session.get(keys.CONFIG, {})
     raw = {c.key: session.get(c.key, known.get(c.key, c.default)) for c in controls.CONTROLS}
     values, problems = controls.validate(raw, known)
+    _fit_features(session, values, known)
     for key in problems:  # a rejected entry goes back to the value in force (widgets not yet drawn)
         if key in session:
             session[key] = values[key]
@@ -63,26 +65,49 @@ def control_values(session: MutableMapping) -> tuple[dict[str, Any], list[str]]:
     return values, list(problems.values())
 
 
+def _fit_features(session: MutableMapping, values: dict[str, Any], known: dict[str, Any]) -> None:
+    """A switch to a generated data set of other dimensions starts from its own input features."""
+    new, old = values["dataset"], known.get("dataset")
+    if new == old or not known or new not in SYNTHETIC:
+        return
+    if old in SYNTHETIC and SYNTHETIC[old].dims == SYNTHETIC[new].dims:
+        return
+    values["features"] = natural_features(new)
+    if "features" in session:
+        session["features"] = list(values["features"])
+
+
 def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
     """On a session's first run, take control values from URL query parameters.
 
-    Values are checked against the control table; a bad one is dropped with a message.
+    Values are checked against the control table; bad ones are dropped, named in one message
+    (a bounded number of them, each quoted to a bounded length).
     """
     if keys.CONFIG in session:
         return []
     raw = {c.key: c.default for c in controls.CONTROLS}
-    problems = []
+    unknown, problems = [], []
     for key, text in params.items():
         control = controls.BY_KEY.get(key)
         if control is None:
-            problems.append(f"The link's parameter {key!r} is not a setting; it was ignored.")
+            unknown.append(quoted(key))
             continue
         try:
             raw[key] = control.validate(controls.parse_url_value(control, text))
         except ValueError as err:
-            problems.append(f"The link's {err}; keeping {control.format(control.default)}.")
+            problems.append(f"{err} (keeping {control.format(control.default)})")
     session[keys.CONFIG] = raw
-    return problems
+    if unknown:
+        problems.append(f"{_some(unknown)} {'is not a setting' if len(unknown) == 1 else 'are not settings'}")
+    if not problems:
+        return []
+    return [f"Some of the link's settings were ignored: {_some(problems, '; ')}. The other settings apply."]
+
+
+def _some(items: list[str], sep: str = ", ", shown: int = 5) -> str:
+    """At most `shown` of `items` joined, and how many more there are."""
+    more = f"{sep}and {len(items) - shown} more" if len(items) > shown else ""
+    return sep.join(items[:shown]) + more
 
 
 def url_params(values: dict[str, Any]) -> dict[str, str]:
@@ -98,23 +123,49 @@ def structure_of(values: dict[str, Any]) -> tuple:
     return tuple((k, values[k]) for k in used)
 
 
-def _dataset(values: dict[str, Any], session: MutableMapping, notes: list[str]) -> Dataset:
+def natural_features(name: str) -> tuple[str, ...] | None:
+    """The input features a generated data set starts with (its raw coordinates); None for the others."""
+    return features_for(SYNTHETIC[name].dims)[: SYNTHETIC[name].dims] if name in SYNTHETIC else None
+
+
+def csv_dataset(text: str, values: dict[str, Any]) -> Dataset:
+    """The uploaded CSV's data set for these control values (ValueError saying what is wrong)."""
+    return dataset_from_csv(text, values["test_percent"] / 100, values["seed"], values["standardize"],
+                            values["csv_target"])
+
+
+def _target_notes(data: Dataset, values: dict[str, Any]) -> list[str]:
+    """Why whole-number targets are fitted as numbers, when the choice was automatic."""
+    y = np.concatenate([data.y_train, data.y_test])
+    if values["csv_target"] != "auto" or data.task != "regression" or not np.all(y == np.round(y)):
+        return []
+    return [f"Your CSV's target holds {np.unique(y).size} different whole numbers, more than {AUTO_CLASSES}, "
+            "so it is fitted as numbers (regression); to classify, set “Your CSV's target” to classes (Data)."]
+
+
+def _dataset(values: dict[str, Any], session: MutableMapping, notes: list[str], strict: bool) -> Dataset:
+    """The data set for these values; an unusable CSV raises ValueError if `strict`, else gives XOR."""
     name = values["dataset"]
     split = values["test_percent"] / 100
     if name == controls.CSV_DATASET:
         text = session.get(keys.CSV_TEXT)
         if text:
             try:
-                return dataset_from_csv(text, split, values["seed"], values["standardize"])
+                data = csv_dataset(text, values)
             except ValueError as err:
+                if strict:
+                    raise
                 notes.append(f"Your CSV could not be used: {err}. Showing XOR instead.")
+            else:
+                notes += _target_notes(data, values)
+                return data
         else:
             notes.append("Upload a CSV file first (Data section). Showing XOR until then.")
         name = "xor"
     dims = SYNTHETIC[name].dims if name in SYNTHETIC else 2
     features = tuple(f for f in values["features"] if f in features_for(dims))
     if not features:
-        features = features_for(dims)[:dims]
+        features = natural_features(name)
         notes.append(f"The chosen input features do not apply to this data set; using {', '.join(features)}.")
     return _dataset_cache(name, values["n_points"], values["noise"], split, values["seed"], features,
                            values["standardize"])
@@ -129,10 +180,13 @@ def _make(name, n, noise, split, seed, features, standardize) -> Dataset:
 _dataset_cache = st.cache_data(show_spinner=False, max_entries=32)(_make)
 
 
-def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0) -> Run:
-    """A fresh run for these values; `draw` > 0 gives other initial weights for the same seed."""
+def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0, strict: bool = False) -> Run:
+    """A fresh run for these values; `draw` > 0 gives other initial weights for the same seed.
+
+    With `strict`, data that cannot be built (an unusable CSV) raises ValueError instead of
+    falling back to XOR."""
     notes: list[str] = []
-    data = _dataset(values, session, notes)
+    data = _dataset(values, session, notes, strict)
     cfg = controls.run_config(values, data.task)
     if cfg.loss != values["loss"]:
         notes.append(f"{controls.BY_KEY['loss'].format(values['loss'])} loss does not suit a "
@@ -148,21 +202,63 @@ def apply_training_settings(run: Run, values: dict[str, Any]) -> None:
 
 
 def sync(session: MutableMapping) -> Run:
-    """The session's run, rebuilt when a resetting control changed, else updated in place."""
+    """The session's run, rebuilt when a resetting control changed, else updated in place.
+
+    A change the data cannot take (e.g. a CSV target with too many classes) is undone, with a
+    message, and the run is kept as it was.
+    """
     values, problems = control_values(session)
     run = session.get(keys.RUN)
     if run is None or run.structure != structure_of(values):
-        run = build_run(values, session)
-        session[keys.RUN] = run
-        for key in ("loss", "output"):  # what the data forced, written back so the controls agree
-            if run.values[key] != values[key]:
-                session[keys.CONFIG][key] = run.values[key]
-                if key in session:
-                    session[key] = run.values[key]
+        try:
+            new = build_run(values, session, strict=run is not None)
+        except ValueError as err:
+            problems.append(f"That change was not applied and the run is unchanged: {err}.")
+            apply_training_settings(run, _keep_structure(session, values, run))
+        else:
+            run = session[keys.RUN] = new
+            for key in ("loss", "output"):  # what the data forced, written back so the controls agree
+                if run.values[key] != values[key]:
+                    session[keys.CONFIG][key] = run.values[key]
+                    if key in session:
+                        session[key] = run.values[key]
     else:
         apply_training_settings(run, values)
     session[keys.PROBLEMS] = problems
     return run
+
+
+def _keep_structure(session: MutableMapping, values: dict[str, Any], run: Run) -> dict[str, Any]:
+    """`values` with the resetting controls put back to the run's, in the session and its widgets."""
+    kept = {**values, **{k: run.values[k] for k in controls.reset_keys()}}
+    session[keys.CONFIG] = kept
+    for k in controls.reset_keys():
+        if k in session and values[k] != kept[k]:
+            session[k] = list(kept[k]) if isinstance(kept[k], tuple) else kept[k]
+    return kept
+
+
+def accept_csv(session: MutableMapping, upload_id: str, data: bytes) -> str | None:
+    """Take an uploaded file as the CSV data if it makes a data set with the current settings
+    (the run then starts on it); else a message saying what is wrong, the run left as it was.
+
+    Each upload is checked once: its verdict stands for the reruns that follow.
+    """
+    checked = session.get(keys.CSV_CHECKED)
+    if checked is not None and checked[0] == upload_id:
+        return checked[1]
+    message = None
+    try:
+        text = decode_csv(data)
+        csv_dataset(text, session[keys.CONFIG])
+    except ValueError as err:
+        message = f"That file was not used and the run is unchanged: {err}."
+    else:
+        if text != session.get(keys.CSV_TEXT):
+            session[keys.CSV_TEXT] = text
+            session.pop(keys.RUN, None)
+    session[keys.CSV_CHECKED] = (upload_id, message)
+    return message
 
 
 def sync_changed(session: MutableMapping) -> tuple[Run, bool]:

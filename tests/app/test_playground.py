@@ -32,7 +32,7 @@ def test_loads_with_defaults_and_its_charts(app):
 
 
 def test_every_default_visible_control_is_a_widget_with_the_tables_limits(app):
-    hidden = {"output", "lam", "units_2", "units_3", "units_4", "units_5", "units_6"}
+    hidden = {"output", "lam", "csv_target", "units_2", "units_3", "units_4", "units_5", "units_6"}
     for c in controls.CONTROLS:
         if c.key in hidden or c.section == "Run":
             continue
@@ -288,7 +288,7 @@ def test_divergence_warns_keeps_finite_weights_and_disables_play(app):
     assert run.trainer.divergence is not None
     assert all(np.isfinite(w).all() for w in run.net.W)
     assert any("diverged" in e.value and "lower the learning rate" in e.value for e in app.error)
-    assert any(e.value.endswith("The views show the last finite state.") for e in app.error)
+    assert any(e.value.endswith("the last one whose weights and losses were all finite.") for e in app.error)
     assert app.button(key=keys.PLAY).disabled
     specs = plotly_specs(app)
     assert any(shape.get("type") == "line" for s in specs for shape in s["layout"].get("shapes", []))
@@ -330,8 +330,8 @@ def test_a_malformed_csv_gets_a_message_and_a_working_page(app):
     app.session_state[keys.CSV_TEXT] = "a,b,target\n1,2\n"
     app.selectbox(key="dataset").set_value("csv").run()
     assert not app.exception
-    assert any("CSV line 2 has 2 values" in i.value for i in app.info)
-    assert _run(app).data.name == "xor"
+    assert any("line 2 has 2 values but the header has 3 columns" in w.value for w in app.warning)
+    assert _run(app).data.name == "xor" and app.selectbox(key="dataset").value == "xor"  # the change is undone
 
 
 def test_a_good_csv_is_trained(app):
@@ -374,7 +374,7 @@ def test_a_csv_with_huge_values_gets_a_message_not_a_traceback(app):
     app.session_state[keys.CSV_TEXT] = "a,y\n" + rows
     app.selectbox(key="dataset").set_value("csv").run()
     assert not app.exception
-    assert any("beyond ±1e+100" in i.value for i in app.info)
+    assert any("beyond ±1e+100" in w.value for w in app.warning)
 
 
 def test_duplicate_features_in_a_link_count_once():

@@ -182,15 +182,17 @@ def test_csv_regression():
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("", "the CSV needs a header row and at least one data row"),
-    ("a,b,c\n", "the CSV needs a header row and at least one data row"),
+    ("", "the file is empty"),
+    ("a,b,c\n", "the CSV has a header but no data rows"),
     ("a\n1\n2\n", "the CSV needs at least two columns"),
-    ("a,b,label\n1,2,0\n3,1\n5,6,0\n", "CSV line 3 has 2 values, the header has 3"),
-    ("a,b,label\n1,2,0\n3,1,1,7\n", "CSV line 3 has 4 values, the header has 3"),
-    ("a,b,label\n1,2,0\nx,1,1\n5,6,0\n", "the CSV must hold numbers only below its header"),
-    ("a,b,label\n1,2,0\n3,1,0\n5,6,0\n", "the CSV's target column holds only one class"),
-    ("a,b,label\n1,nan,0\n3,1,1\n", "CSV data contains NaN or inf"),
-    ("a,label\n1,0\n2,1\n" + "3,1\n" * 5000, "at most 5000 are allowed"),
+    ("a,b,label\n1,2,0\n3,1\n5,6,0\n", "line 3 has 2 values but the header has 3 columns"),
+    ("a,b,label\n1,2,0\n3,1,1,7\n", "line 3 has 4 values but the header has 3 columns"),
+    ("a,b,label\n1,2,0\nx,1,1\n5,6,0\n", "line 3, column 'a' holds 'x', which is not a number"),
+    ("a,b,label\n1,2,0\n3,1,0\n5,6,0\n", "the CSV's target column \\(the last\\) holds only one class"),
+    ("a,b,label\n1,nan,0\n3,1,1\n", "line 2, column 'b' holds 'nan'; remove or fill in NaN"),
+    ("a,label\n1,0\n2,1\n" + "3,1\n" * 5000, "more than 5000 data rows \\(line 5002 is one too many\\)"),
+    ("a,b,label\n1,,0\n", "line 2, column 'b' is empty; fill in a number or remove the row"),
+    ("a;b;label\n1;2;0\n", "the header has one column and semicolons in it; save the file with commas"),
 ])
 def test_malformed_csv(text, message):
     with pytest.raises(ValueError, match=message):

@@ -5,6 +5,7 @@ import pytest
 
 from engine import MLP, Divergence, History, Trainer, accuracy, make_dataset, train_epoch, training
 from engine.history import SCALARS
+from engine.record import Settings
 
 SEEDS = (0, 1, 2)
 
@@ -196,3 +197,36 @@ def test_history_of_10000_real_epochs_stays_small():
     assert h.epochs[-1] == 10_000 and h.snapshot_epochs[-1] == 10_000
     assert len(h) == 10_001  # every scalar row is still there at this length
     assert np.all(np.diff(h.snapshot_epochs) > 0) and len(h.snapshot_epochs) <= 500
+
+
+def _diverging_plane(epochs: int) -> Trainer:
+    """ReLU on the unscaled plane with ξ = 10, full batch: the loss overflows in epoch 6 while the weights
+    stay finite (about 1e27), so the epoch's own loss, taken before its update, is still finite."""
+    data = make_dataset("plane", standardize=False, seed=0)
+    net = MLP([2, 4, 1], hidden="relu", output="linear", loss="squared", init="uniform", seed=0)
+    trainer = Trainer(net, data, lr=10.0, batch_size=None, seed=0)
+    trainer.run(epochs)
+    return trainer
+
+
+def test_an_infinite_evaluated_loss_with_finite_weights_is_a_divergence_and_rolled_back():
+    trainer = _diverging_plane(100)
+    assert trainer.divergence is not None and trainer.divergence.epoch == 6
+    assert trainer.last.divergence is None and np.isfinite(trainer.last.loss)  # the epoch itself looked fine
+    assert trainer.epoch == 5 and trainer.history.epochs[-1] == 5
+    for column in ("train_loss", "test_loss", "train_metric", "test_metric"):
+        assert np.isfinite(trainer.history.column(column)).all()
+    five = _diverging_plane(5)  # the weights and the shuffling are those after epoch 5
+    assert all(np.array_equal(a, b) for a, b in zip(trainer.net.W + trainer.net.b, five.net.W + five.net.b))
+    assert trainer.rng.bit_generator.state == five.rng.bit_generator.state
+
+
+def test_new_settings_after_a_divergence_train_on_from_the_last_finite_weights():
+    trainer = _diverging_plane(100)
+    trainer.settings = trainer.settings  # the same settings: still diverged
+    assert trainer.divergence is not None and trainer.run(1) == []
+    trainer.settings = Settings(1e-4, None)
+    assert trainer.divergence is None
+    trainer.run(1)  # (this far out, ξ = 1e-4 holds for one more epoch only)
+    assert trainer.epoch == 6 and trainer.divergence is None
+    assert np.isfinite(trainer.history.column("train_loss")).all()

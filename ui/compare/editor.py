@@ -9,7 +9,7 @@ import streamlit as st
 
 from engine.compare import Variant
 from engine.run_config import losses_for
-from ui import controls, keys
+from ui import controls, keys, plain
 from ui.compare.presets import PRESETS, adapt_changes
 
 SAME = "same"
@@ -177,7 +177,8 @@ def run_summaries(n: int) -> str:
     lines = []
     for i in range(n):
         values = _column_values(i)
-        changed = [f"{SHORT[k]} = {v if k == 'hidden_sizes' else FIELD_FORMAT[k](v)}"
+        changed = [f"{SHORT[k]} = {plain.for_markdown(v) if k == 'hidden_sizes' else FIELD_FORMAT[k](v)}"
                    for k, v in values.items() if k != "label" and v not in (SAME, "")]
-        lines.append(f"**{values['label'] or f'run {i + 1}'}**: " + (", ".join(changed) or "as the Playground"))
+        label = plain.for_markdown(values["label"] or f"run {i + 1}")
+        lines.append(f"**{label}**: " + (", ".join(changed) or "as the Playground"))
     return " · ".join(lines)

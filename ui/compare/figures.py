@@ -14,7 +14,7 @@ from plotly.colors import sample_colorscale
 
 from engine.compare import CompareRun, Comparison
 from engine.datasets import Dataset
-from ui import theme
+from ui import plain, theme
 from ui.playground.figures import plane_grid
 from ui.theme import f32, figure
 
@@ -26,6 +26,11 @@ LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", 
 
 
 # --- figures ---------------------------------------------------------------------------------------
+def _labels(comp: Comparison) -> list[str]:
+    """The runs' labels (typed by the user) as plain text for plotly."""
+    return [plain.for_plotly(run.label) for run in comp.runs]
+
+
 def _thin(n: int) -> np.ndarray:
     """Indices of at most MAX_POINTS rows of n, always keeping the last."""
     if n <= MAX_POINTS:
@@ -81,7 +86,7 @@ def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figu
     traces: list[dict] = []
     losses: list[np.ndarray] = []
     deltas: list[np.ndarray] = []
-    for k, run in enumerate(comp.runs):
+    for k, (run, label) in enumerate(zip(comp.runs, _labels(comp))):
         h = run.history
         idx, x = _epochs(run)
         losses.append(h.column("train_loss"))
@@ -97,9 +102,9 @@ def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figu
                 continue
             line = {"color": colours[k], "width": 2} | ({"dash": dash} if dash else {})
             traces.append(dict(
-                type="scatter", x=x, y=f32(y[idx]), mode="lines", name=run.label, showlegend=legend,
-                legendgroup=run.label, line=line,
-                hovertemplate=f"{run.label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>", **theme.ref(col),
+                type="scatter", x=x, y=f32(y[idx]), mode="lines", name=label, showlegend=legend,
+                legendgroup=label, line=line,
+                hovertemplate=f"{label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>", **theme.ref(col),
             ))
     for col in (1, 2, 3):
         axes[theme.axis_name(col, "x")]["title"] = {"text": "epoch"}
@@ -164,7 +169,7 @@ def boundaries_figure(comp: Comparison) -> go.Figure:
     for k in range(1, n + 1):
         axes[theme.axis_name(k, "x")].update(theme.HIDDEN)
         axes[theme.axis_name(k, "y")].update(theme.HIDDEN, scaleanchor=theme.ref(k)["xaxis"], scaleratio=1)
-    return _figure(traces, 300 * rows, bottom=20, annotations=theme.panel_titles(axes, [r.label for r in comp.runs]),
+    return _figure(traces, 300 * rows, bottom=20, annotations=theme.panel_titles(axes, _labels(comp)),
                    **axes)
 
 
@@ -175,7 +180,7 @@ def grad_norms_figure(comp: Comparison) -> go.Figure:
     deepest = max(r.net.n_layers for r in comp.runs)
     shown: set[int] = set()
     traces: list[dict] = []
-    for k, run in enumerate(comp.runs):
+    for k, (run, label) in enumerate(zip(comp.runs, _labels(comp))):
         idx, x = _epochs(run)
         g = run.history.grad_norms[idx]
         for l in range(g.shape[1]):
@@ -183,7 +188,7 @@ def grad_norms_figure(comp: Comparison) -> go.Figure:
             traces.append(dict(
                 type="scatter", x=x, y=f32(y), mode="lines", name=f"w^({l + 1})", legendgroup=f"layer{l}",
                 showlegend=l not in shown, line={"width": 2, "color": theme.layer_colour(l, deepest)},
-                hovertemplate=f"{run.label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
+                hovertemplate=f"{label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
                 **theme.ref(k + 1),
             ))
             shown.add(l)
@@ -195,7 +200,7 @@ def grad_norms_figure(comp: Comparison) -> go.Figure:
         axes[theme.axis_name(k, "x")]["title"] = {"text": "epoch"}
         shared = {"title": {"text": "‖∂L/∂w^(l)‖"}} if k == 1 else {"matches": "y", "showticklabels": False}
         axes[theme.axis_name(k, "y")].update(log, **shared)
-    return _figure(traces, 360, left=75, annotations=theme.panel_titles(axes, [r.label for r in comp.runs]), **axes)
+    return _figure(traces, 360, left=75, annotations=theme.panel_titles(axes, _labels(comp)), **axes)
 
 
 def sweep_outcomes(comp: Comparison) -> list[str | None]:

@@ -47,4 +47,5 @@ def health_table(comp: Comparison) -> list[dict[str, str]]:
         if len(row) == 1:
             row["layer 1"] = "no hidden layer"
         rows.append(row)
-    return rows
+    columns = dict.fromkeys(k for row in rows for k in row)
+    return [{k: row.get(k, "— (no such layer)") for k in columns} for row in rows]

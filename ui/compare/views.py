@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.compare import Comparison
-from ui import controls, keys, session_run
+from ui import controls, keys, plain, session_run
 from ui.compare import editor, figures, jobs, presets, tables
 from ui.compare.editor import kept
 
@@ -78,7 +78,7 @@ def sweep_results(comp: Comparison) -> None:
 def train_and_show(key: str, show, empty: str) -> None:
     """Any set-up error, then the training job (if one is pending), then the results or a hint."""
     if st.session_state.get(keys.CMP_ERROR):
-        st.error(st.session_state[keys.CMP_ERROR])
+        st.error(plain.for_markdown(st.session_state[keys.CMP_ERROR]))
     jobs.run_job(key)
     comp = st.session_state.get(key)
     if comp is None:

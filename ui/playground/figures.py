@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from engine import MLP, Dataset, History
 from engine.network import param_labels
-from ui import theme
+from ui import plain, theme
 from ui.theme import DIVERGING, NEGATIVE, POSITIVE, SEQUENTIAL, f32, figure
 
 Array = np.ndarray
@@ -68,7 +68,7 @@ def network_figure(
     traces.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", marker=dict(size=9, opacity=0),
                        hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights"))
     node_x, node_y, colour, text, label = [], [], [], [], []
-    names = input_names or [f"x{j + 1}" for j in range(sizes[0])]
+    names = [plain.for_plotly(n) for n in input_names] if input_names else [f"x{j + 1}" for j in range(sizes[0])]
     for l, n in enumerate(sizes):
         for i in range(len(ys[l])):
             node_x.append(l)
@@ -83,7 +83,7 @@ def network_figure(
             bias = f"<br>b = {net.b[l - 1][i]:.4g}" if net.bias else ""
             kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}"
             text.append(f"{kind}, unit {i + 1}{bias}<br>{node_title} = {d:.3g}")
-            label.append(f"{net.b[l - 1][i]:+.2f}" if net.bias and n <= 10 else "")
+            label.append(plain.number(net.b[l - 1][i], "+.2f") if net.bias and n <= 10 else "")
     traces.append(dict(
         type="scatter", x=node_x, y=node_y, mode="markers+text", text=label, textposition="bottom center",
         textfont=dict(size=10, color=theme.MUTED), hovertext=text, hoverinfo="text", showlegend=False,
@@ -283,7 +283,7 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
     for i in range(n):
         r, c = divmod(i, cols)
         top = (rows - 1 - r) * step  # heatmap rows grow upwards: the first unit goes top left
-        z[top:top + resolution, c * step:c * step + resolution] = out[:, i].reshape(resolution, resolution)
+        z[top:top + resolution, c * step:c * step + resolution] = f32(out[:, i]).reshape(resolution, resolution)
         notes.append(dict(x=c * step + resolution / 2, y=top + resolution, text=f"unit {i + 1}", showarrow=False,
                           yanchor="bottom", font=dict(size=11)))
     lo, hi = float(out.min()), float(out.max())
@@ -351,7 +351,7 @@ def weights_figure(net: MLP) -> go.Figure:
                      hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({l + 1})</sup> = %{{z:.4g}}<extra></extra>",
                      **theme.ref(l + 1))
         if w.size <= MAX_TEXT_CELLS:
-            trace.update(text=[[f"{v:.2f}" for v in row] for row in w], texttemplate="%{text}")
+            trace.update(text=[[plain.number(v, ".2f") for v in row] for row in w], texttemplate="%{text}")
         traces.append(trace)
     return figure(traces, 360, annotations=theme.panel_titles(axes, titles), **axes)
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from engine.datasets import SYNTHETIC, features_for
+from engine.datasets import MAX_CSV_BYTES, SYNTHETIC, features_for
 from engine.network import MAX_HIDDEN_LAYERS
 from engine.run_config import losses_for
-from ui import controls, keys, session_run
+from ui import controls, keys, plain, session_run
 from ui.controls import Control
 
 
@@ -64,6 +64,8 @@ def draw(run: session_run.Run) -> None:
     generated = values["dataset"] in SYNTHETIC
     if not generated:
         hidden |= {"n_points", "noise", "features"}
+    if values["dataset"] != controls.CSV_DATASET:
+        hidden.add("csv_target")
     choices = {
         "loss": losses_for(task),
         "output": controls.TASK_SQUARED_OUTPUTS[task],
@@ -80,17 +82,14 @@ def draw(run: session_run.Run) -> None:
 
 
 def csv_uploader() -> None:
-    """Upload a CSV (header row, numbers, the target last); a bad file gets a message, not a traceback."""
+    """Upload a CSV (header row, numbers, the target last), at most MAX_CSV_BYTES; a file that cannot
+    be used gets a message and leaves the run as it was."""
     upload = st.file_uploader("CSV file (header, numbers, target in the last column)", type=["csv"],
-                              key=keys.CSV_UPLOAD)
+                              key=keys.CSV_UPLOAD, max_upload_size=MAX_CSV_BYTES // 2**20)
     if upload is None:
         return
-    try:
-        text = upload.getvalue().decode("utf-8")
-    except UnicodeDecodeError:
-        st.error("That file is not UTF-8 text; save it as a plain CSV and try again.")
-        return
-    if st.session_state.get(keys.CSV_TEXT) != text:
-        st.session_state[keys.CSV_TEXT] = text
-        st.session_state.pop(keys.RUN, None)
+    message = session_run.accept_csv(st.session_state, upload.file_id, upload.getvalue())
+    if message:
+        st.error(plain.for_markdown(message))
+    elif keys.RUN not in st.session_state:
         st.rerun()

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import controls, keys, session_run
+from ui import controls, keys, plain, session_run
 from ui.live_chart import live_chart
 from ui.playground import detail, film
 from ui.session_run import Run
@@ -20,8 +20,12 @@ def run_buttons(run: Run) -> None:
     session = st.session_state
     n = run.values["steps"]
     cols = st.columns(5)
-    at_limit = session_run.at_limit(run)
-    limit = " (the epoch limit is reached: raise it in the Run section to train on)" if at_limit else ""
+    limit = ""
+    if run.trainer.divergence is not None:
+        limit = (f" (training diverged with these settings: lower ξ in the Training section to train on from "
+                 f"epoch {run.trainer.epoch}, the last finite one)")
+    elif session_run.at_limit(run):
+        limit = " (the epoch limit is reached: raise it in the Run section to train on)"
     cols[0].button("Step 1 epoch", key=keys.STEP_1, on_click=session_run.step, args=(session, 1), width="stretch",
                    disabled=bool(limit), help=f"One pass over the training data{limit}.")
     cols[1].button(f"Step {n} epochs", key=keys.STEP_N, on_click=session_run.step, args=(session, n), width="stretch",
@@ -32,27 +36,26 @@ def run_buttons(run: Run) -> None:
                        args=(session, False), type="primary", width="stretch", help="Stop after the current frame.")
     else:
         cols[2].button("Play", icon=":material/play_arrow:", key=keys.PLAY, on_click=session_run.set_playing,
-                       args=(session, True), type="primary", width="stretch",
-                       disabled=run.trainer.divergence is not None or bool(limit),
+                       args=(session, True), type="primary", width="stretch", disabled=bool(limit),
                        help=f"Train continuously; the speed is set in the Run section{limit}.")
     cols[3].button("Reset", key=keys.RESET, on_click=session_run.reset, args=(session,), width="stretch",
                    help="New random initial weights, epoch 0.")
     cols[4].button("Restart", key=keys.RESTART, on_click=session_run.restart, args=(session,),
                    width="stretch",
-                   help="Back to this run's initial weights, to replay it with another ξ or batch size.")
+                   help="Back to epoch 0 and this run's initial weights, to replay it with another ξ or batch size.")
 
 
 def messages(run: Run) -> None:
     """Divergence, settings that were rejected, and adjustments made to fit the data."""
     for text in st.session_state.get(keys.PROBLEMS, []):
-        st.warning(text, icon=":material/warning:")
+        st.warning(plain.for_markdown(text), icon=":material/warning:")
     for text in run.notes:
-        st.info(text, icon=":material/info:")
+        st.info(plain.for_markdown(text), icon=":material/info:")
     if st.session_state.get(keys.STEP_NOTE) and not run.playing:
         st.info(st.session_state[keys.STEP_NOTE], icon=":material/timer:")
     if run.trainer.divergence is not None:
-        st.error(run.trainer.divergence.message + " The views show the last finite state.",
-                 icon=":material/dangerous:")
+        st.error(f"{run.trainer.divergence.message} The views show epoch {run.trainer.epoch}, the last one whose "
+                 "weights and losses were all finite.", icon=":material/dangerous:")
     if session_run.at_limit(run):
         limit, epoch = run.values["max_epochs"], run.trainer.epoch
         where = "the limit" if epoch == limit else f"past the limit of {limit}"
@@ -68,11 +71,12 @@ def metrics(run: Run) -> None:
     cols[0].metric("Epoch", run.trainer.epoch)
     for col, name, label in ((cols[1], "train_loss", "Train loss"), (cols[2], "test_loss", "Test loss")):
         v = h.column(name)
-        delta = None if len(v) < 2 or np.isnan(v[-2]) else f"{v[-1] - v[-2]:+.2e}"
-        col.metric(label, "—" if np.isnan(v[-1]) else f"{v[-1]:.4f}", delta, delta_color="inverse")
+        change = v[-1] - v[-2] if len(v) > 1 else np.nan
+        delta = f"{change:+.2e}" if np.isfinite(change) else None
+        col.metric(label, plain.number(v[-1], ".4f"), delta, delta_color="inverse")
     for col, name in ((cols[3], "train"), (cols[4], "test")):
         v = h.column(f"{name}_metric")[-1]
-        col.metric(f"{name.capitalize()} {run.trainer.metric_name}", "—" if np.isnan(v) else fmt(v))
+        col.metric(f"{name.capitalize()} {run.trainer.metric_name}", fmt(v) if np.isfinite(v) else "—")
 
 
 def main_views(run: Run, frames: list[go.Figure] | None = None) -> None:
@@ -115,14 +119,17 @@ def output_caption(data) -> str:
 
 
 def downloads(run: Run) -> None:
-    """Weights and configuration as JSON, history as CSV (built only when clicked)."""
+    """Weights and configuration as JSON, history as CSV (built only when clicked).
+
+    A click does not rerun the page (`on_click="ignore"`): during a rerun the buttons are redrawn
+    with new files, and a second click within a moment of the first gave no file."""
     cols = st.columns(2)
     cols[0].download_button("Download weights + config (JSON)", partial(session_run.weights_json, run),
                             file_name="backprop-playground-weights.json", mime="application/json",
-                            key=keys.DOWNLOAD_WEIGHTS)
+                            key=keys.DOWNLOAD_WEIGHTS, on_click="ignore")
     cols[1].download_button("Download history (CSV)", partial(session_run.history_csv, run),
                             file_name="backprop-playground-history.csv", mime="text/csv",
-                            key=keys.DOWNLOAD_HISTORY)
+                            key=keys.DOWNLOAD_HISTORY, on_click="ignore")
 
 
 def sidebar_is_stale(session: MutableMapping) -> bool:
