@@ -45,7 +45,7 @@ def detail_view(run: Run) -> None:
     else:
         fig, caption = _detail_figure(run, choice, layer)
         st.session_state[keys.DETAIL_CACHE] = ((choice, layer), now, fig, caption)
-    live_chart(fig, f"chart_{choice}", revision(run))
+    live_chart(fig, f"chart_{choice}", revision(run), ask=False)
     st.caption(caption)
 
 
