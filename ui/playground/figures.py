@@ -371,7 +371,7 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     # the legend fits in the fixed top margin (two rows on a narrow plot): were it to need more room,
     # plotly would grow the margin and draw the chart twice
     return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, shapes=shapes, annotations=notes,
-                  margin={**LEGEND_MARGIN, "r": 55},
+                  margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
                   xaxis=dict(title=dict(text="epoch")),
                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
                   yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear",
