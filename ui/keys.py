@@ -21,6 +21,7 @@ RUN_BUTTONS, MAIN_VIEWS = "run_buttons", "main_views"  # the containers of the r
 DETAIL_VIEW = "detail_view"
 DETAIL_LAYER_SUFFIX = "_layer"  # the layer slider of a detail view is keyed view name + this
 DETAIL_CACHE = "detail_cache"
+DETAIL_ROW = "detail_row"  # the container of a detail view drawn as several charts (the weights, one per layer)
 PAGE_SYNCED = "page_synced"
 DOWNLOAD_WEIGHTS, DOWNLOAD_HISTORY = "download_weights", "download_history"
 

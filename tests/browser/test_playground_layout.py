@@ -11,6 +11,7 @@ import pytest
 from tests.browser.conftest import ARTIFACTS, screenshot, wait_idle
 from ui import keys
 from ui.playground import film
+from ui.playground.detail import DETAIL_VIEWS
 
 SCREENS = {"desktop": (1440, 1000), "projector": (1024, 768), "phone": (390, 844)}
 NETWORKS = {"xor": "", "digits": "dataset=digits", "deep": "n_layers=3&units_1=8&units_2=8&units_3=8"}
@@ -44,10 +45,10 @@ def _unique(boxes):
     return [list(b) for b in {tuple(round(v) for v in b) for b in boxes}]
 
 
-def _check(page, name: str) -> list[dict]:
+def _check(page, name: str, charts: int = CHARTS) -> list[dict]:
     plots = page.evaluate(GEOMETRY)
     width = page.viewport_size["width"]
-    assert len(plots) == CHARTS, name
+    assert len(plots) == charts, name
     for k, p in enumerate(plots):
         where = f"{name}: chart {k}"
         assert p["plot"][0] >= -1 and p["plot"][2] <= width + 1, (where, p["plot"], width)  # fits the window
@@ -123,6 +124,21 @@ def test_nothing_covers_anything_on_any_screen(page, app_url, network):
             assert width[1][-1] > width[0][-1] + 200, width
             assert rows[1] < rows[0] or all(w1 > w0 + 200 for w0, w1 in zip(width[0], width[1])), (rows, width)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_every_detail_view_fits_a_phone_and_a_desktop(page, app_url):
+    for screen in ("phone", "desktop"):
+        _open(page, f"{app_url}/?{NETWORKS['deep']}&steps=5", SCREENS[screen])
+        page.get_by_role("button", name="Step 5 epochs").click()
+        wait_idle(page)
+        for key, name in DETAIL_VIEWS.items():
+            page.get_by_role("radio", name=name, exact=True).click()
+            wait_idle(page)
+            charts = len(film.VIEWS) + (4 if key == "weights" else 1)  # the weights: one chart per layer
+            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length === {charts}")
+            page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout)")
+            _check(page, f"{screen} {key}", charts)
+            page.locator(".js-plotly-plot").last.screenshot(path=str(ARTIFACTS / f"layout-detail-{screen}-{key}.png"))
 
 
 def test_buttons_fit_and_touch_targets_are_large_on_a_phone(page, app_url):

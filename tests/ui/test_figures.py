@@ -136,10 +136,11 @@ def test_output_figure_for_each_kind_of_data():
 
 def test_weights_heatmaps_hold_w(known):
     net, W, _ = known
-    fig = figures.weights_figure(net)
+    figs = [figures.weights_figure(net, l) for l in (1, 2)]  # one chart per layer
     for l in range(2):
-        assert np.allclose(np.asarray(fig.data[l].z, dtype=float), W[l], atol=1e-7)
-    assert fig.data[0].text[1][1] == "2.00"
+        assert np.allclose(np.asarray(figs[l].data[0].z, dtype=float), W[l], atol=1e-7)
+    assert figs[0].data[0].text[1][1] == "2.00"
+    assert figs[0].data[0].zmax == figs[1].data[0].zmax == 2.0  # one scale for all layers
 
 
 def test_loss_curves_hold_the_history_and_mark_divergence():
@@ -190,7 +191,8 @@ def test_figures_bring_an_empty_template_not_streamlits(known):
     trainer.run(3)
     h = trainer.history
     built = [figures.network_figure(net), figures.output_figure(trainer.net, trainer.data),
-             figures.loss_figure(h, "accuracy"), figures.weights_figure(net), figures.trajectory_figure(h, [2, 3, 1]),
+             figures.loss_figure(h, "accuracy"), figures.weights_figure(net, 1),
+             figures.trajectory_figure(h, [2, 3, 1]),
              figures.delta_figure(h, 1), figures.grad_norm_figure(h),
              figures.neuron_maps_figure(trainer.net, trainer.data, 1, resolution=10)]
     for fig in built:

@@ -223,7 +223,7 @@ def _playground_figures() -> dict[str, object]:
         "output_figure": [figures.output_figure(t.net, t.data) for t in (spiral, xor, sine, bumps, classes, values)],
         "neuron_maps_figure": [figures.neuron_maps_figure(net, xor.data, 1, resolution=10)],
         "loss_figure": [figures.loss_figure(xor.history, "accuracy", diverged_at=2)],
-        "weights_figure": [figures.weights_figure(net)],
+        "weights_figure": [figures.weights_figure(net, l) for l in (1, 2, 3)],
         "trajectory_figure": [figures.trajectory_figure(xor.history, net.sizes)],
         "delta_figure": [figures.delta_figure(xor.history, 1)],
         "grad_norm_figure": [figures.grad_norm_figure(xor.history)],

@@ -321,12 +321,12 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
     cols = min(n, 4)
     rows = -(-n // cols)
     gap = max(2, resolution // 10)
-    step = resolution + gap
-    z = np.full((rows * step - gap, cols * step - gap), np.nan, dtype=np.float32)
+    step, row_step = resolution + gap, resolution + resolution // 2  # room above each row for its names
+    z = np.full((rows * row_step - resolution // 2, cols * step - gap), np.nan, dtype=np.float32)
     notes = []
     for i in range(n):
         r, c = divmod(i, cols)
-        top = (rows - 1 - r) * step  # heatmap rows grow upwards: the first unit goes top left
+        top = (rows - 1 - r) * row_step  # heatmap rows grow upwards: the first unit goes top left
         z[top:top + resolution, c * step:c * step + resolution] = out[:, i].reshape(resolution, resolution)
         notes.append(dict(x=c * step + resolution / 2, y=top + resolution, text=f"unit {i + 1}", showarrow=False,
                           yanchor="bottom", font=dict(size=11)))
@@ -374,30 +374,30 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
                   margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
                   xaxis=dict(title=dict(text="epoch")),
                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
-                  yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear",
+                  yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear", nticks=6,
                              uirevision="log" if log_y else "linear"),
                   yaxis2=metric_axis)
 
 
 # --- 5. weights ----------------------------------------------------------------------------------
-def weights_figure(net: MLP) -> go.Figure:
-    """One heatmap per layer: W^(l) with rows j (inputs) and columns i (units); small ones are labelled."""
-    L = net.n_layers
-    axes = theme.panels(L, L, gap=0.06)
-    titles = [f"W<sup>({l + 1})</sup>  {w.shape[0]}×{w.shape[1]}" for l, w in enumerate(net.W)]
-    lim = max(float(np.abs(w).max()) for w in net.W) or 1.0
-    traces = []
-    for l, w in enumerate(net.W):
-        axes[theme.axis_name(l + 1, "y")].update(autorange="reversed")
-        trace = dict(type="heatmap", z=f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])],
-                     y=[f"j={j + 1}" for j in range(w.shape[0])], zmin=-lim, zmax=lim, colorscale=DIVERGING,
-                     showscale=l == L - 1, colorbar=dict(title=dict(text="w"), thickness=10),
-                     hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({l + 1})</sup> = %{{z:.4g}}<extra></extra>",
-                     **theme.ref(l + 1))
-        if w.size <= MAX_TEXT_CELLS:
-            trace.update(text=[[f"{v:.2f}" for v in row] for row in w], texttemplate="%{text}")
-        traces.append(trace)
-    return figure(traces, 360, annotations=theme.panel_titles(axes, titles), **axes)
+def weights_figure(net: MLP, layer: int) -> go.Figure:
+    """W^(layer) as a heatmap with rows j (inputs) and columns i (units), on a scale shared by all layers.
+
+    One figure per layer, so that the layers sit side by side where there is room and stack where
+    there is not; small matrices are labelled with their values.
+    """
+    w = net.W[layer - 1]
+    axes = theme.panels(1, 1)
+    axes["yaxis"].update(autorange="reversed")
+    lim = max(float(np.abs(m).max()) for m in net.W) or 1.0
+    trace = dict(type="heatmap", z=f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])],
+                 y=[f"j={j + 1}" for j in range(w.shape[0])], zmin=-lim, zmax=lim, colorscale=DIVERGING,
+                 colorbar={**COLORBAR, "title": dict(text="w")},
+                 hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({layer})</sup> = %{{z:.4g}}<extra></extra>")
+    if w.size <= MAX_TEXT_CELLS:
+        trace.update(text=[[f"{v:.2f}" for v in row] for row in w], texttemplate="%{text}")
+    title = f"W<sup>({layer})</sup>  {w.shape[0]}×{w.shape[1]}"
+    return figure([trace], 360, annotations=theme.panel_titles(axes, [title]), margin=COLORBAR_MARGIN, **axes)
 
 
 def trajectory_figure(history: History, sizes: list[int]) -> go.Figure:
@@ -431,4 +431,4 @@ def grad_norm_figure(history: History) -> go.Figure:
                    hovertemplate=f"‖∂L/∂W({l + 1})‖ = %{{y:.3g}} (epoch %{{x}})<extra></extra>")
               for l in range(g.shape[1])]
     return figure(traces, 360, xaxis=dict(title=dict(text="epoch")),
-                   yaxis=dict(title=dict(text="gradient norm"), type="log"))
+                   yaxis=dict(title=dict(text="gradient norm"), type="log", nticks=6))

@@ -73,12 +73,13 @@ def metrics(run: Run) -> None:
         col.metric(f"{name.capitalize()} {run.trainer.metric_name}", "—" if np.isnan(v) else fmt(v))
 
 
-# The main views side by side while each gets at least VIEW_MIN_PX, fewer to a row on a narrower main
-# area (one on a phone); touch targets of at least 40 px on a phone. Keyed containers and widgets
-# carry the class "st-key-<key>".
+# The main views (and a detail view's charts) side by side while each gets at least VIEW_MIN_PX, fewer
+# to a row on a narrower main area (one on a phone); touch targets of at least 40 px on a phone. Keyed
+# containers and widgets carry the class "st-key-<key>".
 VIEW_MIN_PX = 270
 LAYOUT_CSS = f"""<style>
-.st-key-{keys.MAIN_VIEWS} > div {{ flex: 1 1 {VIEW_MIN_PX}px; min-width: min({VIEW_MIN_PX}px, 100%); }}
+.st-key-{keys.MAIN_VIEWS} > div, .st-key-{keys.DETAIL_ROW} > div {{
+  flex: 1 1 {VIEW_MIN_PX}px; min-width: min({VIEW_MIN_PX}px, 100%); }}
 @media (max-width: 640px) {{
   .st-key-{keys.RUN_BUTTONS} button, .st-key-{keys.MAIN_VIEWS} label, .st-key-{keys.DETAIL_VIEW} button {{
     min-height: 40px; }}
