@@ -76,10 +76,18 @@ def _open(page, url: str, size: tuple[int, int]) -> None:
     page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout)")
 
 
+def _in_view_each(page, condition: str, timeout: float = 30_000) -> None:
+    """Scroll each chart into view (one out of view does not draw) and wait until `condition` holds for it."""
+    for k in range(page.locator(".js-plotly-plot").count()):
+        page.locator(".js-plotly-plot").nth(k).scroll_into_view_if_needed()
+        page.wait_for_function(f"(p => {condition})(document.querySelectorAll('.js-plotly-plot')[{k}])",
+                               timeout=timeout)
+
+
 def _step(page) -> None:
     page.get_by_role("button", name="Step 1 epoch").click()
-    page.wait_for_function("document.querySelector('.js-plotly-plot').layout.meta.epoch === 1")
-    page.wait_for_timeout(300)  # the other charts redraw in the same frame or the next
+    wait_idle(page)
+    _in_view_each(page, "p.layout.meta.epoch === undefined || p.layout.meta.epoch === 1")
 
 
 def _shots(page, name: str) -> None:
@@ -173,13 +181,11 @@ def test_the_charts_follow_the_dark_theme_of_the_system_and_a_change_of_it(brows
     page_background = page.evaluate("getComputedStyle(document.querySelector(\"[data-testid='stApp']\"))"
                                     ".backgroundColor")
     assert page_background == DARK_BACKGROUND
-    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].every(p => p.layout.meta.theme "
-                           "=== 'dark')")
+    _in_view_each(page, "p.layout.meta.theme === 'dark'")
     assert set(_colours(page)) == {(DARK_BACKGROUND, DARK_TEXT)}
     _check(page, "dark")
     _shots(page, "dark")
     page.emulate_media(color_scheme="light")  # the system turns light: the page does, and so do its charts
-    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].every(p => p.layout.meta.theme "
-                           "=== 'light')", timeout=20_000)
+    _in_view_each(page, "p.layout.meta.theme === 'light'", timeout=20_000)
     assert set(_colours(page)) == {("rgb(255, 255, 255)", "rgb(49, 51, 63)")}
     context.close()

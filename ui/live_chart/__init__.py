@@ -4,7 +4,8 @@
 trip through Streamlit. This chart keeps one plot and hands each new figure to `Plotly.react`, so
 a zoom survives the next epoch. While playing, the server sends a film of several frames per
 round trip; the browser shows them one after another and, when it starts on a film, asks for the
-next one, so training and drawing overlap. The plot follows its container's width.
+next one, so training and drawing overlap. The plot follows its container's width; scrolled out
+of view, it keeps pace without drawing and draws its latest figure when it comes into view.
 
 The browser side is `live_chart.js` and `live_chart.css` beside this file (read as text: Streamlit
 takes asset paths only from installed packages). plotly.js is the app's `static/plotly.min.js`

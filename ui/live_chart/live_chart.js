@@ -45,25 +45,11 @@ function checkTheme(plot) {
   }
 }
 
-// Show queued frames one by one, each painted at least once and at most one per frameMs;
-// starting on a new film asks for the next.
-function pump(plot) {
+// Draw one figure (a frame's JSON text) with Plotly.react.
+function draw(plot, text) {
   const live = plot.live;
-  if (live.busy || !live.queue.length || live.gone) return;
-  const wait = live.lastDrawn + live.frameMs - performance.now();
-  if (wait > 0) { live.busy = true; setTimeout(() => { live.busy = false; pump(plot); }, wait); return; }
-  const [film, text] = live.queue.shift();
-  // ask once per film, and only when no later film is queued: a film that arrived unasked (say,
-  // after a toggle) is then absorbed instead of keeping an extra film in flight for good
-  const later = live.queue.length && live.queue[live.queue.length - 1][0] !== film;
-  if (live.ask && film !== null && film !== live.askedFor && !later) {
-    live.askedFor = film;
-    live.setTrigger('shown', film);
-  }
-  live.busy = true;
-  live.lastDrawn = performance.now();
   const figure = JSON.parse(text);
-  plotlyLoaded(live.plotlyUrl)
+  return plotlyLoaded(live.plotlyUrl)
     .then((Plotly) => {
       if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
       return Plotly.react(plot, figure.data, figure.layout, live.config);
@@ -79,8 +65,51 @@ function pump(plot) {
         plot.textContent = `This chart could not be drawn: ${error.message}. ` +
           'It tries again with the next update (a step, or reloading the page).';
       }
-    })
-    .finally(() => requestAnimationFrame(() => setTimeout(() => { live.busy = false; pump(plot); })));
+    });
+}
+
+// Show queued frames one by one, each painted at least once and at most one per frameMs;
+// starting on a new film asks for the next. A chart scrolled out of view keeps pace without
+// drawing, and draws its latest frame when it comes into view.
+function pump(plot) {
+  const live = plot.live;
+  if (live.busy || !live.queue.length || live.gone) return;
+  const wait = live.lastDrawn + live.frameMs - performance.now();
+  if (wait > 0) { live.busy = true; setTimeout(() => { live.busy = false; pump(plot); }, wait); return; }
+  const [film, text] = live.queue.shift();
+  // ask once per film, and only when no later film is queued: a film that arrived unasked (say,
+  // after a toggle) is then absorbed instead of keeping an extra film in flight for good
+  const later = live.queue.length && live.queue[live.queue.length - 1][0] !== film;
+  if (live.ask && film !== null && film !== live.askedFor && !later) {
+    live.askedFor = film;
+    live.setTrigger('shown', film);
+  }
+  live.busy = true;
+  live.lastDrawn = performance.now();
+  const next = () => requestAnimationFrame(() => setTimeout(() => { live.busy = false; pump(plot); }));
+  if (live.visible || !plot.data) {
+    live.pending = null;
+    draw(plot, text).finally(next);
+  } else {
+    live.pending = text;
+    setTimeout(() => { live.busy = false; pump(plot); });
+  }
+}
+
+// Whether the chart is in view; one that comes into view draws the frame it skipped.
+function followVisibility(plot) {
+  const observer = new IntersectionObserver((entries) => {
+    const live = plot.live;
+    live.visible = entries[entries.length - 1].isIntersecting;
+    if (live.visible && live.pending && !live.busy) {
+      const text = live.pending;
+      live.pending = null;
+      live.busy = true;
+      draw(plot, text).finally(() => { live.busy = false; pump(plot); });
+    }
+  });
+  observer.observe(plot.parentNode);
+  return observer;
 }
 
 // Follow the container's width (sidebar opened or closed, window resized) without a rerun.
@@ -106,7 +135,9 @@ export default function (component) {
     parentElement.appendChild(plot);
   }
   const live = plot.live;
-  if (!live.observer) { live.gone = false; live.observer = followSize(plot); }
+  if (!live.observer) {
+    Object.assign(live, { gone: false, visible: true, observer: followSize(plot), seen: followVisibility(plot) });
+  }
   Object.assign(live, {
     plotlyUrl: data.plotly_url, config: data.config, frameMs: data.frame_ms, ask: data.play && data.ask,
     reportTheme: data.report_theme, setTrigger: setTriggerValue,
@@ -124,6 +155,7 @@ export default function (component) {
   return () => {
     live.gone = true;
     live.observer.disconnect();
+    live.seen.disconnect();
     live.observer = null;
     clearInterval(live.themeTimer);
     live.themeTimer = null;

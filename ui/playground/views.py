@@ -104,7 +104,7 @@ def main_views(run: Run, frames: list[list[go.Figure]] | None = None) -> None:
     films = list(zip(*frames)) if frames else [[fig] for fig in film.main_figures(run, **toggles)]
     playing = bool(frames) and run.playing
     colour = ("its output O for the first training point" if toggles[keys.COLOUR_BY_SAMPLE]
-              else "its mean |δ| over the last epoch")
+              else "its mean |δ| over the last epoch (from the first epoch on)")
     captions = (f"Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; a "
                 f"unit's colour is {colour}, on the scale below. Hover a unit for its bias b, an edge's middle "
                 "for w and ∂L/∂w.",
