@@ -1,13 +1,16 @@
 """Playground speed in a real browser, and per-session cost on the server.
 
 Prints:
+* against the reference page (bench/reference_page.py: one button, one small plotly chart), run after run
+  in turns: the first chart after opening the page (target ≤ 1.3× the reference's) and click "Step 1
+  epoch" → every visible chart redrawn (target ≤ 1.5× the reference's);
 * click "Step 1 epoch" → every visible chart redrawn (median and p90 over many clicks; target ≤ 250 ms);
 * Play: distinct frames per second, i.e. main-chart redraws showing a new epoch (target ≥ 8);
 * one script rerun of the Playground, timed by AppTest (target ≤ 60 ms);
 * the size of one session's run after 10,000 epochs at the default network (target < 20 MB).
 
 Needs Debian's chromium at /usr/bin/chromium and playwright from requirements-dev.txt.
-    python bench/bench_playground.py [--clicks 15] [--play-seconds 5]
+    python bench/bench_playground.py [--clicks 15] [--play-seconds 5] [--runs 3]
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
 
-# Resolves with the ms from the click until every chart on the page shows a new figure and
-# the epoch counter has moved on.
+# Resolves with the ms from the click until every visible chart (in the window: the live charts draw
+# a chart scrolled out of view when it comes into view) shows a new figure and the epoch counter has
+# moved on.
 CLICK_AND_WAIT = """
 async (label) => {
-  const plots = () => Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const inView = (p) => { const r = p.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; };
+  const plots = () => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(inView);
   const epoch = () => document.querySelector("[data-testid='stMetricValue']").innerText;
   const before = new Set(plots().map(p => p.data));
   const count = plots().length;
@@ -75,10 +80,13 @@ async (seconds) => {
 """
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+FIRST_CHART = "(() => { const p = document.querySelector('.js-plotly-plot'); return !!(p && p._fullLayout); })()"
+
+
+def start_server(script: str = "app.py") -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port",
          str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -120,6 +128,52 @@ def browser_figures(url: str, clicks: int, play_seconds: float) -> None:
         browser.close()
 
 
+def _first_chart_and_clicks(browser, url: str, clicks: int) -> tuple[float, float]:
+    """A fresh browser profile opens `url`: ms to its first drawn chart, then the median click → charts."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(FIRST_CHART, polling="raf", timeout=60_000)
+    first = page.evaluate("performance.now()")  # since the navigation started
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    page.wait_for_timeout(1000)
+    times = []
+    for _ in range(clicks + 2):
+        times.append(page.evaluate(CLICK_AND_WAIT, "Step 1 epoch"))
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        page.wait_for_timeout(150)
+    context.close()
+    return first, statistics.median(times[2:])  # the first clicks warm up
+
+
+def _spread(values: list[float], unit: str = "") -> str:
+    fmt = "{:.2f}" if not unit else "{:.0f}"
+    return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values))) + unit
+
+
+def against_reference(app_url: str, reference_url: str, runs: int, clicks: int) -> None:
+    """The Playground and the reference page in turns, each run opening both in fresh profiles."""
+    from playwright.sync_api import sync_playwright
+
+    rows = {"app": [], "reference": []}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for run in range(runs):
+            order = ("reference", "app") if run % 2 == 0 else ("app", "reference")
+            for name in order:
+                rows[name].append(_first_chart_and_clicks(browser, app_url if name == "app" else reference_url,
+                                                          clicks))
+        browser.close()
+    first = [a[0] / r[0] for a, r in zip(rows["app"], rows["reference"])]
+    click = [a[1] / r[1] for a, r in zip(rows["app"], rows["reference"])]
+    print(f"first chart after opening, min/median/max over {runs} runs: Playground "
+          f"{_spread([a[0] for a in rows['app']], ' ms')}, reference "
+          f"{_spread([r[0] for r in rows['reference']], ' ms')}, ratio {_spread(first)} (target <= 1.3)")
+    print(f"click 'Step 1 epoch' -> every visible chart redrawn, median of {clicks} clicks, min/median/max over runs: "
+          f"Playground {_spread([a[1] for a in rows['app']], ' ms')}, reference "
+          f"{_spread([r[1] for r in rows['reference']], ' ms')}, ratio {_spread(click)} (target <= 1.5)")
+
+
 def rerun_figure(reruns: int = 20) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -153,13 +207,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clicks", type=int, default=15)
     parser.add_argument("--play-seconds", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=3, help="runs against the reference page")
     args = parser.parse_args()
     proc, url = start_server()
+    reference, reference_url = start_server("bench/reference_page.py")
     try:
+        against_reference(url, reference_url, args.runs, args.clicks)
         browser_figures(url, args.clicks, args.play_seconds)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        for p in (proc, reference):
+            p.terminate()
+            p.wait(timeout=10)
     rerun_figure()
     session_size()
 

@@ -18,9 +18,11 @@ STEP_1, STEP_N, PLAY, PAUSE, RESET, RESTART = "step1", "stepn", "play", "pause",
 LR_PICK_SUFFIX = "_pick"  # the quick picks of a control of kind "lr" are keyed control key + this
 CSV_UPLOAD = "csv_upload"
 COLOUR_BY_SAMPLE, SHOW_TEST, LOG_LOSS = "colour_by_sample", "show_test", "log_loss"
+RUN_BUTTONS, MAIN_VIEWS = "run_buttons", "main_views"  # the containers of the run buttons and the main views
 DETAIL_VIEW = "detail_view"
 DETAIL_LAYER_SUFFIX = "_layer"  # the layer slider of a detail view is keyed view name + this
 DETAIL_CACHE = "detail_cache"
+DETAIL_ROW = "detail_row"  # the container of a detail view drawn as several charts (the weights, one per layer)
 PAGE_SYNCED = "page_synced"
 DOWNLOAD_WEIGHTS, DOWNLOAD_HISTORY = "download_weights", "download_history"
 

@@ -9,10 +9,15 @@ The categorical colours are Okabe & Ito's ("Color Universal Design", 2008). Thei
 the classes of a three-class data set, and the two weight signs, apart under deuteranopia,
 protanopia and tritanopia (tests/ui/test_theme.py simulates them): class 0 and negative weights
 are blue, class 1 and positive weights vermillion, class 2 grey.
+
+Figures are built in the light theme; `recolour` turns a figure's JSON into the dark theme by
+swapping each light colour that would vanish or glare on a dark background for its counterpart
+in `DARK`, so both themes come from this one table.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -41,17 +46,31 @@ ALERT = "#c92a2a"  # divergence marks
 HIGHLIGHT = ORANGE  # the chosen sample
 HIGHLIGHT_BG = "#f9e7bf"  # table rows worth a look: a light tint of HIGHLIGHT
 
+TEXT, GRID, LINE = "#31333f", "#e9ecef", "#ced4da"  # text, grid lines, zero and axis lines
+NEUTRAL = "#f8f9fa"  # the middle of the diverging scale: zero
+LOW, MID, HIGH = "#fff7bc", "#fd8d3c", "#99000d"  # the sequential scale, small to large
+
 # colour scales spelled out: plotly.js knows no "_r" names and orders some named scales differently
-DIVERGING = [[0.0, NEGATIVE], [0.5, "#f8f9fa"], [1.0, POSITIVE]]  # W, y*, signed values
-SEQUENTIAL = [[0.0, "#fff7bc"], [0.5, "#fd8d3c"], [1.0, "#99000d"]]  # sizes such as mean |δ|
-LAYERS = [[0.0, "#fdae6b"], [1.0, "#08306b"]]  # first layer light orange → last layer dark blue
+DIVERGING = [[0.0, NEGATIVE], [0.5, NEUTRAL], [1.0, POSITIVE]]  # W, y*, signed values
+SEQUENTIAL = [[0.0, LOW], [0.5, MID], [1.0, HIGH]]  # sizes such as mean |δ|
+LAYERS = [[0.0, "#fdae6b"], [1.0, "#2171b5"]]  # first layer light orange → last layer blue (seen on both themes)
 RAMP = "Plasma"  # runs ordered by a number (ξ): sampled from dark blue to orange
 
-FONT = dict(family="Source Sans Pro, sans-serif", size=12, color="#31333f")
+# the dark theme (Streamlit's dark background): light colour → dark-theme colour; the weight signs and
+# the first classes keep their hues, which stand out on both backgrounds
+DARK_BACKGROUND = "#0e1117"
+DARK = {WHITE: DARK_BACKGROUND, TEXT: "#e3e5e8", GRID: "#262a33", LINE: "#454b57", INK: "#e9ecef",
+        MUTED: "#adb5bd", NEUTRAL: "#2c313a", BLACK: "#f1f3f5", INDIGO: "#9d8fe6", BROWN: "#c98d45",
+        ALERT: "#ff6b6b", LOW: "#3b3412", HIGH: "#ffd43b"}
+THEMES = ("light", "dark")
+_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+_DARK = {light.lower(): dark for light, dark in DARK.items()}
+
+FONT = dict(family="Source Sans Pro, sans-serif", size=12, color=TEXT)
 PANEL_TITLE_FONT = dict(size=13)
 # every axis, legend and margin setting a renderer could fill in is spelled out, so that a figure looks
 # the same in the Playground's own chart and in `st.plotly_chart`, whose theme fills in the rest
-AXIS = dict(gridcolor="#e9ecef", zerolinecolor="#ced4da", linecolor="#ced4da", showgrid=True, zeroline=True,
+AXIS = dict(gridcolor=GRID, zerolinecolor=LINE, linecolor=LINE, showgrid=True, zeroline=True,
             tickfont=FONT, automargin=False)
 HIDDEN = dict(visible=False, showgrid=False, zeroline=False)  # maps and diagrams: no axis drawn
 MARGIN = dict(l=55, r=15, t=40, b=45, pad=0)
@@ -71,6 +90,13 @@ def class_colours(labels: Iterable) -> list[str]:
 def layer_colour(l: int, n_layers: int) -> str:
     """The colour of weight layer l (0-based) of `n_layers`: light orange first, dark blue last."""
     return sample_colorscale(LAYERS, [0.15 + 0.85 * l / max(1, n_layers - 1)])[0]
+
+
+def recolour(figure_json: str, theme: str) -> str:
+    """A figure's JSON in `theme` ("light" as built, or "dark": each colour of `DARK` swapped)."""
+    if theme != "dark":
+        return figure_json
+    return _HEX.sub(lambda m: _DARK.get(m.group().lower(), m.group()), figure_json)
 
 
 def f32(a: Array) -> Array:

@@ -25,8 +25,10 @@ def test_loads_with_defaults_and_its_charts(app):
     run = _run(app)
     assert run.values == controls.defaults()
     assert _metrics(app)["Epoch"] == "0"
-    main, detail = plotly_specs(app)  # network, output and loss share one chart; the detail view has its own
-    assert {t.get("legend") for t in main["data"]} == {"legend", "legend2", "legend3"}
+    *main, detail = plotly_specs(app)  # network, output and loss: one chart each; then the detail view
+    assert [fig["layout"]["meta"]["epoch"] for fig in main] == [0, 0, 0]
+    assert [t["name"] for t in main[0]["data"] if t.get("name")][-1] == "inputs"  # the diagram, before any δ
+    assert main[1]["data"][0]["type"] == "heatmap" and main[2]["layout"]["yaxis"]["title"]["text"] == "loss L"
     assert detail["data"][0]["type"] == "heatmap"
     assert not app.warning and not app.error
 
@@ -165,9 +167,10 @@ def test_reset_draws_new_weights_and_restart_replays(app):
     assert not np.array_equal(initial[0], _run(app).net.W[0])
 
 
-def _main_chart(at) -> dict:
-    """The main live chart's data: its frames (as figures) and whether they are a film that plays on."""
-    chart = next(c for c in at.get("bidi_component") if c.proto.id.endswith("chart_main"))
+def _main_chart(at, view: str = "network") -> dict:
+    """A main view's chart data (the network's asks for the next film): its frames (as figures) and
+    whether they are a film that plays on."""
+    chart = next(c for c in at.get("bidi_component") if c.proto.id.endswith(f"chart_{view}"))
     data = json.loads(chart.proto.json)
     return {"frames": [json.loads(f) for f in data["frames"]], "play": data["play"]}
 
@@ -266,15 +269,18 @@ def test_a_control_change_in_a_fragment_only_rerun_asks_for_the_whole_page():
 
 def test_log_scale_gets_the_loss_axis_a_fresh_zoom_and_keeps_the_others(app):
     def revisions():
-        layout = _main_chart(app)["frames"][-1]["layout"]
-        return layout["uirevision"], {k: v.get("uirevision") for k, v in layout.items() if k[1:5] == "axis"}
+        layouts = {view: _main_chart(app, view)["frames"][-1]["layout"] for view in film.VIEWS}
+        return ({view: layout["uirevision"] for view, layout in layouts.items()},
+                {(view, k): v.get("uirevision") for view, layout in layouts.items() for k, v in layout.items()
+                 if k[1:5] == "axis"})
 
     chart_rev, axes = revisions()
     app.toggle(key=keys.LOG_LOSS).set_value(True).run()
     chart_rev_log, axes_log = revisions()
-    assert chart_rev_log == chart_rev  # the network and output panels keep a zoom
+    assert chart_rev_log == chart_rev  # the network and output charts keep a zoom
     changed = {k for k in axes if axes[k] != axes_log[k]}
-    assert changed == {"yaxis3"} and axes_log["yaxis3"].startswith(chart_rev)  # the loss axis starts afresh
+    assert changed == {("loss", "yaxis")}  # the loss axis starts afresh
+    assert axes_log["loss", "yaxis"].startswith(chart_rev["loss"])
 
 
 def test_divergence_warns_keeps_finite_weights_and_disables_play(app):

@@ -31,8 +31,9 @@ def test_load_step_and_watch_the_loss_fall(page, app_url):
     page.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText === '20'")
     wait_idle(page)
     assert float(_metric(page, "Train loss")) < first
-    assert page.locator(".js-plotly-plot").count() == 2  # main views (one chart, three panels) + detail
-    assert page.locator(".js-plotly-plot").first.locator(".cartesianlayer .subplot").count() >= 4
+    assert page.locator(".js-plotly-plot").count() == 4  # the main views (one chart each) + the detail view
+    for k in range(3):
+        assert page.locator(".js-plotly-plot").nth(k).locator(".cartesianlayer .subplot").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "playground")
 
@@ -45,8 +46,10 @@ def test_every_detail_view_renders(page, app_url):
     for name in ("Weights", "Trajectories", "Deltas δ", "Grad norms", "Neuron maps"):
         page.get_by_role("radio", name=name, exact=True).click()
         wait_idle(page)
-        # the old detail chart may linger for a moment next to the new one on a busy machine
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 2")
+        # the old detail chart may linger for a moment next to the new one on a busy machine; the
+        # weights are one chart per layer (three here), the others one chart
+        charts = 3 + (3 if name == "Weights" else 1)
+        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length === {charts}")
         screenshot(page, f"playground-detail-{name.split()[0].lower()}")
     assert page.locator("[data-testid='stException']").count() == 0
 
@@ -103,9 +106,11 @@ def test_play_shows_every_frame_until_paused(page, app_url):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-def _drag_zoom(page, subplot: str) -> None:
-    """A box zoom with the mouse over the middle of one panel of the main chart."""
-    area = page.locator(".js-plotly-plot").first.locator(f".nsewdrag[data-subplot='{subplot}']").bounding_box()
+def _drag_zoom(page, chart: int) -> None:
+    """A box zoom with the mouse over the middle of one of the main charts (0 network, 1 output, 2 loss)."""
+    plot = page.locator(".js-plotly-plot").nth(chart)
+    plot.scroll_into_view_if_needed()
+    area = plot.locator(".nsewdrag[data-subplot='xy']").bounding_box()
     page.mouse.move(area["x"] + 0.3 * area["width"], area["y"] + 0.3 * area["height"])
     page.mouse.down()
     page.mouse.move(area["x"] + 0.6 * area["width"], area["y"] + 0.6 * area["height"], steps=5)
@@ -116,20 +121,21 @@ def test_a_zoom_survives_the_next_epoch(page, app_url):
     page.goto(app_url)
     wait_idle(page)
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
-    _drag_zoom(page, "x2y2")  # a box zoom on the output panel
-    x_range = "document.querySelector('.js-plotly-plot').layout.xaxis2.range"
+    _drag_zoom(page, 1)  # a box zoom on the output chart
+    x_range = "document.querySelectorAll('.js-plotly-plot')[1].layout.xaxis.range"
     page.wait_for_function(f"{x_range}[1] - {x_range}[0] < 3")
     zoomed = page.evaluate(x_range)
     page.get_by_role("button", name="Step 1 epoch").click()
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 1")
     assert page.evaluate(x_range) == zoomed
-    _drag_zoom(page, "x3y3")  # and the loss panel
-    y_range = "document.querySelector('.js-plotly-plot').layout.yaxis3.range"
+    _drag_zoom(page, 2)  # and the loss chart
+    loss = "document.querySelectorAll('.js-plotly-plot')[2].layout"
+    y_range = f"{loss}.yaxis.range"
     page.wait_for_function(f"{y_range}[1] - {y_range}[0] < 0.05")
-    page.get_by_text("Log scale").click()  # a new scale starts unzoomed; the output panel keeps its zoom
-    page.wait_for_function("document.querySelector('.js-plotly-plot').layout.yaxis3.type === 'log'")
+    page.get_by_text("Log scale").click()  # a new scale starts unzoomed; the output chart keeps its zoom
+    page.wait_for_function(f"{loss}.yaxis.type === 'log'")
     wait_idle(page)
-    assert page.evaluate("document.querySelector('.js-plotly-plot').layout.yaxis3.autorange") is True
+    assert page.evaluate(f"{loss}.yaxis.autorange") is True
     assert page.evaluate(x_range) == zoomed
     page.get_by_role("button", name="Reset", exact=True).click()  # a new run forgets the zoom
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
@@ -231,5 +237,5 @@ def test_charts_load_plotly_under_a_base_url_path(page):
     with serve_app("under/a/prefix") as url:
         page.goto(f"{url}/")
         wait_idle(page)
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 2", timeout=30_000)
-        assert page.evaluate("[...document.scripts].some(s => s.src.includes('/under/a/prefix/component/'))")
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 4", timeout=30_000)
+        assert page.evaluate("[...document.scripts].some(s => s.src.includes('/under/a/prefix/app/static/'))")

@@ -26,7 +26,7 @@ import pytest
 
 from tests.browser.conftest import _free_port, need, serve_app, stop, wait_idle
 from tests.conftest import ROOT
-from ui.live_chart import ASSET_ROUTE
+from ui.live_chart import STATIC_PLOTLY as ASSET_ROUTE
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONF = ROOT / "deploy" / "nginx.conf"
@@ -209,8 +209,5 @@ def test_each_session_stays_on_its_process_and_two_can_differ(browser, browser_c
         assert len(body) > 1_000_000 and b"plotly.js" in body[:2000]
 
 
-@pytest.mark.xfail(strict=True, reason="ui/live_chart.py registers plotly.js's route only when a session of "
-                   "that process draws a live chart: until then the process answers 404 (another issue fixes "
-                   "this in ui/)")
 def test_plotly_js_is_served_by_either_process_from_its_first_request(proxy):
     assert proxy.fresh_asset_status == dict.fromkeys(proxy.backends, 200)

@@ -10,7 +10,7 @@ import pytest
 
 from engine import MLP, Trainer, make_dataset
 from tests.app.conftest import decode
-from ui import session_run
+from ui import session_run, theme
 from ui.playground import figures
 
 
@@ -57,16 +57,36 @@ def test_network_units_coloured_by_mean_abs_delta_and_show_biases(known):
     deltas = [np.array([0.1, 0.2, 0.3]), np.array([0.9])]
     fig = figures.network_figure(net, deltas)
     units = next(t for t in fig.data if t.name == "units")
-    colours = np.asarray(units.marker.color, dtype=float)
-    assert np.isnan(colours[:2]).all()
-    assert np.allclose(colours[2:], [0.1, 0.2, 0.3, 0.9])
-    assert f"b = {b[0][1]:.4g}" in units.hovertext[3]
+    inputs = next(t for t in fig.data if t.name == "inputs")  # the inputs carry no value: a plain fill
+    assert len(inputs.x) == 2 and inputs.marker.color == theme.WHITE
+    colours = decode(units.marker.color)
+    assert np.allclose(colours, [0.1, 0.2, 0.3, 0.9])
+    assert f"b = {b[0][1]:.4g}" in units.hovertext[1]
+    # the bias is named on the diagram, and the colour has a scale saying what it means
+    assert units.text[1] == f"b = {b[0][1]:+.2f}"
+    assert units.marker.showscale and units.marker.colorbar.title.text == "mean |δ|"
+    assert (units.marker.cmin, units.marker.cmax) == (0.0, pytest.approx(0.9))
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.0, "+0.00"), (-3.084, "-3.08"), (41.2, "+41"), (-999.4, "-999"),
+                                             (1234.5, "+1e+03"), (-2.5e7, "-2e+07")])
+def test_diagram_numbers_have_a_bounded_width(value, text):
+    assert figures.bounded(value) == text and len(text) <= 6
+
+
+def test_large_networks_name_biases_in_the_hover_only_with_smaller_units():
+    small = figures.network_figure(MLP([2, 4, 1]), [np.ones(4), np.ones(1)])
+    large = figures.network_figure(MLP([2, 8, 8, 8, 1]), [np.ones(8)] * 3 + [np.ones(1)])
+    units = {name: next(t for t in fig.data if t.name == "units") for name, fig in (("s", small), ("l", large))}
+    assert all(t.startswith("b = ") for t in units["s"].text)
+    assert not any(units["l"].text) and all("bias b = " in h for h in units["l"].hovertext)
+    assert units["l"].marker.size < units["s"].marker.size
 
 
 def test_network_draws_at_most_16_units_per_layer():
     net = MLP([64, 32, 10], output="softmax", loss="ce")
-    fig = figures.network_figure(net)
-    units = next(t for t in fig.data if t.name == "units")
+    fig = figures.network_figure(net)  # no values yet: every unit in the plain trace
+    units = next(t for t in fig.data if t.name == "inputs")
     assert len(units.x) == 16 + 16 + 10
     assert any("16 of 64 shown" in a.text for a in fig.layout.annotations)
 
@@ -116,10 +136,11 @@ def test_output_figure_for_each_kind_of_data():
 
 def test_weights_heatmaps_hold_w(known):
     net, W, _ = known
-    fig = figures.weights_figure(net)
+    figs = [figures.weights_figure(net, l) for l in (1, 2)]  # one chart per layer
     for l in range(2):
-        assert np.allclose(np.asarray(fig.data[l].z, dtype=float), W[l], atol=1e-7)
-    assert fig.data[0].text[1][1] == "2.00"
+        assert np.allclose(np.asarray(figs[l].data[0].z, dtype=float), W[l], atol=1e-7)
+    assert figs[0].data[0].text[1][1] == "2.00"
+    assert figs[0].data[0].zmax == figs[1].data[0].zmax == 2.0  # one scale for all layers
 
 
 def test_loss_curves_hold_the_history_and_mark_divergence():
@@ -161,33 +182,6 @@ def test_two_sessions_never_share_a_run():
     assert not any(np.shares_memory(x, y) for x, y in zip(a.net.W, b.net.W))
 
 
-def test_side_by_side_keeps_each_panel_in_its_own_slot(known):
-    net, W, _ = known
-    trainer = Trainer(MLP([2, 3, 1]), make_dataset("xor", n=60), lr=0.5)
-    trainer.run(3)
-    loss = figures.loss_figure(trainer.history, "accuracy", diverged_at=2)
-    weights = figures.weights_figure(net)
-    merged = figures.side_by_side([figures.network_figure(net, [np.ones(3), np.ones(1)]), weights, loss])
-    layout = merged.layout
-    # slots: three equal widths with gaps, left to right
-    assert layout.xaxis.domain[0] == 0 and layout.xaxis.domain[1] < layout.xaxis2.domain[0]
-    assert layout.xaxis4.domain[1] == pytest.approx(1.0 - figures.COLORBAR_ROOM)  # room for the right axis
-    assert "xaxis5" not in merged.to_plotly_json()["layout"]  # an overlaid y axis brings no x axis
-    # the weights panel's two heatmaps moved to axes 2 and 3, their values untouched
-    heat = [t for t in merged.data if t.type == "heatmap"]
-    assert [(t.xaxis, t.yaxis) for t in heat] == [("x2", "y2"), ("x3", "y3")]
-    assert np.allclose(decode(heat[1].z).reshape(W[1].shape), W[1], atol=1e-7)
-    # the loss panel's overlaid metric axis and its divergence line follow the renaming
-    assert layout.yaxis5.overlaying == "y4" and layout.yaxis5.anchor == "x4"
-    assert {t.yaxis for t in merged.data if t.xaxis == "x4"} == {"y4", "y5"}
-    assert layout.shapes[0].xref == "x4" and layout.shapes[0].x0 == 2
-    # a colour bar stays inside its panel's slot, legends stay with their panel
-    bar = heat[1].colorbar.x
-    assert layout.xaxis3.domain[1] < bar < layout.xaxis4.domain[0]
-    assert {t.legend for t in merged.data if t.xaxis == "x4"} == {"legend3"}
-    assert layout.legend3.x == pytest.approx(layout.xaxis4.domain[0])
-
-
 def test_figures_bring_an_empty_template_not_streamlits(known):
     """Streamlit makes its own template plotly's default; its placeholder colours would draw every line black."""
     import streamlit  # noqa: F401  (importing it installs that default)
@@ -197,9 +191,9 @@ def test_figures_bring_an_empty_template_not_streamlits(known):
     trainer.run(3)
     h = trainer.history
     built = [figures.network_figure(net), figures.output_figure(trainer.net, trainer.data),
-             figures.loss_figure(h, "accuracy"), figures.weights_figure(net), figures.trajectory_figure(h, [2, 3, 1]),
+             figures.loss_figure(h, "accuracy"), figures.weights_figure(net, 1),
+             figures.trajectory_figure(h, [2, 3, 1]),
              figures.delta_figure(h, 1), figures.grad_norm_figure(h),
              figures.neuron_maps_figure(trainer.net, trainer.data, 1, resolution=10)]
-    built.append(figures.side_by_side(built[:3]))
     for fig in built:
         assert json.loads(pio.to_json(fig, validate=False))["layout"]["template"] == {}

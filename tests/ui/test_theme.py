@@ -223,13 +223,11 @@ def _playground_figures() -> dict[str, object]:
         "output_figure": [figures.output_figure(t.net, t.data) for t in (spiral, xor, sine, bumps, classes, values)],
         "neuron_maps_figure": [figures.neuron_maps_figure(net, xor.data, 1, resolution=10)],
         "loss_figure": [figures.loss_figure(xor.history, "accuracy", diverged_at=2)],
-        "weights_figure": [figures.weights_figure(net)],
+        "weights_figure": [figures.weights_figure(net, l) for l in (1, 2, 3)],
         "trajectory_figure": [figures.trajectory_figure(xor.history, net.sizes)],
         "delta_figure": [figures.delta_figure(xor.history, 1)],
         "grad_norm_figure": [figures.grad_norm_figure(xor.history)],
     }
-    built["side_by_side"] = [figures.side_by_side([built["network_figure"][0], built["output_figure"][1],
-                                                   built["loss_figure"][0]])]
     return built
 
 
@@ -249,7 +247,7 @@ def _compare_figures() -> dict[str, object]:
 
 def _builders(module) -> set[str]:
     return {name for name, f in inspect.getmembers(module, inspect.isfunction)
-            if f.__module__ == module.__name__ and (name.endswith("_figure") or name == "side_by_side")
+            if f.__module__ == module.__name__ and name.endswith("_figure")
             and not name.startswith("_")}
 
 
@@ -290,6 +288,35 @@ def test_three_classes_are_drawn_in_the_first_three_theme_colours():
     assert [t.line.color for t in curves.data if t.showlegend] == list(theme.PALETTE[:2])
 
 
+def test_the_dark_theme_recolours_every_figure_from_the_theme_only():
+    """Each light colour a figure uses either keeps its hue on the dark background or has a dark counterpart."""
+    built = {**_playground_figures(), **_compare_figures()}
+    dark_allowed = {theme.DARK.get(c, c).lower() for c in _theme_colours()} | {c.lower() for c in _theme_colours()}
+    for name, figs in built.items():
+        for fig in figs:
+            spec = json.loads(theme.recolour(pio.to_json(fig, validate=False), "dark"))
+            used = {c.lower() for c in _colours(spec)}
+            assert used <= dark_allowed, (name, used - dark_allowed)
+            assert theme.WHITE not in used and theme.TEXT.lower() not in used, name  # no white box, no dark text
+            assert spec["layout"]["paper_bgcolor"] == theme.DARK_BACKGROUND
+    light = pio.to_json(built["loss_figure"][0], validate=False)
+    assert theme.recolour(light, "light") == light
+
+
+MIN_ON_BACKGROUND = 20.0  # CIEDE2000 between a class or weight colour and the background it is drawn on
+
+
+def test_signs_and_classes_stay_apart_and_visible_in_both_themes():
+    for background, swap in ((theme.WHITE, {}), (theme.DARK_BACKGROUND, theme.DARK)):
+        signs = [swap.get(c, c) for c in (theme.POSITIVE, theme.NEGATIVE)]
+        classes = [swap.get(c, c) for c in theme.PALETTE[:RUNS]]
+        assert closest(classes)[0] >= MIN_CLASSES
+        for vision in VISIONS:
+            assert difference(*signs, vision) >= MIN_SIGNS
+            for c in {*signs, *classes[:THREE]}:
+                assert difference(c, background, vision) >= MIN_ON_BACKGROUND, (background, c, vision)
+
+
 # --- only the theme spells colours out -----------------------------------------------------------------
 COLOUR_LITERAL = re.compile(
     r"""["'](\#[0-9a-fA-F]{3,8}|rgba?\(.*?\))["']"""  # "#d9480f", 'rgb(1,2,3)'
@@ -315,3 +342,4 @@ def test_one_float32_helper():
     assert defining == ["theme.py"]
     assert theme.f32(np.array([1e39, -1e39, np.nan])).dtype == np.float32
     assert np.isfinite(theme.f32(np.array([1e39, -1e39]))).all() and np.isnan(theme.f32(np.array([np.nan])))[0]
+

@@ -41,22 +41,28 @@ def detail_view(run: Run) -> None:
     cache = st.session_state.get(keys.DETAIL_CACHE)
     now = time.monotonic()
     if run.playing and cache and cache[0] == (choice, layer) and now - cache[1] < DETAIL_REFRESH_SECONDS:
-        fig, caption = cache[2], cache[3]  # an unchanged figure is not redrawn by the browser
+        figs, caption = cache[2], cache[3]  # an unchanged figure is not redrawn by the browser
     else:
-        fig, caption = _detail_figure(run, choice, layer)
-        st.session_state[keys.DETAIL_CACHE] = ((choice, layer), now, fig, caption)
-    live_chart(fig, f"chart_{choice}", revision(run))
+        figs, caption = _detail_figures(run, choice, layer)
+        st.session_state[keys.DETAIL_CACHE] = ((choice, layer), now, figs, caption)
+    if len(figs) == 1:
+        live_chart(figs[0], f"chart_{choice}", revision(run), ask=False)
+    else:  # side by side where there is room (see ui.playground.views.LAYOUT_CSS)
+        row = st.container(horizontal=True, key=keys.DETAIL_ROW, gap="medium")
+        for k, fig in enumerate(figs, start=1):
+            with row.container():
+                live_chart(fig, f"chart_{choice}_{k}", revision(run), ask=False)
     st.caption(caption)
 
 
-def _detail_figure(run: Run, choice: str, layer: int) -> tuple:
+def _detail_figures(run: Run, choice: str, layer: int) -> tuple[list, str]:
     net, data, history = run.net, run.data, run.trainer.history
+    if choice == "weights":
+        figs = [figures.weights_figure(net, l) for l in range(1, net.n_layers + 1)]
+        return figs, "Row j, column i holds w_ji^(l), the weight from input j to unit i of layer l."
     if choice == "neurons":
         fig = figures.neuron_maps_figure(net, data, layer)
         caption = f"What each unit of hidden layer {layer} computes over the input plane: O^({layer}) = A(I^({layer}))."
-    elif choice == "weights":
-        fig = figures.weights_figure(net)
-        caption = "Row j, column i holds w_ji^(l), the weight from input j to unit i of layer l."
     elif choice == "trajectories":
         fig = figures.trajectory_figure(history, net.sizes)
         caption = "Each line is one weight over the epochs; steep stretches are where the gradient was large."
@@ -67,4 +73,4 @@ def _detail_figure(run: Run, choice: str, layer: int) -> tuple:
         fig = figures.grad_norm_figure(history)
         caption = ("‖∂L/∂W^(l)‖ per layer: in deep sigmoid networks the early layers' lines sit far below "
                    "the last — vanishing gradients.")
-    return fig, caption
+    return [fig], caption

@@ -23,9 +23,26 @@ MAX_TRAJECTORIES = 40
 
 
 # --- 1. network diagram ------------------------------------------------------------------------
-def _node_positions(sizes: list[int]) -> list[Array]:
-    """y coordinates of the drawn units per layer, centred; large layers are cut to MAX_DRAWN_UNITS."""
-    return [np.linspace(1, -1, min(n, MAX_DRAWN_UNITS)) * min(n, MAX_DRAWN_UNITS) / 8 for n in sizes]
+NETWORK_HEIGHT = 400
+NETWORK_MARGIN = dict(l=12, r=12, t=28, b=64)  # the top names the epoch, the bottom holds the colour scale
+LABEL_SPACING_PX = 40  # units this far apart (or more) carry their bias b (inputs: their name) below them
+
+
+def _node_positions(sizes: list[int]) -> tuple[list[Array], float]:
+    """y of the drawn units per layer (large layers cut to MAX_DRAWN_UNITS), and the space between units.
+
+    The largest drawn layer spans [-1, 1]; the others are centred with the same spacing.
+    """
+    drawn = [min(n, MAX_DRAWN_UNITS) for n in sizes]
+    step = 2 / (max(drawn) - 1) if max(drawn) > 1 else 2.0
+    return [((m - 1) / 2 - np.arange(m)) * step for m in drawn], step
+
+
+def bounded(value: float) -> str:
+    """A signed number in at most six characters: +3.08, -41, +2e+03."""
+    if abs(value) < 9.995:
+        return f"{value:+.2f}"
+    return f"{value:+.0f}" if abs(value) < 999.5 else f"{value:+.0e}"
 
 
 def network_figure(
@@ -35,15 +52,22 @@ def network_figure(
     input_names: list[str] | None = None,
     node_title: str = "mean |δ|",
 ) -> go.Figure:
-    """Units by layer; edge colour = sign of w_ji^(l), width = |w|; units coloured by `node_values`.
+    """Units by layer; edge colour = sign of w_ji^(l), width = |w|; units coloured by `node_values` on a scale.
 
     `node_values` holds one array per weight layer (e.g. mean |δ| over the last epoch, or the
-    outputs O of one sample). Hovering an edge's midpoint shows w_ji^(l), its value and its
-    current gradient ∂L/∂w_ji^(l); hovering a unit shows its bias and value. At most 16 units per
-    layer are drawn.
+    outputs O of one sample), shown on a colour bar titled `node_title`. Hovering an edge's
+    midpoint shows w_ji^(l), its value and its current gradient ∂L/∂w_ji^(l); hovering a unit
+    shows its bias b and value. Units far enough apart carry "b = …" (inputs: their name) below
+    them; on larger networks these are in the hover only. At most 16 units per layer are drawn.
     """
     sizes = net.sizes
-    ys = _node_positions(sizes)
+    ys, step = _node_positions(sizes)
+    pad = 0.3 + 0.4 * step / 2  # room above the top unit (a note) and below the bottom one (its label)
+    y_range = [-1 - pad - 0.25, 1 + pad]  # and the layer names at the bottom
+    area_px = NETWORK_HEIGHT - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
+    spacing_px = step / (y_range[1] - y_range[0]) * area_px
+    labelled = spacing_px >= LABEL_SPACING_PX
+    marker_px = float(np.clip(0.6 * spacing_px, 7, 24))
     wmax = max(float(np.abs(w).max()) for w in net.W) or 1.0
     segments: dict[tuple[bool, int], tuple[list, list]] = {}
     mid_x, mid_y, mid_text = [], [], []
@@ -67,42 +91,62 @@ def network_figure(
     ]
     traces.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", marker=dict(size=9, opacity=0),
                        hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights"))
-    node_x, node_y, colour, text, label = [], [], [], [], []
     names = [plain.for_plotly(n) for n in input_names] if input_names else [f"x{j + 1}" for j in range(sizes[0])]
-    for l, n in enumerate(sizes):
+    unvalued = dict(x=[], y=[], text=[], hover=[])  # inputs, and units without a value yet
+    valued = dict(x=[], y=[], text=[], hover=[], value=[])
+    for l in range(len(sizes)):
         for i in range(len(ys[l])):
-            node_x.append(l)
-            node_y.append(float(ys[l][i]))
             if l == 0:
-                colour.append(None)
-                text.append(f"input u<sub>{i + 1}</sub><sup>(1)</sup> = {names[i]}")
-                label.append(names[i])
-                continue
-            d = np.nan if node_values is None else float(node_values[l - 1][i])
-            colour.append(None if np.isnan(d) else d)
-            bias = f"<br>b = {net.b[l - 1][i]:.4g}" if net.bias else ""
-            kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}"
-            text.append(f"{kind}, unit {i + 1}{bias}<br>{node_title} = {d:.3g}")
-            label.append(plain.number(net.b[l - 1][i], "+.2f") if net.bias and n <= 10 else "")
-    traces.append(dict(
-        type="scatter", x=node_x, y=node_y, mode="markers+text", text=label, textposition="bottom center",
-        textfont=dict(size=10, color=theme.MUTED), hovertext=text, hoverinfo="text", showlegend=False,
-        marker=dict(size=26, color=colour, colorscale=SEQUENTIAL, line=dict(width=1.5, color=theme.INK),
-                    showscale=False),
-        name="units",
-    ))
-    bottom = min(float(y.min()) for y in ys) - 0.45
-    notes = [dict(x=l, y=float(ys[l][-1]) - 0.3, text=f"{MAX_DRAWN_UNITS} of {n} shown", showarrow=False,
-                  font=dict(size=10)) for l, n in enumerate(sizes) if n > MAX_DRAWN_UNITS]
+                group, short = unvalued, names[i] if len(names[i]) <= 7 else names[i][:6] + "…"
+                hover = f"input u<sub>{i + 1}</sub><sup>(1)</sup> = {names[i]}"
+            else:
+                d = np.nan if node_values is None else float(node_values[l - 1][i])
+                group = unvalued if np.isnan(d) else valued
+                short = f"b = {bounded(net.b[l - 1][i])}" if net.bias else ""
+                kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}"
+                bias = f"<br>bias b = {net.b[l - 1][i]:.4g}" if net.bias else ""
+                hover = f"{kind}, unit {i + 1}{bias}" + ("" if np.isnan(d) else f"<br>{node_title} = {d:.3g}")
+                if group is valued:
+                    group["value"].append(d)
+            group["x"].append(l)
+            group["y"].append(float(ys[l][i]))
+            group["text"].append(short if labelled else "")
+            group["hover"].append(hover)
+    unit = dict(type="scatter", mode="markers+text", textposition="bottom center", hoverinfo="text",
+                showlegend=False, textfont=dict(size=10, color=theme.MUTED))
+    outline = dict(width=1.5, color=theme.INK)
+    traces.append({**unit, "x": unvalued["x"], "y": unvalued["y"], "text": unvalued["text"],
+                   "hovertext": unvalued["hover"], "name": "inputs",
+                   "marker": dict(size=marker_px, color=theme.WHITE, line=outline)})
+    if valued["x"]:
+        values = np.asarray(valued["value"])
+        lo, hi = (0.0, float(values.max())) if node_title.startswith("mean") else (float(values.min()),
+                                                                                  float(values.max()))
+        traces.append({**unit, "x": valued["x"], "y": valued["y"], "text": valued["text"],
+                       "hovertext": valued["hover"], "name": "units",
+                       "marker": dict(size=marker_px, color=f32(values), colorscale=SEQUENTIAL, line=outline,
+                                      cmin=lo, cmax=max(hi, lo + 1e-12), showscale=True,
+                                      colorbar=dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top",
+                                                    ypad=10, len=0.6, thickness=8, tickformat=".2g", nticks=4,
+                                                    title=dict(text=node_title, side="top"),
+                                                    tickfont=dict(size=10)))})
+    notes = [dict(x=l, y=float(ys[l][0]) + 0.6 * step / 2 + 0.05, text=f"{MAX_DRAWN_UNITS} of {n} shown",
+                  showarrow=False, yanchor="bottom", font=dict(size=10)) for l, n in enumerate(sizes)
+             if n > MAX_DRAWN_UNITS]
     titles = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output y*"]
-    notes += [dict(x=l, y=bottom, text=t, showarrow=False) for l, t in enumerate(titles)]
-    # layer names as annotations and no colour bar (the value is in each unit's hover): fewer axes
-    # and bars to draw keeps the redraw quick
-    return figure(traces, 360, annotations=notes, xaxis=dict(visible=False, range=[-0.3, len(sizes) - 0.7]),
-                   yaxis=dict(visible=False, range=[bottom - 0.15, max(float(y.max()) for y in ys) + 0.3]))
+    notes += [dict(x=l, y=y_range[0], text=t, showarrow=False, yanchor="bottom", font=dict(size=11))
+              for l, t in enumerate(titles)]
+    return figure(traces, NETWORK_HEIGHT, annotations=notes, margin=NETWORK_MARGIN,
+                  xaxis=dict(visible=False, range=[-0.45, len(sizes) - 0.55]),
+                  yaxis=dict(visible=False, range=y_range))
 
 
 # --- 2. output over the input plane --------------------------------------------------------------
+MAP_HEIGHT = 400
+COLORBAR = dict(title=dict(text="y*"), thickness=10, x=1.02, xanchor="left", xpad=0)
+COLORBAR_MARGIN = dict(r=60)  # room on the right for COLORBAR and its ticks
+LEGEND_ON_TOP = dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=11))
+LEGEND_MARGIN = dict(t=60)  # room above the plot for two rows of LEGEND_ON_TOP
 def plane_grid(data: Dataset, resolution: int = 60) -> tuple[Array, Array, Array]:
     """Axis values and the (resolution², 2) grid of raw points covering the data with a margin."""
     P = np.vstack([data.P_train, data.P_test])
@@ -205,7 +249,7 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
     elif data.task == "binary":
         p1 = (pred[:, 0] if pred.shape[1] == 1 else pred[:, 1]).reshape(shape)
         traces.append({**heat, "z": f32(p1), "zmin": 0, "zmax": 1, "colorscale": DIVERGING, "opacity": 0.8,
-                       "colorbar": dict(title=dict(text="y*"), thickness=10),
+                       "colorbar": COLORBAR,
                        "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
         bx, by = level_line(gx, gy, p1, 0.5)
         traces.append(dict(type="scatter", x=f32(bx), y=f32(by), mode="lines", name="y* = 0.5",
@@ -214,10 +258,11 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
         z = pred[:, 0]
         lim = float(max(np.abs(z).max(), np.abs(data.y_train).max(), 1e-9))
         traces.append({**heat, "z": f32(z.reshape(shape)), "zmin": -lim, "zmax": lim, "colorscale": DIVERGING,
-                       "opacity": 0.8, "colorbar": dict(title=dict(text="y*"), thickness=10),
+                       "opacity": 0.8, "colorbar": COLORBAR,
                        "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
     traces += _points(data, show_test, data.task == "regression")
-    return figure(traces, 400, showlegend=False,  # the caption explains dots, rings and the line
+    margin = {} if data.task == "multiclass" else COLORBAR_MARGIN
+    return figure(traces, MAP_HEIGHT, showlegend=False, margin=margin,  # the caption explains dots, rings, line
                    xaxis=dict(range=[gx[0], gx[-1]], title=dict(text="x1")),
                    yaxis=dict(range=[gy[0], gy[-1]], title=dict(text="x2")))
 
@@ -234,7 +279,7 @@ def _curve_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
     if show_test and len(data.y_test):
         traces.append(dict(type="scatter", x=f32(data.P_test[:, 0]), y=f32(data.y_test), mode="markers",
                            name="test", marker=dict(color=theme.TEST, size=7, symbol="x")))
-    return figure(traces, 400, legend=dict(orientation="h", y=-0.22), xaxis=dict(title=dict(text="x1")),
+    return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, margin=LEGEND_MARGIN, xaxis=dict(title=dict(text="x1")),
                    yaxis=dict(title=dict(text="y")))
 
 
@@ -253,13 +298,13 @@ def _projection_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
         wrong = cls != y
         traces.append(dict(
             type="scatter", x=f32(P[:, 0]), y=f32(P[:, 1]), mode="markers",
-            name=f"{split} (colour = predicted class)",
+            name=f"{split}: colour = predicted class",
             marker=dict(color=theme.class_colours(cls), size=np.where(wrong, 10, 6).tolist(),
                         symbol="circle" if split == "train" else "x",
                         line=dict(width=np.where(wrong, 2, 0).tolist(), color=theme.INK)),
             hovertext=[f"true class {t}, predicted {c}" for t, c in zip(y, cls)], hoverinfo="text",
         ))
-    return figure(traces, 400, legend=dict(orientation="h", y=-0.22),
+    return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, margin=LEGEND_MARGIN,
                    xaxis=dict(title=dict(text="principal component 1")),
                    yaxis=dict(title=dict(text="principal component 2")))
 
@@ -277,12 +322,12 @@ def neuron_maps_figure(net: MLP, data: Dataset, layer: int, resolution: int = 30
     cols = min(n, 4)
     rows = -(-n // cols)
     gap = max(2, resolution // 10)
-    step = resolution + gap
-    z = np.full((rows * step - gap, cols * step - gap), np.nan, dtype=np.float32)
+    step, row_step = resolution + gap, resolution + resolution // 2  # room above each row for its names
+    z = np.full((rows * row_step - resolution // 2, cols * step - gap), np.nan, dtype=np.float32)
     notes = []
     for i in range(n):
         r, c = divmod(i, cols)
-        top = (rows - 1 - r) * step  # heatmap rows grow upwards: the first unit goes top left
+        top = (rows - 1 - r) * row_step  # heatmap rows grow upwards: the first unit goes top left
         z[top:top + resolution, c * step:c * step + resolution] = f32(out[:, i]).reshape(resolution, resolution)
         notes.append(dict(x=c * step + resolution / 2, y=top + resolution, text=f"unit {i + 1}", showarrow=False,
                           yanchor="bottom", font=dict(size=11)))
@@ -324,36 +369,36 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
-    # the legend fits in the fixed top margin: were it to need more room, plotly would grow the
-    # margin and draw the chart twice
-    legend = dict(orientation="h", x=0, y=1.01, yanchor="bottom", font=dict(size=11))
-    return figure(traces, 400, legend=legend, shapes=shapes, annotations=notes,
-                   xaxis=dict(title=dict(text="epoch")),
-                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
-                   yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear",
-                              uirevision="log" if log_y else "linear"),
-                   yaxis2=metric_axis)
+    # the legend fits in the fixed top margin (two rows on a narrow plot): were it to need more room,
+    # plotly would grow the margin and draw the chart twice
+    return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, shapes=shapes, annotations=notes,
+                  margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
+                  xaxis=dict(title=dict(text="epoch")),
+                  # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
+                  yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear", nticks=6,
+                             uirevision="log" if log_y else "linear"),
+                  yaxis2=metric_axis)
 
 
 # --- 5. weights ----------------------------------------------------------------------------------
-def weights_figure(net: MLP) -> go.Figure:
-    """One heatmap per layer: W^(l) with rows j (inputs) and columns i (units); small ones are labelled."""
-    L = net.n_layers
-    axes = theme.panels(L, L, gap=0.06)
-    titles = [f"W<sup>({l + 1})</sup>  {w.shape[0]}×{w.shape[1]}" for l, w in enumerate(net.W)]
-    lim = max(float(np.abs(w).max()) for w in net.W) or 1.0
-    traces = []
-    for l, w in enumerate(net.W):
-        axes[theme.axis_name(l + 1, "y")].update(autorange="reversed")
-        trace = dict(type="heatmap", z=f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])],
-                     y=[f"j={j + 1}" for j in range(w.shape[0])], zmin=-lim, zmax=lim, colorscale=DIVERGING,
-                     showscale=l == L - 1, colorbar=dict(title=dict(text="w"), thickness=10),
-                     hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({l + 1})</sup> = %{{z:.4g}}<extra></extra>",
-                     **theme.ref(l + 1))
-        if w.size <= MAX_TEXT_CELLS:
-            trace.update(text=[[plain.number(v, ".2f") for v in row] for row in w], texttemplate="%{text}")
-        traces.append(trace)
-    return figure(traces, 360, annotations=theme.panel_titles(axes, titles), **axes)
+def weights_figure(net: MLP, layer: int) -> go.Figure:
+    """W^(layer) as a heatmap with rows j (inputs) and columns i (units), on a scale shared by all layers.
+
+    One figure per layer, so that the layers sit side by side where there is room and stack where
+    there is not; small matrices are labelled with their values.
+    """
+    w = net.W[layer - 1]
+    axes = theme.panels(1, 1)
+    axes["yaxis"].update(autorange="reversed")
+    lim = max(float(np.abs(m).max()) for m in net.W) or 1.0
+    trace = dict(type="heatmap", z=f32(w), x=[f"i={i + 1}" for i in range(w.shape[1])],
+                 y=[f"j={j + 1}" for j in range(w.shape[0])], zmin=-lim, zmax=lim, colorscale=DIVERGING,
+                 colorbar={**COLORBAR, "title": dict(text="w")},
+                 hovertemplate=f"w<sub>%{{y}},%{{x}}</sub><sup>({layer})</sup> = %{{z:.4g}}<extra></extra>")
+    if w.size <= MAX_TEXT_CELLS:
+        trace.update(text=[[plain.number(v, ".2f") for v in row] for row in w], texttemplate="%{text}")
+    title = f"W<sup>({layer})</sup>  {w.shape[0]}×{w.shape[1]}"
+    return figure([trace], 360, annotations=theme.panel_titles(axes, [title]), margin=COLORBAR_MARGIN, **axes)
 
 
 def trajectory_figure(history: History, sizes: list[int]) -> go.Figure:
@@ -387,110 +432,4 @@ def grad_norm_figure(history: History) -> go.Figure:
                    hovertemplate=f"‖∂L/∂W({l + 1})‖ = %{{y:.3g}} (epoch %{{x}})<extra></extra>")
               for l in range(g.shape[1])]
     return figure(traces, 360, xaxis=dict(title=dict(text="epoch")),
-                   yaxis=dict(title=dict(text="gradient norm"), type="log"))
-
-
-# --- several views in one chart ------------------------------------------------------------------
-PANEL_GAP = 0.05
-COLORBAR_ROOM = 0.05
-
-
-def _has_colorbar(trace: dict) -> bool:
-    if trace.get("type") == "heatmap":
-        return trace.get("showscale", True) is not False
-    marker = trace.get("marker") or {}
-    return bool(marker.get("showscale"))
-
-
-def _axis_ref(ref: str, mapping: dict[str, str]) -> str:
-    """Rename an axis reference ('x2', 'y', 'x2 domain'); 'paper' and others stay."""
-    head, _, tail = ref.partition(" ")
-    new = mapping.get(head)
-    return ref if new is None else (f"{new} {tail}" if tail else new)
-
-
-def side_by_side(figs: list[go.Figure], widths: list[float] | None = None) -> go.Figure:
-    """Several figures as panels of one figure, left to right.
-
-    The browser pays a large fixed cost per chart, so one chart with three panels redraws in
-    about half the time of three charts. Each panel keeps its axes, colour bars, annotations,
-    shapes and legend; only their horizontal positions are squeezed into the panel's slot.
-    """
-    slots = theme.slots(widths or [1.0] * len(figs), PANEL_GAP)
-    traces, layout, counter = [], {}, 0
-    for k, (fig, (s0, slot_end)) in enumerate(zip(figs, slots), start=1):
-        src = fig.to_plotly_json()
-        src_layout = src.get("layout", {})
-        bar_x = None
-        right_axis = any(v.get("side") == "right" for key, v in src_layout.items() if key.startswith("yaxis"))
-        if any(_has_colorbar(t) for t in src.get("data", [])):  # keep the bar inside the slot
-            s1, bar_x = slot_end - COLORBAR_ROOM, slot_end - COLORBAR_ROOM + 0.005
-        elif right_axis:  # room for the right axis' ticks and title
-            s1 = slot_end - COLORBAR_ROOM
-        else:
-            s1 = slot_end
-
-        def to_slot(x: float, s0: float = s0, s1: float = s1) -> float:
-            return s0 + x * (s1 - s0)
-
-        names = sorted({key[5:] for key in src_layout if key.startswith(("xaxis", "yaxis"))} | {""},
-                       key=lambda n: int(n or 1))
-        mapping = {}
-        for n in names:
-            counter += 1
-            suffix = "" if counter == 1 else str(counter)
-            mapping[f"x{n}"], mapping[f"y{n}"] = f"x{suffix}", f"y{suffix}"
-        for n in names:
-            for letter in "xy":
-                if n and f"{letter}axis{n}" not in src_layout:
-                    continue  # e.g. an overlaid y axis has no x axis of its own
-                axis = dict(src_layout.get(f"{letter}axis{n}", {}))
-                for key in ("anchor", "matches", "overlaying", "scaleanchor"):
-                    if key in axis:
-                        axis[key] = _axis_ref(axis[key], mapping)
-                if letter == "x":
-                    a, b = axis.get("domain", [0, 1])
-                    axis["domain"] = [to_slot(a), to_slot(b)]
-                    axis.setdefault("anchor", mapping[f"y{n}"])
-                else:
-                    own_x = not n or f"xaxis{n}" in src_layout
-                    axis.setdefault("anchor", mapping[f"x{n}"] if own_x else mapping["x"])
-                layout[f"{letter}axis{mapping[f'{letter}{n}'][1:]}"] = axis
-        legend = f"legend{'' if k == 1 else k}"
-        for t in src.get("data", []):
-            t = dict(t)
-            t["xaxis"] = mapping[t.get("xaxis", "x")]
-            t["yaxis"] = mapping[t.get("yaxis", "y")]
-            t["legend"] = legend
-            for holder in (t, t.get("marker")):
-                if isinstance(holder, dict) and "colorbar" in holder:
-                    bar = dict(holder["colorbar"])
-                    bar["x"], bar["xanchor"] = bar_x if bar_x is not None else to_slot(bar.get("x", 1.02)), "left"
-                    holder_copy = holder if holder is t else dict(holder)
-                    holder_copy["colorbar"] = bar
-                    if holder is not t:
-                        t["marker"] = holder_copy
-            traces.append(t)
-        for kind in ("annotations", "shapes"):
-            for item in src_layout.get(kind, []):
-                item = dict(item)
-                for axis_key, coords in (("xref", ("x", "x0", "x1")), ("yref", ("y", "y0", "y1"))):
-                    ref = item.get(axis_key, "x" if axis_key == "xref" else "y")
-                    if ref == "paper" and axis_key == "xref":
-                        for c in coords:
-                            if c in item:
-                                item[c] = to_slot(item[c])
-                    else:
-                        item[axis_key] = _axis_ref(ref, mapping)
-                layout.setdefault(kind, []).append(item)
-        src_legend = dict(src_layout.get("legend", {}))
-        src_legend["x"] = to_slot(src_legend.get("x", 0 if src_legend.get("orientation") == "h" else 1.02))
-        layout[legend] = src_legend
-        if src_layout.get("showlegend") is False:
-            for t in traces[-len(src.get("data", [])):]:
-                t["showlegend"] = False
-    first = figs[0].to_plotly_json()["layout"]
-    shared = {key: first[key] for key in ("template", "font", "paper_bgcolor", "plot_bgcolor", "hoverlabel",
-                                          "colorway", "margin") if key in first}
-    height = max(f.layout.height or 400 for f in figs)
-    return go.Figure(data=traces, layout={**shared, **layout, "height": height}, _validate=False)
+                   yaxis=dict(title=dict(text="gradient norm"), type="log", nticks=6))

@@ -16,33 +16,32 @@ from ui.session_run import Run
 
 
 def run_buttons(run: Run) -> None:
-    """Step 1, step N, play/pause, reset and restart, each acting through a callback."""
+    """Step 1, step N, play/pause, reset and restart, each acting through a callback (a row that wraps)."""
     session = st.session_state
     n = run.values["steps"]
-    cols = st.columns(5)
+    row = st.container(horizontal=True, key=keys.RUN_BUTTONS)
     limit = ""
     if run.trainer.divergence is not None:
         limit = (f" (training diverged with these settings: lower ξ in the Training section to train on from "
                  f"epoch {run.trainer.epoch}, the last finite one)")
     elif session_run.at_limit(run):
         limit = " (the epoch limit is reached: raise it in the Run section to train on)"
-    cols[0].button("Step 1 epoch", key=keys.STEP_1, on_click=session_run.step, args=(session, 1), width="stretch",
-                   disabled=bool(limit), help=f"One pass over the training data{limit}.")
-    cols[1].button(f"Step {n} epochs", key=keys.STEP_N, on_click=session_run.step, args=(session, n), width="stretch",
-                   disabled=bool(limit), help=f"Set N in the Run section of the sidebar{limit}.")
+    row.button("Step 1 epoch", key=keys.STEP_1, on_click=session_run.step, args=(session, 1),
+               disabled=bool(limit), help=f"One pass over the training data{limit}.")
+    row.button(f"Step {n} epochs", key=keys.STEP_N, on_click=session_run.step, args=(session, n),
+               disabled=bool(limit), help=f"Set N in the Run section of the sidebar{limit}.")
     # two buttons with their own keys: a click on one can never be replayed as a click on the other
     if run.playing:
-        cols[2].button("Pause", icon=":material/pause:", key=keys.PAUSE, on_click=session_run.set_playing,
-                       args=(session, False), type="primary", width="stretch", help="Stop after the current frame.")
+        row.button("Pause", icon=":material/pause:", key=keys.PAUSE, on_click=session_run.set_playing,
+                   args=(session, False), type="primary", help="Stop after the current frame.")
     else:
-        cols[2].button("Play", icon=":material/play_arrow:", key=keys.PLAY, on_click=session_run.set_playing,
-                       args=(session, True), type="primary", width="stretch", disabled=bool(limit),
-                       help=f"Train continuously; the speed is set in the Run section{limit}.")
-    cols[3].button("Reset", key=keys.RESET, on_click=session_run.reset, args=(session,), width="stretch",
-                   help="New random initial weights, epoch 0.")
-    cols[4].button("Restart", key=keys.RESTART, on_click=session_run.restart, args=(session,),
-                   width="stretch",
-                   help="Back to epoch 0 and this run's initial weights, to replay it with another ξ or batch size.")
+        row.button("Play", icon=":material/play_arrow:", key=keys.PLAY, on_click=session_run.set_playing,
+                   args=(session, True), type="primary", disabled=bool(limit),
+                   help=f"Train continuously; the speed is set in the Run section{limit}.")
+    row.button("Reset", key=keys.RESET, on_click=session_run.reset, args=(session,),
+               help="New random initial weights, epoch 0.")
+    row.button("Restart", key=keys.RESTART, on_click=session_run.restart, args=(session,),
+               help="Back to epoch 0 and this run's initial weights, to replay it with another ξ or batch size.")
 
 
 def messages(run: Run) -> None:
@@ -67,7 +66,8 @@ def metrics(run: Run) -> None:
     """Epoch, losses and the task's metric, outside the figures."""
     h = run.trainer.history
     fmt = controls.TASK_ACCURACY_LABEL[run.data.task]
-    cols = st.columns(5)
+    row = st.container(horizontal=True, gap="medium")  # wraps on a narrow screen
+    cols = [row.container(width=150) for _ in range(5)]
     cols[0].metric("Epoch", run.trainer.epoch)
     for col, name, label in ((cols[1], "train_loss", "Train loss"), (cols[2], "test_loss", "Test loss")):
         v = h.column(name)
@@ -79,25 +79,49 @@ def metrics(run: Run) -> None:
         col.metric(f"{name.capitalize()} {run.trainer.metric_name}", fmt(v) if np.isfinite(v) else "—")
 
 
-def main_views(run: Run, frames: list[go.Figure] | None = None) -> None:
-    """Headings, toggles and captions around the main figure, or the film of frames just trained."""
-    heads = st.columns(3)
-    heads[0].subheader("Network")
-    heads[1].subheader("What it has learned")
-    heads[2].subheader("Loss")
-    labels = ("Colour units by the output O of training point 1", "Show test points", "Log scale")
-    toggles = {key: head.toggle(label, default, key=key)
-               for head, label, (key, default) in zip(heads, labels, film.MAIN_TOGGLES.items())}
-    live_chart(frames or film.main_figure(run, **toggles), "chart_main", film.revision(run),
-               playing=bool(frames) and run.playing)
-    notes = st.columns(3)
-    colour = ("its output O for the first training point" if toggles["colour_by_sample"]
-              else "its mean |δ| over the last epoch")
-    notes[0].caption("Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; "
-                     f"a unit's colour is {colour}. Hover an edge's middle for w and ∂L/∂w.")
-    notes[1].caption(output_caption(run.data))
-    notes[2].caption("Train loss should fall; a test loss that rises while the train loss falls means "
-                     "the network is memorising the training points.")
+# The main views (and a detail view's charts) side by side while each gets at least VIEW_MIN_PX, fewer
+# to a row on a narrower main area (one on a phone); touch targets of at least 40 px on a phone. Keyed
+# containers and widgets carry the class "st-key-<key>".
+VIEW_MIN_PX = 270
+LAYOUT_CSS = f"""<style>
+.st-key-{keys.MAIN_VIEWS} > div, .st-key-{keys.DETAIL_ROW} > div {{
+  flex: 1 1 {VIEW_MIN_PX}px; min-width: min({VIEW_MIN_PX}px, 100%); }}
+@media (max-width: 640px) {{
+  .st-key-{keys.RUN_BUTTONS} button, .st-key-{keys.MAIN_VIEWS} label, .st-key-{keys.DETAIL_VIEW} button {{
+    min-height: 40px; }}
+}}
+</style>"""
+VIEW_HEADINGS = ("Network", "What it has learned", "Loss")
+TOGGLE_LABELS = ("Colour units by the output O of training point 1", "Show test points", "Log scale")
+
+
+def main_views(run: Run, frames: list[list[go.Figure]] | None = None) -> None:
+    """The network, what it has learned and the loss, each with its heading, toggle, chart and caption.
+
+    One chart per view, in a row that wraps; `frames` is the film of frames just trained, if playing.
+    """
+    st.html(LAYOUT_CSS)
+    row = st.container(horizontal=True, key=keys.MAIN_VIEWS, gap="medium")
+    cells = [row.container(key=f"view_{view}") for view in film.VIEWS]
+    toggles = {}
+    for cell, heading, label, (key, default) in zip(cells, VIEW_HEADINGS, TOGGLE_LABELS, film.MAIN_TOGGLES.items()):
+        cell.subheader(heading)
+        toggles[key] = cell.toggle(label, default, key=key)
+    films = list(zip(*frames)) if frames else [[fig] for fig in film.main_figures(run, **toggles)]
+    playing = bool(frames) and run.playing
+    colour = ("its output O for the first training point" if toggles[keys.COLOUR_BY_SAMPLE]
+              else "its mean |δ| over the last epoch (from the first epoch on)")
+    captions = (f"Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; a "
+                f"unit's colour is {colour}, on the scale below. Hover a unit for its bias b, an edge's middle "
+                "for w and ∂L/∂w.",
+                output_caption(run.data),
+                "Train loss should fall; a test loss that rises while the train loss falls means "
+                "the network is memorising the training points.")
+    for k, (cell, view, figs, caption) in enumerate(zip(cells, film.VIEWS, films, captions)):
+        with cell:
+            # one chart asks for the next film, and watches the page's theme, for all three
+            live_chart(list(figs), f"chart_{view}", film.revision(run), playing=playing, ask=k == 0)
+            st.caption(caption)
 
 
 def output_caption(data) -> str:
