@@ -68,6 +68,8 @@ async ({label, finalText, charts, settle}) => {
       if (final !== null && ranOnce && state === 'notRunning' && plots.length >= charts
           && now - Math.max(last, final) > settle) {
         resolve({first, all: Math.max(last, final), final, drawsAfter: drawsAfter.size});
+      } else if (now > 180000) {
+        resolve({error: `no final state after 180 s: ${plots.length} charts, final text at ${final}, ${state}`});
       } else requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
@@ -122,6 +124,8 @@ def main() -> int:
         for _ in range(args.repeats):
             inproc = in_process_s()
             got = browser_once(context, url)
+            if "error" in got:
+                raise RuntimeError(got["error"])
             rows["in-process"].append(inproc)
             rows["first"].append(got["first"] / 1000)
             rows["all"].append(got["all"] / 1000)

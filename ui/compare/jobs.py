@@ -21,7 +21,7 @@ from ui import controls, keys, session_run
 from ui.compare import editor
 
 CHUNK_S = 0.2  # a chunk of training takes about this long, so the bar moves and Stop answers fast
-DRAW_S = (1.0, 3.0)  # the pause between two drawings of the runs so far: the time trained so far, within these
+DRAW_S = (3.0, 10.0)  # the pause between two drawings of the runs so far: the time trained so far, within these
 
 
 def playground() -> session_run.Run:
