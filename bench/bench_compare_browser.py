@@ -91,7 +91,7 @@ def browser_once(context, url: str) -> dict:
     try:
         page.goto(url)
         wait_idle(page)
-        page.locator("[data-testid='stSidebarNav']").get_by_text("Compare").click()
+        page.locator("[data-testid='stSidebarNav']").get_by_text("Compare", exact=True).click()
         page.get_by_role("heading", name="Compare runs from the same start").wait_for()
         wait_idle(page)
         page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()
