@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import decode, open_page, plotly_specs
 from ui import keys
+from ui.compare import views
 from ui.compare.presets import PRESETS
 
 PAGE = "app_pages/compare.py"
@@ -212,3 +215,39 @@ def test_editor_changes_reach_the_runs(compare):
     assert second.config.reg == "l2" and second.config.lam == 0.001 and second.net.lam == 0.001
     assert second.trainer.batch_size is None and second.config.loss == "squared"
     assert _same(first.trainer.initial, second.trainer.initial)
+
+
+def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
+    """The job draws the runs so far after its first chunk, before it has finished; its last drawing
+    is the finished runs exactly as the rerun after it draws them, so the browser keeps those charts."""
+    draws, charts = [], []
+    real_results, real_chart = views.results, views.chart
+
+    def results(comp, target, draft=""):
+        draws.append((draft, comp.epoch, [r.epoch for r in comp.runs]))
+        real_results(comp, target, draft)
+
+    def chart(fig, key):
+        charts.append((key, fig.to_json()))
+        real_chart(fig, key)
+
+    monkeypatch.setattr(views, "results", results)
+    monkeypatch.setattr(views, "chart", chart)
+    at = compare
+    at.selectbox(key=keys.CMP_PRESET).set_value("activation").run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(40).run()
+    draws.clear()
+    charts.clear()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
+    drafts, finished = draws[:-2], draws[-2:]
+    assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
+    assert all(e < 40 for _, e, _ in drafts) and [e for _, e, _ in drafts] == sorted({e for _, e, _ in drafts})
+    assert finished == [("", 40, [40] * 4)] * 2                     # the job's last drawing, then the rerun's
+    first_curves = json.loads(charts[0][1])
+    assert charts[0][0] == "cmp_fig_curves@1"
+    assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
+    assert charts[-6:-3] == charts[-3:]                              # same keys, same figures
+    assert [k for k, _ in charts[-3:]] == ["cmp_fig_curves", "cmp_fig_boundaries", "cmp_fig_grads"]
+    assert len(plotly_specs(at)) == 3 and at.session_state[keys.CMP_JOB] is None

@@ -19,7 +19,7 @@ def _open_compare(page, app_url, query: str = "") -> None:
     """From the start page (with the Playground's settings in `query`) through the sidebar."""
     page.goto(f"{app_url}/{query}")
     wait_idle(page)
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Compare").click()
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Compare", exact=True).click()
     wait_idle(page)
     page.get_by_role("heading", name="Compare runs from the same start").wait_for()
 
@@ -103,10 +103,10 @@ def test_editor_values_survive_a_page_switch(page, app_url):
     label = page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input")
     label.fill("my first run")
     rerun_by(page, lambda: label.press("Enter"))
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Playground").click()
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Playground", exact=True).click()
     page.get_by_role("button", name="Step 1 epoch").wait_for()
     wait_idle(page)
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Compare").click()
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Compare", exact=True).click()
     page.get_by_role("heading", name="Compare runs from the same start").wait_for()
     wait_idle(page)
     number = page.locator("[data-testid='stNumberInput']")

@@ -1,7 +1,9 @@
 """Compare's training job: build a comparison on the Playground's data and train it in chunks.
 
-Training runs in chunks inside the script, updating a progress bar; Stop (or any click)
-interrupts the script between chunks, and the job continues on the next run unless Stop cleared it.
+Training runs in chunks inside the script, updating a progress bar and, now and then, drawing the
+runs so far (the first time after the first chunk), so the charts fill in while the job trains;
+Stop (or any click) interrupts the script between chunks, and the job continues on the next run
+unless Stop cleared it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from engine.compare import Comparison, Variant, log_grid, lr_sweep_variants
 from engine.run_config import RunConfig
@@ -18,6 +21,7 @@ from ui import controls, keys, session_run
 from ui.compare import editor
 
 CHUNK_S = 0.2  # a chunk of training takes about this long, so the bar moves and Stop answers fast
+DRAW_S = (3.0, 10.0)  # the pause between two drawings of the runs so far: the time trained so far, within these
 
 
 def playground() -> session_run.Run:
@@ -91,10 +95,13 @@ def lock() -> threading.RLock:
     return st.session_state.setdefault(keys.CMP_LOCK, threading.RLock())
 
 
-def run_job(key: str) -> None:
-    """Train the job's comparison in chunks up to its target epoch, with a progress bar.
+def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison, bool], None]) -> None:
+    """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`.
 
     Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
+    `draw(comp, final)` shows the runs so far (under the lock): after the first chunk, then at
+    intervals of `DRAW_S`, and once finished with `final` set, as the rerun that follows shows them,
+    so the browser leaves those charts alone.
     """
     ss = st.session_state
     job = ss.get(keys.CMP_JOB)
@@ -102,16 +109,23 @@ def run_job(key: str) -> None:
     if not job or job["key"] != key or comp is None:
         return
     target = job["target"]
-    bar = st.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
+    bar = bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     chunk = 2
+    start = next_draw = time.perf_counter()
     while ss.get(keys.CMP_JOB) is job and comp.epoch < target and not comp.all_diverged:
         t0 = time.perf_counter()
         with lock():
             comp.train(min(chunk, target - comp.epoch))
-        took = max(time.perf_counter() - t0, 1e-3)
-        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_S / took)))
+        now = time.perf_counter()
+        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_S / max(now - t0, 1e-3))))
+        if now >= next_draw and comp.epoch < target and not comp.all_diverged:
+            with lock():
+                draw(comp, False)
+            next_draw = now + min(max(now - start, DRAW_S[0]), DRAW_S[1])
         bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     bar.empty()
     if ss.get(keys.CMP_JOB) is job:
         ss[keys.CMP_JOB] = None
+        with lock():
+            draw(comp, True)
         st.rerun()  # redraw the buttons (Stop off, Continue on) with the finished runs

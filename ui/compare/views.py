@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import streamlit as st
 
 from engine.compare import Comparison
@@ -38,7 +40,8 @@ def chart(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
 
 
-def results(comp: Comparison, target: float) -> None:
+def results(comp: Comparison, target: float, draft: str = "") -> None:
+    """The runs' summary, tables and charts (chart keys end in `draft` for a drawing during training)."""
     data = comp.data
     groups = comp.start_groups()
     start = ("all start from exactly the same weights" if len(groups) == 1 else
@@ -50,15 +53,15 @@ def results(comp: Comparison, target: float) -> None:
     st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
     st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                "training set, and where its losses ended.")
-    chart(figures.curves_figure(comp), "cmp_fig_curves")
+    chart(figures.curves_figure(comp), "cmp_fig_curves" + draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if figures.can_draw_boundaries(data):
-        chart(figures.boundaries_figure(comp), "cmp_fig_boundaries")
+        chart(figures.boundaries_figure(comp), "cmp_fig_boundaries" + draft)
         st.caption(BOUNDARY_CAPTIONS[data.task])
     else:
         st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
-    chart(figures.grad_norms_figure(comp), "cmp_fig_grads")
+    chart(figures.grad_norms_figure(comp), "cmp_fig_grads" + draft)
     st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
                "vanished on its way back and the first layers hardly move.")
     st.dataframe(tables.health_table(comp), hide_index=True, width="stretch")
@@ -66,26 +69,38 @@ def results(comp: Comparison, target: float) -> None:
                "δ back; a dead ReLU (I ≤ 0 on every point) passes none and never recovers.")
 
 
-def sweep_results(comp: Comparison) -> None:
-    chart(figures.sweep_figure(comp), "cmp_fig_sweep")
+def sweep_results(comp: Comparison, draft: str = "") -> None:
+    """The sweep's final losses against ξ and its curves (chart keys end in `draft`, as in `results`)."""
+    chart(figures.sweep_figure(comp), "cmp_fig_sweep" + draft)
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
-    chart(figures.curves_figure(comp, figures.ramp(len(comp.runs))), "cmp_fig_sweep_curves")
+    chart(figures.curves_figure(comp, figures.ramp(len(comp.runs))), "cmp_fig_sweep_curves" + draft)
     st.caption("The same runs over epochs, from dark blue (smallest ξ) to orange (largest): small steps "
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 
 
 def train_and_show(key: str, show, empty: str) -> None:
-    """Any set-up error, then the training job (if one is pending), then the results or a hint."""
+    """Any set-up error, then the training job (if one is pending), then the results or a hint.
+
+    The results sit in one placeholder that the job redraws with the runs so far while it trains;
+    the progress bar has its own, left empty when no job runs, so the page keeps one layout.
+    """
     if st.session_state.get(keys.CMP_ERROR):
         st.error(plain.for_markdown(st.session_state[keys.CMP_ERROR]))
-    jobs.run_job(key)
+    bar, slot = st.empty(), st.empty()
+    drafts = itertools.count(1)
+
+    def draw(comp: Comparison, final: bool) -> None:
+        with slot.container():
+            show(comp, "" if final else f"@{next(drafts)}")
+
+    jobs.run_job(key, bar, draw)
     comp = st.session_state.get(key)
     if comp is None:
-        st.info(empty)
+        slot.info(empty)
         return
     with jobs.lock():
-        show(comp)
+        draw(comp, True)
 
 
 def runs_view(run: session_run.Run) -> None:
@@ -110,7 +125,7 @@ def runs_view(run: session_run.Run) -> None:
     editor.editor(task, expanded=st.session_state.get(keys.CMP_RUNS) is None)
     st.markdown(editor.run_summaries(int(st.session_state[keys.CMP_N_RUNS])))
     buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
-    train_and_show(keys.CMP_RUNS, lambda comp: results(comp, st.session_state[keys.CMP_TARGET] / 100),
+    train_and_show(keys.CMP_RUNS, lambda comp, draft: results(comp, st.session_state[keys.CMP_TARGET] / 100, draft),
                    "Pick a preset (or edit the runs) and press **Train all runs**.")
 
 
