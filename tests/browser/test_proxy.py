@@ -165,7 +165,7 @@ def test_each_session_stays_on_its_process_and_two_can_differ(browser, browser_c
     fresh = browser.new_context(**browser_context_args)
     first = fresh.new_page()
     assets: list[str] = []
-    first.on("request", lambda r: assets.append(r.url) if "/component/" in r.url else None)
+    first.on("request", lambda r: assets.append(r.url) if "plotly" in r.url else None)
     first.goto(proxy.url)  # its first response sets the cookie
     key = next(c["value"] for c in fresh.cookies(proxy.url) if c["name"] == COOKIE)
     home = {upstream for upstream, k, _, _ in proxy.requests() if k == key}

@@ -91,14 +91,16 @@ def network_figure(
     ]
     traces.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", marker=dict(size=9, opacity=0),
                        hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights"))
-    names = [plain.for_plotly(n) for n in input_names] if input_names else [f"x{j + 1}" for j in range(sizes[0])]
+    names = list(input_names) if input_names else [f"x{j + 1}" for j in range(sizes[0])]
     unvalued = dict(x=[], y=[], text=[], hover=[])  # inputs, and units without a value yet
     valued = dict(x=[], y=[], text=[], hover=[], value=[])
     for l in range(len(sizes)):
         for i in range(len(ys[l])):
             if l == 0:
-                group, short = unvalued, names[i] if len(names[i]) <= 7 else names[i][:6] + "…"
-                hover = f"input u<sub>{i + 1}</sub><sup>(1)</sup> = {names[i]}"
+                # user text (CSV headers) as plain text, cut before escaping so no entity is split
+                group = unvalued
+                short = plain.for_plotly(names[i] if len(names[i]) <= 7 else names[i][:6] + "…")
+                hover = f"input u<sub>{i + 1}</sub><sup>(1)</sup> = {plain.for_plotly(names[i])}"
             else:
                 d = np.nan if node_values is None else float(node_values[l - 1][i])
                 group = unvalued if np.isnan(d) else valued
