@@ -7,7 +7,7 @@ I = Wᵀu becomes I = u W + b for all rows at once. `W[l]` has shape (n_in, n_ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -43,8 +43,7 @@ def _zeros(rng: np.random.Generator, n_in: int, n_out: int) -> Array:
 INITS = {"xavier": _xavier, "he": _he, "uniform": _uniform, "zeros": _zeros}
 
 
-@dataclass(frozen=True)
-class Forward:
+class Forward(NamedTuple):  # a NamedTuple rather than a dataclass: one is made per mini-batch
     """The stages of one forward pass, per layer l = 1 … L (list index l − 1).
 
     u[l] is the layer's input, I[l] = u[l] W[l] + b[l] its pre-activation, O[l] = A(I[l]) its
@@ -60,8 +59,7 @@ class Forward:
         return self.O[-1]
 
 
-@dataclass(frozen=True)
-class Backward:
+class Backward(NamedTuple):
     """δ^(l) = ∂L/∂I^(l) per sample (N × n_out) and the mean gradients over the batch.
 
     `grad` holds every gradient in the layout of `MLP.params`; `dW` and `db` are views of it.
@@ -242,10 +240,11 @@ class MLP:
         """u^(1) = X; then I^(l) = u^(l) W^(l) + b^(l), O^(l) = A(I^(l)) = u^(l+1)."""
         u, I_, O = [], [], []
         a = np.asarray(X, dtype=np.float64)
-        for l, (w, b) in enumerate(zip(self.W, self.b)):
+        bias = self.bias
+        for l, (w, b) in enumerate(zip(self._W, self._b)):
             u.append(a)
             z = a @ w
-            if self.bias:
+            if bias:
                 z += b
             a = self.activation_of(l).forward(z)
             I_.append(z)
@@ -263,8 +262,9 @@ class MLP:
         act = ACTIVATIONS[self.hidden]
         d = output_delta(self.lossfn, self.output, Y, fwd.I[-1], fwd.O[-1])
         deltas = [d]
-        for l in range(self.n_layers - 2, -1, -1):
-            d = (d @ self._W[l + 1].T) * act.derivative(fwd.I[l], fwd.O[l])
+        W = self._W
+        for l in range(len(W) - 2, -1, -1):
+            d = (d @ W[l + 1].T) * act.derivative(fwd.I[l], fwd.O[l])
             deltas.append(d)
         deltas.reverse()
         grad, dW, db = out if out is not None else self.gradient_buffer()

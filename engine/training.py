@@ -7,6 +7,7 @@ be replayed exactly.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,12 +92,13 @@ def _train_epoch(
     stats = _EpochStats(net, Ys)
     slices = batch_slices(n, batch_size)
     buffer = net.gradient_buffer()  # each batch's gradient is used up before the next is computed
+    forward, backward, add, descend = net.forward, net.backward, stats.add, net.descend
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for s in slices:
-            fwd = net.forward(Xs[s])
-            back = net.backward(fwd, Ys[s], buffer)
-            stats.add(fwd, back)
-            net.descend(back.grad, lr)
+            fwd = forward(Xs[s])
+            back = backward(fwd, Ys[s], buffer)
+            add(fwd, back)
+            descend(back.grad, lr)
         loss_sum, grad_sums, delta_sums, neuron_sums = stats.result()
     loss = loss_sum / n
     divergence = _find_divergence(net, loss, epoch)
@@ -116,32 +118,31 @@ class _EpochStats:
     """An epoch's loss sum and, per layer, Σ over updates of ‖∂L/∂W^(l)‖ and Σ over samples of ‖δ^(l)‖
     and of |δ_i^(l)|.
 
-    Per mini-batch only the squared gradient norms are taken (two calls for all layers); the output
-    layer's I and O and the deltas (fresh arrays, never changed later) are kept until about
-    `MAX_FLOATS` values are held, then reduced together: the loss in one call of the loss function,
-    sums over samples as matrix-vector products.
+    Per mini-batch only the gradient norms are taken (one dot product each); the output layer's
+    I and O and the deltas (fresh arrays, never changed later) are kept until about `MAX_FLOATS`
+    values are held, then reduced together: the loss in one call of the loss function, sums over
+    samples as matrix-vector products.
     """
 
     MAX_FLOATS = 1 << 20
 
     def __init__(self, net: MLP, Y: Array) -> None:
         widths = net.sizes[1:]
-        self.L = len(widths)
         self.per_sample = net.lossfn.per_sample
         self.Y = Y  # the epoch's targets in the order the batches take them
         self.done = 0  # rows already reduced
         self.held = 0  # floats held
         self.row_floats = sum(widths) + 2 * widths[-1]
-        self.layer_starts = np.cumsum([0] + [w.size for w in net.W])  # the weights' runs in the gradient
         self.ones = np.ones(max(Y.shape[0], *widths))
         self.pending: list[tuple[Array, Array, list[Array]]] = []
-        self.grad_squares: list[Array] = []
         self.loss_sum = 0.0
-        self.norm_sum = np.zeros(self.L)
-        self.abs_sum = [np.zeros(k) for k in widths]
+        self.grad_sum = [0.0] * len(widths)
+        self.norm_sum = [0.0] * len(widths)
+        self.abs_sum: list[Array | float] = [0.0] * len(widths)
 
     def add(self, fwd: Forward, back: Backward) -> None:
-        self.grad_squares.append(np.add.reduceat(back.grad * back.grad, self.layer_starts))
+        for l, g in enumerate(back.dW):
+            self.grad_sum[l] += math.sqrt(np.vdot(g, g))
         self.pending.append((fwd.I[-1], fwd.O[-1], back.delta))
         self.held += back.delta[0].shape[0] * self.row_floats
         if self.held >= self.MAX_FLOATS:
@@ -155,16 +156,15 @@ class _EpochStats:
         Y = self.Y[self.done : self.done + rows]
         self.loss_sum += float(np.add.reduce(self.per_sample(Y, I, O)))
         for l, D in enumerate(deltas):
-            self.abs_sum[l] += ones[:rows] @ np.abs(D)
-            self.norm_sum[l] += ones[:rows] @ np.sqrt((D * D) @ ones[: D.shape[1]])
+            self.abs_sum[l] = self.abs_sum[l] + ones[:rows] @ np.abs(D)
+            self.norm_sum[l] += float(ones[:rows] @ np.sqrt((D * D) @ ones[: D.shape[1]]))
         self.done += rows
         self.pending, self.held = [], 0
 
     def result(self) -> tuple[float, Array, Array, list[Array]]:
         """The loss sum, the per-layer sums of gradient and δ norms, and Σ|δ_i| of every unit."""
         self._flush()
-        G = np.sqrt(np.concatenate(self.grad_squares).reshape(-1, self.L + 1)[:, : self.L])
-        return self.loss_sum, self.ones[: G.shape[0]] @ G, self.norm_sum, self.abs_sum
+        return self.loss_sum, np.array(self.grad_sum), np.array(self.norm_sum), self.abs_sum
 
 
 def _joined(parts: tuple[Array, ...]) -> Array:
