@@ -107,12 +107,3 @@ OUTPUT_UNITS: dict[str, OutputUnit] = {
     )
 }
 
-
-def sigmoid(I: Array) -> Array:
-    """The logistic function, overflow-free."""
-    return _sigmoid(I)
-
-
-def softmax(I: Array) -> Array:
-    """Row-wise softmax, overflow-free."""
-    return _softmax(I)

@@ -18,20 +18,25 @@ from engine.validation import finite_matrix
 Array = np.ndarray
 
 
+def _row_sums(a: Array) -> Array:
+    # Σ over the J outputs of each sample; with one output that is the column itself (the same floats)
+    return a[:, 0] if a.shape[1] == 1 else np.add.reduce(a, axis=1)
+
+
 def _bce(Y: Array, I: Array, O: Array) -> Array:
     # −y log σ(I) − (1−y) log(1−σ(I)) = log(1+e^I) − y I
-    return np.add.reduce(np.logaddexp(0.0, I) - Y * I, axis=1)
+    return _row_sums(np.logaddexp(0.0, I) - Y * I)
 
 
 def _ce(Y: Array, I: Array, O: Array) -> Array:
     # −Σ_j y_j log softmax(I)_j = logsumexp(I) − Σ_j y_j I_j   (Σ_j y_j = 1)
     m = np.maximum.reduce(I, axis=1, keepdims=True)
     lse = m[:, 0] + np.log(np.add.reduce(np.exp(I - m), axis=1))
-    return lse - np.add.reduce(Y * I, axis=1)
+    return lse - _row_sums(Y * I)
 
 
 def _squared(Y: Array, I: Array, O: Array) -> Array:
-    return 0.5 * np.add.reduce((Y - O) ** 2, axis=1)
+    return 0.5 * _row_sums((Y - O) ** 2)
 
 
 def _binary_targets(Y: object, J: int) -> Array:

@@ -7,7 +7,7 @@ I = Wᵀu becomes I = u W + b for all rows at once. `W[l]` has shape (n_in, n_ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from engine.losses import LOSSES, check_pairing, output_delta
 from engine.validation import choice, finite_matrix, int_in_range, positive_number
 
 Array = np.ndarray
+GradientBuffer = tuple[Array, list[Array], list[Array]]  # a gradient vector and its dW, db views
 
 MAX_HIDDEN_LAYERS = 6
 MAX_UNITS = 256
@@ -42,8 +43,7 @@ def _zeros(rng: np.random.Generator, n_in: int, n_out: int) -> Array:
 INITS = {"xavier": _xavier, "he": _he, "uniform": _uniform, "zeros": _zeros}
 
 
-@dataclass(frozen=True)
-class Forward:
+class Forward(NamedTuple):  # a NamedTuple rather than a dataclass: one is made per mini-batch
     """The stages of one forward pass, per layer l = 1 … L (list index l − 1).
 
     u[l] is the layer's input, I[l] = u[l] W[l] + b[l] its pre-activation, O[l] = A(I[l]) its
@@ -59,17 +59,24 @@ class Forward:
         return self.O[-1]
 
 
-@dataclass(frozen=True)
-class Backward:
-    """δ^(l) = ∂L/∂I^(l) per sample (N × n_out) and the mean gradients over the batch."""
+class Backward(NamedTuple):
+    """δ^(l) = ∂L/∂I^(l) per sample (N × n_out) and the mean gradients over the batch.
+
+    `grad` holds every gradient in the layout of `MLP.params`; `dW` and `db` are views of it.
+    """
 
     delta: list[Array]
     dW: list[Array]
     db: list[Array]
+    grad: Array
 
 
 class MLP:
-    """A fully connected network with sizes [D, H1, …, J]; 0 to 6 hidden layers."""
+    """A fully connected network with sizes [D, H1, …, J]; 0 to 6 hidden layers.
+
+    All parameters live in one vector `params` (the weights of every layer, then the biases, as
+    `flatten_params` lays them out); `W` and `b` are per-layer views of it.
+    """
 
     def __init__(
         self,
@@ -102,15 +109,32 @@ class MLP:
         self.train_bias = bool(train_bias)
         self.seed = int_in_range("seed", seed, 0, 2**32 - 1)
         self.set_regularization(reg, lam)
+        self._shapes = list(zip(self.sizes[:-1], self.sizes[1:]))
+        ends = np.cumsum([a * b for a, b in self._shapes] + self.sizes[1:]).tolist()
+        self._spans = list(zip([0, *ends[:-1]], ends))  # where each W^(l), then each b^(l), lies in `params`
         rng = np.random.default_rng(self.seed)
-        self.W = [INITS[init](rng, a, b) for a, b in zip(self.sizes[:-1], self.sizes[1:])]
-        self.b = [np.zeros(n) for n in self.sizes[1:]]
+        self._install([INITS[init](rng, a, b) for a, b in self._shapes], [np.zeros(n) for n in self.sizes[1:]])
 
     # --- configuration -------------------------------------------------------------------
     @property
+    def W(self) -> tuple[Array, ...]:
+        """The weight matrices W^(1) … W^(L), views of `params` (change them in place or by `set_params`)."""
+        return self._W
+
+    @property
+    def b(self) -> tuple[Array, ...]:
+        """The bias vectors b^(1) … b^(L), views of `params`."""
+        return self._b
+
+    @property
     def n_layers(self) -> int:
         """L, the number of weight layers (hidden layers + 1)."""
-        return len(self.W)
+        return len(self._W)
+
+    @property
+    def n_weights(self) -> int:
+        """How many weights there are: `params[:n_weights]` are the weights, the rest the biases."""
+        return self._spans[len(self._shapes)][0]
 
     @property
     def n_params(self) -> int:
@@ -122,9 +146,7 @@ class MLP:
 
     def activation_of(self, layer: int):
         """The activation entry of weight layer `layer` (0-based); the last one is the output unit."""
-        if layer == self.n_layers - 1:
-            return OUTPUT_UNITS[self.output]
-        return ACTIVATIONS[self.hidden]
+        return OUTPUT_UNITS[self.output] if layer == len(self._W) - 1 else ACTIVATIONS[self.hidden]
 
     def set_regularization(self, reg: str, lam: float) -> None:
         """Choose the weight penalty ('none', 'l1', 'l2') and its rate λ (biases are not penalised)."""
@@ -136,9 +158,33 @@ class MLP:
         return self.lossfn.encode_targets(Y, self.sizes[-1])
 
     def check_inputs(self, X: object) -> Array:
+        """Validate inputs for this network and return them as an (N, D) float array."""
         return finite_matrix("X", X, self.sizes[0])
 
+    def check_data(self, X: object, Y: object) -> tuple[Array, Array]:
+        """Validate inputs and targets (one target row per input row); return them as arrays."""
+        X, Y = self.check_inputs(X), self.encode_targets(Y)
+        if X.shape[0] != Y.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} rows but Y has {Y.shape[0]}")
+        return X, Y
+
     # --- parameters ----------------------------------------------------------------------
+    def unflatten(self, flat: Array) -> tuple[list[Array], list[Array]]:
+        """Per-layer weight matrices and bias vectors as views of a vector laid out like `params`."""
+        views = [flat[start:end] for start, end in self._spans]
+        return [v.reshape(shape) for v, shape in zip(views, self._shapes)], views[len(self._shapes) :]
+
+    def gradient_buffer(self) -> GradientBuffer:
+        """A new vector laid out like `params` with its per-layer views (dW, db), for `backward`."""
+        grad = np.empty(self.params.size)
+        return (grad, *self.unflatten(grad))
+
+    def _install(self, W: list[Array], b: list[Array]) -> None:
+        """A new `params` vector holding W then b, with `W` and `b` its views."""
+        self.params = flatten_params(W, b)
+        W, b = self.unflatten(self.params)
+        self._W, self._b = tuple(W), tuple(b)
+
     def get_params(self) -> tuple[list[Array], list[Array]]:
         """Copies of (W, b)."""
         return [w.copy() for w in self.W], [b.copy() for b in self.b]
@@ -163,13 +209,13 @@ class MLP:
                 if a.shape != old.shape:
                     raise ValueError(f"b[{l}] must have shape {old.shape}, got {a.shape}")
                 new_b.append(a if self.bias else np.zeros_like(a))
-        self.W, self.b = new_W, new_b
+        self._install(new_W, new_b)
 
     def copy(self) -> MLP:
         """An independent network with the same configuration and parameters."""
         twin = MLP.__new__(MLP)
         twin.__dict__.update(self.__dict__)
-        twin.W, twin.b = self.get_params()
+        twin._install(self.W, self.b)
         return twin
 
     def to_dict(self) -> dict:
@@ -194,45 +240,47 @@ class MLP:
         """u^(1) = X; then I^(l) = u^(l) W^(l) + b^(l), O^(l) = A(I^(l)) = u^(l+1)."""
         u, I_, O = [], [], []
         a = np.asarray(X, dtype=np.float64)
-        last = self.n_layers - 1
-        for l, (w, b) in enumerate(zip(self.W, self.b)):
+        bias = self.bias
+        for l, (w, b) in enumerate(zip(self._W, self._b)):
             u.append(a)
             z = a @ w
-            if self.bias:
+            if bias:
                 z += b
-            a = (OUTPUT_UNITS[self.output] if l == last else ACTIVATIONS[self.hidden]).forward(z)
+            a = self.activation_of(l).forward(z)
             I_.append(z)
             O.append(a)
         return Forward(u, I_, O)
 
-    def backward(self, fwd: Forward, Y: Array) -> Backward:
+    def backward(self, fwd: Forward, Y: Array, out: GradientBuffer | None = None) -> Backward:
         """δ^(L) from the loss through the output unit, then δ^(l) = (δ^(l+1) W^(l+1)ᵀ) ⊙ A′(I^(l)).
 
         `Y` must be encoded, shape (N, J). Gradients are means over the N rows:
-        ∂L/∂W^(l) = u^(l)ᵀ δ^(l) / N, plus the weight penalty's gradient.
+        ∂L/∂W^(l) = u^(l)ᵀ δ^(l) / N, plus the weight penalty's gradient. They are written into
+        `out` (from `gradient_buffer`, overwritten by every call) or else into new arrays.
         """
         n = fwd.u[0].shape[0]
         act = ACTIVATIONS[self.hidden]
         d = output_delta(self.lossfn, self.output, Y, fwd.I[-1], fwd.O[-1])
         deltas = [d]
-        for l in range(self.n_layers - 2, -1, -1):
-            d = (d @ self.W[l + 1].T) * act.derivative(fwd.I[l], fwd.O[l])
+        W = self._W
+        for l in range(len(W) - 2, -1, -1):
+            d = (d @ W[l + 1].T) * act.derivative(fwd.I[l], fwd.O[l])
             deltas.append(d)
         deltas.reverse()
-        dW = [u.T @ d for u, d in zip(fwd.u, deltas)]
-        if n > 1:  # the mean over rows; one row is the lecture's per-sample rule as it stands
-            for g in dW:
-                g /= n
-        if self.reg != "none" and self.lam > 0:
-            dW = [g + self.penalty_gradient(w) for g, w in zip(dW, self.W)]
+        grad, dW, db = out if out is not None else self.gradient_buffer()
+        for u, d, g in zip(fwd.u, deltas, dW):
+            np.matmul(u.T, d, out=g)
+        k = self.n_weights
         if self.bias:
-            db = [np.add.reduce(d, axis=0) for d in deltas]
-            if n > 1:
-                for g in db:
-                    g /= n
+            for d, g in zip(deltas, db):
+                np.add.reduce(d, axis=0, out=g)
         else:
-            db = [np.zeros_like(b) for b in self.b]
-        return Backward(deltas, dW, db)
+            grad[k:] = 0.0
+        if n > 1:  # the mean over rows; one row is the lecture's per-sample rule as it stands
+            grad /= n
+        if self.reg != "none" and self.lam > 0:
+            grad[:k] += self.penalty_gradient(self.params[:k])
+        return Backward(deltas, dW, db, grad)
 
     def penalty_gradient(self, w: Array) -> Array:
         """∂(penalty)/∂W for one weight matrix: λW for L2, λ sign(W) for L1."""
@@ -248,8 +296,7 @@ class MLP:
 
     def gradients(self, X: object, Y: object) -> tuple[list[Array], list[Array]]:
         """(dW, db): the mean gradient of (data loss + penalty) over the rows of X."""
-        X, Y = self.check_inputs(X), self.encode_targets(Y)
-        self._check_rows(X, Y)
+        X, Y = self.check_data(X, Y)
         back = self.backward(self.forward(X), Y)
         return back.dW, back.db
 
@@ -261,10 +308,17 @@ class MLP:
             for b, g in zip(self.b, db):
                 b -= lr * g
 
+    def descend(self, grad: Array, lr: float) -> None:
+        """`step` for a gradient laid out like `params` (a `Backward`'s `grad`), in one operation."""
+        if self.bias and self.train_bias:
+            self.params -= lr * grad
+        else:
+            k = self.n_weights
+            self.params[:k] -= lr * grad[:k]
+
     def sample_losses(self, X: object, Y: object) -> Array:
         """The data loss of every sample, shape (N,)."""
-        X, Y = self.check_inputs(X), self.encode_targets(Y)
-        self._check_rows(X, Y)
+        X, Y = self.check_data(X, Y)
         fwd = self.forward(X)
         return self.lossfn.per_sample(Y, fwd.I[-1], fwd.O[-1])
 
@@ -275,11 +329,6 @@ class MLP:
     def predict(self, X: object) -> Array:
         """y* for every row of X, shape (N, J)."""
         return self.forward(self.check_inputs(X)).prediction
-
-    @staticmethod
-    def _check_rows(X: Array, Y: Array) -> None:
-        if X.shape[0] != Y.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} rows but Y has {Y.shape[0]}")
 
     def __repr__(self) -> str:
         return (f"MLP(sizes={self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "

@@ -78,5 +78,5 @@ def compute_step(net: MLP, x: Array, y: Array, lr: float) -> Step:
         u=[a[0] for a in fwd.u], I=[a[0] for a in fwd.I], O=[a[0] for a in fwd.O],
         delta=[d[0] for d in back.delta], dW=back.dW, db=back.db,
         W_before=[w.copy() for w in net.W], b_before=[b.copy() for b in net.b],
-        W_after=after.W, b_after=after.b, loss_before=loss_before, loss_after=loss_after,
+        W_after=list(after.W), b_after=list(after.b), loss_before=loss_before, loss_after=loss_after,
     )

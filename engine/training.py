@@ -15,13 +15,14 @@ import numpy as np
 from engine.datasets import Dataset
 from engine.history import History
 from engine.metrics import METRICS
-from engine.network import MLP, Backward, flatten_params
+from engine.network import MLP, Backward, Forward
 from engine.record import Checkpoint, Epochs, Operation, RunRecord, SampleStep, SetParams, Settings, frozen_params
 from engine.step import Step, compute_step
 from engine.validation import int_in_range, positive_number
 
 Array = np.ndarray
 
+MAX_BATCH = 10**9
 LOWER_LR_ADVICE = ("lower the learning rate ξ (try a tenth of it) to train on from the last finite weights, "
                    "or reset or restart")
 
@@ -70,34 +71,40 @@ def train_epoch(
 
     batch_size=1 is the lecture's per-sample rule, None the full batch. On a non-finite loss or
     weight the network is put back to its weights at the start of the epoch and the result
-    carries a `Divergence` record.
+    carries a `Divergence` record. Every argument is validated (a `Trainer` validates its data
+    once, when it is built, and skips this).
     """
     lr = positive_number("lr (ξ)", lr)
-    X, Y = net.check_inputs(X), net.encode_targets(Y)
-    net._check_rows(X, Y)
+    X, Y = net.check_data(X, Y)
     if batch_size is not None:
-        int_in_range("batch_size", batch_size, 1, 10**9)
+        int_in_range("batch_size", batch_size, 1, MAX_BATCH)
     rng = rng if rng is not None else np.random.default_rng(net.seed)
+    return _train_epoch(net, X, Y, lr, batch_size, rng, epoch)
+
+
+def _train_epoch(
+    net: MLP, X: Array, Y: Array, lr: float, batch_size: int | None, rng: np.random.Generator, epoch: int
+) -> EpochResult:
+    """`train_epoch` on validated arguments: X and encoded Y as float arrays with as many rows."""
     n = X.shape[0]
     order = rng.permutation(n)
     Xs, Ys = X.take(order, axis=0), Y.take(order, axis=0)
-    start_W, start_b = net.get_params()
-    stats = _EpochStats(net.sizes[1:])
-    loss_sum = 0.0
+    start = net.params.copy()
+    stats = _EpochStats(net, Ys)
     slices = batch_slices(n, batch_size)
-    per_sample = net.lossfn.per_sample
+    buffer = net.gradient_buffer()  # each batch's gradient is used up before the next is computed
+    forward, backward, add, descend = net.forward, net.backward, stats.add, net.descend
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for s in slices:
-            fwd = net.forward(Xs[s])
-            loss_sum += float(np.add.reduce(per_sample(Ys[s], fwd.I[-1], fwd.O[-1])))
-            back = net.backward(fwd, Ys[s])
-            stats.add(back)
-            net.step(back.dW, back.db, lr)
-        grad_sums, delta_sums, neuron_sums = stats.result()
+            fwd = forward(Xs[s])
+            back = backward(fwd, Ys[s], buffer)
+            add(fwd, back)
+            descend(back.grad, lr)
+        loss_sum, grad_sums, delta_sums, neuron_sums = stats.result()
     loss = loss_sum / n
     divergence = _find_divergence(net, loss, epoch)
     if divergence is not None:
-        net.set_params(start_W, start_b)
+        net.params[:] = start
     return EpochResult(
         loss=loss,
         grad_norms=grad_sums / len(slices),
@@ -109,51 +116,67 @@ def train_epoch(
 
 
 class _EpochStats:
-    """Per layer, Σ over updates of ‖∂L/∂W^(l)‖, Σ over samples of ‖δ^(l)‖ and of |δ_i^(l)|.
+    """An epoch's loss sum and, per layer, Σ over updates of ‖∂L/∂W^(l)‖ and Σ over samples of ‖δ^(l)‖
+    and of |δ_i^(l)|.
 
-    Cheap per mini-batch: gradient norms are one dot product each; the deltas (fresh arrays,
-    never changed later) are only kept until about `MAX_FLOATS` values are held, then every
-    layer's are joined and summed at once with matrix-vector products.
+    Per mini-batch only the gradient norms are taken (one dot product each); the output layer's
+    I and O and the deltas (fresh arrays, never changed later) are kept until about `MAX_FLOATS`
+    values are held, then reduced together: the loss in one call of the loss function, sums over
+    samples as matrix-vector products.
     """
 
     MAX_FLOATS = 1 << 20
 
-    def __init__(self, widths: list[int]) -> None:
-        self.row_floats = sum(widths)
+    def __init__(self, net: MLP, Y: Array) -> None:
+        widths = net.sizes[1:]
+        self.per_sample = net.lossfn.per_sample
+        self.Y = Y  # the epoch's targets in the order the batches take them
+        self.done = 0  # rows already reduced
+        self.held = 0  # floats held
+        self.row_floats = sum(widths) + 2 * widths[-1]
+        self.ones = np.ones(max(Y.shape[0], *widths))
+        self.pending: list[tuple[Array, Array, list[Array]]] = []
+        self.loss_sum = 0.0
         self.grad_sum = [0.0] * len(widths)
-        self.pending: list[list[Array]] = []
-        self.rows = 0
-        self.norm_sum = np.zeros(len(widths))
-        self.abs_sum = [np.zeros(k) for k in widths]
-        self.unit_ones = [np.ones(k) for k in widths]
+        self.norm_sum = [0.0] * len(widths)
+        self.abs_sum: list[Array | float] = [0.0] * len(widths)
 
-    def add(self, back: Backward) -> None:
+    def add(self, fwd: Forward, back: Backward) -> None:
         for l, g in enumerate(back.dW):
             self.grad_sum[l] += math.sqrt(np.vdot(g, g))
-        self.pending.append(back.delta)
-        self.rows += back.delta[0].shape[0]
-        if self.rows * self.row_floats >= self.MAX_FLOATS:
+        self.pending.append((fwd.I[-1], fwd.O[-1], back.delta))
+        self.held += back.delta[0].shape[0] * self.row_floats
+        if self.held >= self.MAX_FLOATS:
             self._flush()
 
     def _flush(self) -> None:
         if not self.pending:
             return
-        ones = np.ones(self.rows)
-        for l, parts in enumerate(zip(*self.pending)):
-            D = parts[0] if len(parts) == 1 else np.concatenate(parts)
-            self.abs_sum[l] += ones @ np.abs(D)
-            self.norm_sum[l] += ones @ np.sqrt((D * D) @ self.unit_ones[l])
-        self.pending, self.rows = [], 0
+        I, O, *deltas = (_joined(parts) for parts in zip(*((i, o, *d) for i, o, d in self.pending)))
+        rows, ones = I.shape[0], self.ones
+        Y = self.Y[self.done : self.done + rows]
+        self.loss_sum += float(np.add.reduce(self.per_sample(Y, I, O)))
+        for l, D in enumerate(deltas):
+            self.abs_sum[l] = self.abs_sum[l] + ones[:rows] @ np.abs(D)
+            self.norm_sum[l] += float(ones[:rows] @ np.sqrt((D * D) @ ones[: D.shape[1]]))
+        self.done += rows
+        self.pending, self.held = [], 0
 
-    def result(self) -> tuple[Array, Array, list[Array]]:
+    def result(self) -> tuple[float, Array, Array, list[Array]]:
+        """The loss sum, the per-layer sums of gradient and δ norms, and Σ|δ_i| of every unit."""
         self._flush()
-        return np.array(self.grad_sum), self.norm_sum, self.abs_sum
+        return self.loss_sum, np.array(self.grad_sum), np.array(self.norm_sum), self.abs_sum
+
+
+def _joined(parts: tuple[Array, ...]) -> Array:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _find_divergence(net: MLP, loss: float, epoch: int) -> Divergence | None:
-    for l, (w, b) in enumerate(zip(net.W, net.b), start=1):
-        if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            return Divergence(epoch, f"the weights of layer {l} became infinite or NaN")
+    if not np.isfinite(net.params).all():
+        for l, (w, b) in enumerate(zip(net.W, net.b), start=1):
+            if not (np.isfinite(w).all() and np.isfinite(b).all()):
+                return Divergence(epoch, f"the weights of layer {l} became infinite or NaN")
     if not np.isfinite(loss):
         return Divergence(epoch, "the loss became infinite or NaN")
     return None
@@ -182,7 +205,9 @@ class Trainer:
 
     ξ (`lr`) and `batch_size` (and the network's penalty) may change between epochs; a sample's
     update or new parameters may be applied between them. `restart()` returns to the initial
-    weights and the same shuffling seed; `replay()` recomputes the run from its record.
+    weights and the same shuffling seed; `replay()` recomputes the run from its record. The data
+    is validated once, here, and ξ and the batch size whenever they are set, so epochs train
+    without checking them again.
     """
 
     def __init__(
@@ -197,9 +222,9 @@ class Trainer:
         self.batch_size = batch_size
         self.seed = seed
         loss = net.loss_name
-        self.Y_train = net.encode_targets(data.targets("train", loss))
+        self.Y_train = net.check_data(data.X_train, data.targets("train", loss))[1]
         self.has_test = data.X_test.shape[0] > 0
-        self.Y_test = net.encode_targets(data.targets("test", loss)) if self.has_test else None
+        self.Y_test = net.check_data(data.X_test, data.targets("test", loss))[1] if self.has_test else None
         self.metric_name, self._metric = METRICS[data.task]
         self.initial = frozen_params(*net.get_params())
         self._start()
@@ -220,8 +245,26 @@ class Trainer:
             norms, neurons = (nan, nan), [np.full(k, np.nan) for k in self.net.sizes[1:]]
         else:
             norms, neurons = (result.grad_norms, result.delta_norms), result.neuron_delta
-        self.history.record(self.epoch, scalars, *norms, neurons, flatten_params(self.net.W, self.net.b))
+        self.history.record(self.epoch, scalars, *norms, neurons, self.net.params)
         self.record.keep_checkpoint(self.net.W, self.net.b, self.rng)
+
+    @property
+    def lr(self) -> float:
+        """ξ, the learning rate of the next epochs."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = positive_number("learning rate ξ", value)
+
+    @property
+    def batch_size(self) -> int | None:
+        """The mini-batch size of the next epochs; None is the full batch."""
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int | None) -> None:
+        self._batch_size = None if value is None else int_in_range("batch size", value, 1, MAX_BATCH)
 
     @property
     def settings(self) -> Settings:
@@ -265,8 +308,8 @@ class Trainer:
             before = self.rng.bit_generator.state
             settings = self.settings
             start = self.net.get_params()
-            result = train_epoch(self.net, self.data.X_train, self.Y_train, self.lr,
-                                 self.batch_size, self.rng, epoch=self.epoch + 1)
+            result = _train_epoch(self.net, self.data.X_train, self.Y_train, self.lr,
+                                  self.batch_size, self.rng, self.epoch + 1)
             results.append(result)
             self.last = result
             scalars = self.evaluate() if result.divergence is None else {}

@@ -59,3 +59,41 @@ def test_initialisation_scales(init, std):
     assert abs(net.W[0].mean()) < 0.1 * std + 1e-15
     assert all(np.all(b == 0) for b in net.b)
     np.testing.assert_array_equal(MLP([60, 40, 1], init=init, seed=3).W[0], net.W[0])  # seeded
+
+
+def test_params_is_one_vector_that_W_and_b_view():
+    """`params` holds W then b in the order of flatten_params; an in-place change shows through both."""
+    net = MLP([2, 3, 2], output="softmax", loss="ce", seed=5)
+    np.testing.assert_array_equal(net.params, flatten_params(net.W, net.b))
+    assert net.n_weights == 2 * 3 + 3 * 2 and net.params.size == net.n_weights + 3 + 2
+    net.params[0] = 7.0
+    net.b[1][1] = -3.0
+    assert net.W[0][0, 0] == 7.0 and net.params[-1] == -3.0
+    with pytest.raises(AttributeError):
+        net.W = [np.zeros((2, 3)), np.zeros((3, 2))]  # replace them with set_params, which keeps the views
+    net.set_params([np.ones((2, 3)), np.ones((3, 2))], [np.zeros(3), np.zeros(2)])
+    assert np.all(net.params[: net.n_weights] == 1.0) and all(np.shares_memory(w, net.params) for w in net.W)
+
+
+@pytest.mark.parametrize(("bias", "train_bias", "reg"),
+                         [(True, True, "none"), (True, False, "l2"), (False, True, "l1")])
+def test_backward_into_a_buffer_and_descend_match_new_arrays_and_step(bias, train_bias, reg):
+    """The training loop's path (gradients written into one reused vector, one update of `params`)
+    gives the same floats as the per-layer one."""
+    rng = np.random.default_rng(1)
+    net = MLP([3, 4, 4, 2], hidden="tanh", output="softmax", loss="ce", seed=2, bias=bias,
+              train_bias=train_bias, reg=reg, lam=0.01)
+    X, Y = rng.normal(size=(6, 3)), net.encode_targets(rng.integers(0, 2, 6))
+    fwd = net.forward(X)
+    fresh = net.backward(fwd, Y)
+    buffer = net.gradient_buffer()
+    buffer[0][:] = np.nan  # whatever the buffer held is overwritten
+    reused = net.backward(fwd, Y, buffer)
+    assert reused.grad is buffer[0]
+    for p, q in zip(fresh.dW + fresh.db, reused.dW + reused.db, strict=True):
+        np.testing.assert_array_equal(p, q)
+    np.testing.assert_array_equal(fresh.grad, flatten_params(fresh.dW, fresh.db))
+    twin = net.copy()
+    net.step(fresh.dW, fresh.db, 0.3)
+    twin.descend(reused.grad, 0.3)
+    np.testing.assert_array_equal(net.params, twin.params)

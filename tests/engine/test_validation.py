@@ -117,6 +117,22 @@ def test_bad_dataset_arguments(kwargs, message):
         make_dataset(kwargs.pop("name"), **kwargs)
 
 
+@pytest.mark.parametrize(("setting", "value", "message"), [
+    ("lr", 0, E("learning rate ξ must be a finite number > 0, got 0")),
+    ("lr", float("inf"), E("learning rate ξ must be a finite number > 0")),
+    ("batch_size", 0, "batch size must be from 1 to"),
+    ("batch_size", 2.5, "batch size must be a whole number"),
+])
+def test_trainer_checks_its_settings_when_they_are_set(setting, value, message):
+    """The Trainer's epochs do not re-check ξ and the batch size, so setting a bad one fails at once."""
+    trainer = Trainer(MLP([2, 3, 1], seed=0), make_dataset("xor", n=40), lr=0.2, batch_size=5)
+    with pytest.raises(ValueError, match=message):
+        setattr(trainer, setting, value)
+    with pytest.raises(ValueError, match=message):
+        Trainer(MLP([2, 3, 1], seed=0), make_dataset("xor", n=40), **{"lr": 0.2, "batch_size": 5, setting: value})
+    assert (trainer.lr, trainer.batch_size) == (0.2, 5)
+
+
 def test_trainer_rejects_a_network_that_does_not_fit_the_data():
     with pytest.raises(ValueError, match=E("the network takes 3 inputs (sizes[0]) but the data set has 2")):
         Trainer(MLP([3, 1]), make_dataset("xor"))
