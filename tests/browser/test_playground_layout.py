@@ -148,7 +148,8 @@ def test_every_detail_view_fits_a_phone_and_a_desktop(page, app_url):
             page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length === {charts}")
             page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout)")
             _check(page, f"{screen} {key}", charts)
-            page.locator(".js-plotly-plot").last.screenshot(path=str(ARTIFACTS / f"layout-detail-{screen}-{key}.png"))
+            # the whole page: a chart's own element can be swapped for its successor by a late rerun
+            page.screenshot(path=str(ARTIFACTS / f"layout-detail-{screen}-{key}.png"), full_page=True)
 
 
 def test_buttons_fit_and_touch_targets_are_large_on_a_phone(page, app_url):
