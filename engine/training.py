@@ -307,7 +307,7 @@ class Trainer:
         for _ in range(int(epochs)):
             before = self.rng.bit_generator.state
             settings = self.settings
-            start = self.net.get_params()
+            start = self.net.params.copy()  # one vector: W and b are views into it
             result = _train_epoch(self.net, self.data.X_train, self.Y_train, self.lr,
                                   self.batch_size, self.rng, self.epoch + 1)
             results.append(result)
@@ -316,7 +316,7 @@ class Trainer:
             divergence = result.divergence or _loss_divergence(scalars, self.epoch + 1)
             if divergence is not None:  # finite weights whose loss is not are no finite state either
                 self.divergence = divergence
-                self.net.set_params(*start)
+                self.net.params[:] = start
                 self.rng.bit_generator.state = before
                 break
             self.epoch += 1
