@@ -106,13 +106,13 @@ def _no_constant(name: str) -> None:
 def _get(d: object, key: str, kind: type | tuple[type, ...], where: str) -> Any:
     """d[key], checked to be of `kind` (bool is never a number here)."""
     if not isinstance(d, dict):
-        raise ValueError(f"{where} must be a JSON object")
+        raise ValueError(f"{where or 'the file'} must be a JSON object")
     if key not in d:
-        raise ValueError(f"{where} has no '{key}'")
+        raise ValueError(f"{where or 'the file'} has no '{key}'")
     value = d[key]
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-        raise ValueError(f"{where}.{key} must be {_kind_name(kinds)}, got {quoted(value)}")
+        raise ValueError(f"{where + '.' if where else ''}{key} must be {_kind_name(kinds)}, got {quoted(value)}")
     return value
 
 
@@ -143,15 +143,19 @@ def _array(value: object, where: str, shape: tuple[int, ...] | None = None, fini
         a = a.astype(np.float64 if kind == "f8" else np.int64)
     elif isinstance(value, list):
         try:
-            a = np.array(value, dtype=np.float64)
+            a = np.array(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{where} must be a list of numbers (or of rows of numbers of one length)") from None
+            a = np.array(None)
+        if a.dtype.kind not in "iuf" or a.dtype == bool:
+            raise ValueError(f"{where} must be a list of numbers (or of rows of numbers of one length)")
+        a = a.astype(np.float64)
     else:
         raise ValueError(f"{where} must be a list of numbers or an array block")
     if shape is not None and a.shape != shape:
         raise ValueError(f"{where} must have shape {shape}, got {a.shape}")
     if a.dtype.kind == "f" and not (np.isfinite(a).all() if finite else not np.isinf(a).any()):
-        raise ValueError(f"{where} holds NaN or an infinite number; every weight must be finite")
+        advice = "; every weight must be finite" if finite else ""
+        raise ValueError(f"{where} holds NaN or an infinite number{advice}")
     return a
 
 
@@ -301,20 +305,20 @@ def parse(data: bytes) -> SavedRun:
     version = doc.get("version")
     if version != VERSION:
         raise ValueError(f"the file is a save of version {quoted(version)}; this app reads version {VERSION}")
-    setup = _get(doc, "setup", dict, "the file")
+    setup = _get(doc, "setup", dict, "")
     if len(json.dumps(setup)) > MAX_TEXT + 65536:
         raise ValueError("the file's setup is too long")
-    network = _get(doc, "network", dict, "the file")
+    network = _get(doc, "network", dict, "")
     shapes = _shapes(network)
     current = _param_lists(network, "network", shapes)
-    initial = _param_lists(_get(doc, "initial", dict, "the file"), "initial", shapes)
-    epoch = int_in_range("epoch", _get(doc, "epoch", int, "the file"), 0, 10**9)
-    rng = _rng_state(_get(doc, "rng", dict, "the file"), "rng")
-    div = _get(doc, "divergence", (dict, type(None)), "the file")
+    initial = _param_lists(_get(doc, "initial", dict, ""), "initial", shapes)
+    epoch = int_in_range("epoch", _get(doc, "epoch", int, ""), 0, 10**9)
+    rng = _rng_state(_get(doc, "rng", dict, ""), "rng")
+    div = _get(doc, "divergence", (dict, type(None)), "")
     divergence = None if div is None else Divergence(int_in_range("divergence.epoch", div.get("epoch"), 1, 10**9),
                                                      _get(div, "what", str, "divergence")[:200])
-    record = _record(_get(doc, "record", dict, "the file"), shapes, initial, epoch, rng)
-    tables, marks = _history(_get(doc, "history", dict, "the file"))
+    record = _record(_get(doc, "record", dict, ""), shapes, initial, epoch, rng)
+    tables, marks = _history(_get(doc, "history", dict, ""))
     return SavedRun(setup, network, initial, current, epoch, rng, divergence, record, tables, marks)
 
 

@@ -479,10 +479,12 @@ def _run_of_save(saved: save.SavedRun) -> tuple[Run, dict[str, Any], str | None]
     if not isinstance(config, dict) or set(config) - set(controls.BY_KEY):
         unknown = _some(sorted(set(config) - set(controls.BY_KEY))) if isinstance(config, dict) else ""
         raise ValueError(f"its settings are not those of this app{' (' + unknown + ')' if unknown else ''}")
-    values, problems = controls.validate(config)
-    if problems or set(config) != set(controls.BY_KEY):
-        missing = sorted(set(controls.BY_KEY) - set(config))
-        raise ValueError(next(iter(problems.values())) if problems else f"its settings lack {_some(missing)}")
+    missing = sorted(set(controls.BY_KEY) - set(config))
+    if missing:
+        raise ValueError(f"its settings lack {_some(missing)}")
+    for c in controls.CONTROLS:
+        c.validate(config[c.key])  # a ValueError names the control and what it allows
+    values = controls.validate(config)[0]
     draw, data_draw = setup.get("draw"), setup.get("data_draw")
     if not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**32 for d in (draw, data_draw)):
         raise ValueError("its setup's draw and data_draw must be whole numbers ≥ 0")
