@@ -200,3 +200,22 @@ def test_new_data_keeps_the_weights():
     assert any("New samples" in s.value for s in at.success)
     at.button(key=keys.RESET).click().run()  # Reset keeps the new data
     assert np.array_equal(_run(at).data.X_train, new.data.X_train)
+
+
+def test_a_run_on_an_uploaded_csv_is_saved_with_its_text_and_loads_in_a_fresh_session():
+    from tests.make_bad_csvs import corpus as csv_corpus
+    text = csv_corpus()["bom"][0]
+    session: dict = {}
+    session_run.sync(session)
+    assert session_run.accept_csv(session, "upload-1", text) is None
+    session["dataset"] = "csv"
+    session_run.step(session, 6)
+    saved = session_run.weights_json(session[keys.RUN], session).encode()
+    fresh: dict = {}
+    session_run.sync(fresh)
+    assert session_run.load_save(fresh, saved) is None
+    assert fresh[keys.CSV_TEXT] == session[keys.CSV_TEXT] and fresh[keys.CONFIG]["dataset"] == "csv"
+    for s in (session, fresh):
+        session_run.step(s, 5)
+    _assert_same(session[keys.RUN].trainer, fresh[keys.RUN].trainer)
+    np.testing.assert_array_equal(session[keys.RUN].data.X_train, fresh[keys.RUN].data.X_train)
