@@ -38,6 +38,27 @@ class ThinnedTable:
         self._epochs[self._n] = epoch
         self._n += 1
 
+    def until(self, epoch: int) -> ThinnedTable:
+        """A copy holding the rows up to `epoch`."""
+        keep = self.epochs <= epoch
+        return ThinnedTable.restore(self.capacity, self.epochs[keep], self.rows[keep])
+
+    @classmethod
+    def restore(cls, capacity: int, epochs: Array, rows: Array) -> ThinnedTable:
+        """A table holding these rows (at most `capacity` of them), as if they had been appended."""
+        table = cls(rows.shape[1], capacity)
+        n = len(epochs)
+        if n > table.capacity:
+            raise ValueError(f"a table of at most {table.capacity} rows cannot hold {n}")
+        table._rows, table._epochs, table._n = np.array(rows, dtype=np.float64), np.array(epochs, dtype=np.int64), n
+        if n == 0:
+            table._rows, table._epochs = np.empty((1, rows.shape[1])), np.empty(1, dtype=np.int64)
+        return table
+
+    @property
+    def width(self) -> int:
+        return self._rows.shape[1]
+
     @property
     def epochs(self) -> Array:
         return self._epochs[: self._n]
@@ -54,6 +75,7 @@ class ThinnedTable:
         return self._rows.nbytes + self._epochs.nbytes
 
 
+MAX_MARKS = 1000  # hand edits marked at most (the newest kept)
 SCALARS = ("train_loss", "test_loss", "train_metric", "test_metric", "penalty", "epoch_loss")
 
 
@@ -72,6 +94,31 @@ class History:
         n_neurons = sum(layer_sizes)
         self._neurons = ThinnedTable(n_neurons, min(5000, WIDE_TABLE_FLOATS // n_neurons))
         self._snapshots = ThinnedTable(n_params, min(500, WIDE_TABLE_FLOATS // n_params))
+        self.marks: list[tuple[int, float]] = []  # (epoch, train loss after) of each hand edit
+
+    @property
+    def tables(self) -> dict[str, ThinnedTable]:
+        """The three tables by name: scalars, neurons, snapshots."""
+        return {"scalars": self._scalars, "neurons": self._neurons, "snapshots": self._snapshots}
+
+    def restore(self, tables: dict[str, ThinnedTable], marks: list[tuple[int, float]]) -> None:
+        """Take these tables (checked against this history's widths and capacities) and marks."""
+        for name, table in tables.items():
+            mine = self.tables[name]
+            if (table.width, table.capacity) != (mine.width, mine.capacity):
+                raise ValueError(f"the history's {name} table must have {mine.width} columns, got {table.width}")
+        self._scalars, self._neurons, self._snapshots = (tables[k] for k in ("scalars", "neurons", "snapshots"))
+        self.marks = list(marks)[-MAX_MARKS:]
+
+    def until(self, epoch: int) -> History:
+        """A copy holding the rows and marks up to `epoch`."""
+        out = History(self.layer_sizes, self._snapshots.width)
+        out.restore({k: t.until(epoch) for k, t in self.tables.items()}, [m for m in self.marks if m[0] <= epoch])
+        return out
+
+    def mark_edit(self, epoch: int, train_loss: float) -> None:
+        """Note a hand edit of the parameters at `epoch` (the loss chart shows it)."""
+        self.marks = [*self.marks, (int(epoch), float(train_loss))][-MAX_MARKS:]
 
     def record(
         self,

@@ -155,6 +155,25 @@ class RunRecord:
             done += size
         return out
 
+    def position_after_epoch(self, epoch: int) -> int:
+        """The position at the end of epoch `epoch`: after its training and the operations done at it
+        (sample steps, edits) before the next epoch started."""
+        done = trained = 0
+        for op in self.operations:
+            if isinstance(op, Epochs):
+                if trained + op.count > epoch:
+                    return done + epoch - trained
+                trained += op.count
+                done += op.count
+            else:
+                done += 1
+        return done
+
+    def until(self, position: int, epoch: int) -> RunRecord:
+        """A copy of this record cut after its first `position` operations (at epoch `epoch`)."""
+        return RunRecord(self.initial, self.seed, self.settings, self.operations_between(0, position),
+                         [c for c in self.checkpoints if c.position <= position], epoch, self.stride)
+
     def start_for(self, position: int) -> Checkpoint:
         """The latest checkpoint at or before `position` (the first one is kept for ever)."""
         return max((c for c in self.checkpoints if c.position <= position), key=lambda c: c.position)

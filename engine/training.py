@@ -356,7 +356,9 @@ class Trainer:
             raise ValueError("every weight and bias must be a finite number; nothing was changed")
         self.net.set_params(trial.W, trial.b)
         self.record.add(SetParams(*frozen_params(trial.W, trial.b)))
-        self._record_row(self.evaluate())
+        scalars = self.evaluate()
+        self._record_row(scalars)
+        self.history.mark_edit(self.epoch, scalars["train_loss"])
 
     def _apply(self, op: Operation) -> None:
         if isinstance(op, Epochs):
@@ -379,16 +381,36 @@ class Trainer:
         twin.settings = self.settings
         return twin
 
-    def state_at(self, position: int) -> Checkpoint:
-        """The parameters and generator state after the run's first `position` operations (epochs
-        counted one by one), recomputed exactly from the nearest checkpoint; the run is not changed."""
-        position = int_in_range("position", position, 0, self.record.position)
-        start = self.record.start_for(position)
+    def _twin_at(self, start: Checkpoint, position: int) -> Trainer:
+        """A new trainer on the same data, from checkpoint `start`, that redoes the operations up to `position`."""
         net = self.net.copy()
         net.set_params(list(start.W), list(start.b))
         twin = Trainer(net, self.data, self.lr, self.batch_size, self.seed)
+        twin.initial = self.initial
         twin.rng.bit_generator.state = start.rng_state
         twin.epoch = start.epoch
         for op in self.record.operations_between(start.position, position):
             twin._apply(op)
+        return twin
+
+    def state_at(self, position: int) -> Checkpoint:
+        """The parameters and generator state after the run's first `position` operations (epochs
+        counted one by one), recomputed exactly from the nearest checkpoint; the run is not changed."""
+        position = int_in_range("position", position, 0, self.record.position)
+        twin = self._twin_at(self.record.start_for(position), position)
         return Checkpoint(twin.epoch, position, *frozen_params(twin.net.W, twin.net.b), twin.rng.bit_generator.state)
+
+    def at_epoch(self, epoch: int) -> Trainer:
+        """A new trainer as this run was at the end of epoch `epoch` (see `RunRecord.position_after_epoch`):
+        weights, generator, record and history up to there, and its last epoch's result, recomputed
+        exactly from the checkpoint before that epoch; the current settings carry over. This run is
+        not changed."""
+        epoch = int_in_range("epoch", epoch, 0, self.epoch)
+        position = self.record.position_after_epoch(epoch)
+        before = self.record.position_after_epoch(epoch - 1) if epoch else position  # epoch's training starts
+        twin = self._twin_at(self.record.start_for(before), position)
+        twin.record = self.record.until(position, epoch)
+        twin.history = self.history.until(epoch)
+        twin.settings = self.settings
+        twin.divergence = None
+        return twin

@@ -25,6 +25,12 @@ DETAIL_CACHE = "detail_cache"
 DETAIL_ROW = "detail_row"  # the container of a detail view drawn as several charts (the weights, one per layer)
 PAGE_SYNCED = "page_synced"
 DOWNLOAD_WEIGHTS, DOWNLOAD_HISTORY = "download_weights", "download_history"
+# the run's tools (ui/playground/run_tools.py): load a save, the timeline, edit a weight, new data
+SAVE_UPLOAD, RUN_LOADED, TOOLS_MESSAGE = "save_upload", "run_loaded", "tools_message"
+TIMELINE, TO_LATEST, CONTINUE_HERE, RUN_TOOLS = "timeline", "to_latest", "continue_here", "run_tools"
+EDIT_LAYER, EDIT_KIND, EDIT_J, EDIT_I, EDIT_VALUE, EDIT_APPLY = (
+    "edit_layer", "edit_kind", "edit_j", "edit_i", "edit_value", "edit_apply")
+NEW_DATA = "new_data"
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

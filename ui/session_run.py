@@ -6,7 +6,6 @@ nothing mutable is shared between users.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
@@ -15,8 +14,9 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset
-from engine.datasets import AUTO_CLASSES, SYNTHETIC, decode_csv, features_for
+from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset, save
+from engine.datasets import AUTO_CLASSES, MAX_CSV_BYTES, SYNTHETIC, decode_csv, features_for
+from engine.run_config import draw_seed
 from engine.validation import quoted
 from ui import controls, keys
 
@@ -34,6 +34,8 @@ class Run:
     draw: int = 0
     playing: bool = False
     notes: list[str] = field(default_factory=list)
+    data_draw: int = 0  # 0: the data of the seed; k > 0: new samples ("new data, same weights")
+    latest: Trainer | None = None  # the run's latest state while the timeline shows an earlier epoch
 
     @property
     def net(self) -> MLP:
@@ -180,19 +182,27 @@ def _make(name, n, noise, split, seed, features, standardize) -> Dataset:
 _dataset_cache = st.cache_data(show_spinner=False, max_entries=32)(_make)
 
 
-def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0, strict: bool = False) -> Run:
-    """A fresh run for these values; `draw` > 0 gives other initial weights for the same seed.
+def build_run(values: dict[str, Any], session: MutableMapping, draw: int = 0, strict: bool = False,
+              data_draw: int = 0, initial: Any = None) -> Run:
+    """A fresh run for these values; `draw` > 0 gives other initial weights for the same seed,
+    `data_draw` > 0 other samples of the data, `initial` given (W, b) as the initial weights.
 
     With `strict`, data that cannot be built (an unusable CSV) raises ValueError instead of
     falling back to XOR."""
     notes: list[str] = []
-    data = _dataset(values, session, notes, strict)
+    data = _dataset({**values, "seed": data_seed(values["seed"], data_draw)}, session, notes, strict)
     cfg = controls.run_config(values, data.task)
     if cfg.loss != values["loss"]:
         notes.append(f"{controls.BY_KEY['loss'].format(values['loss'])} loss does not suit a "
                      f"{data.task} task; using {controls.BY_KEY['loss'].format(cfg.loss)}.")
     used = {**values, "loss": cfg.loss, **({"output": cfg.output} if cfg.loss == "squared" else {})}
-    return Run(used, data, cfg.build(data, draw), structure_of(used), draw=draw, notes=notes)
+    return Run(used, data, cfg.build(data, draw, initial), structure_of(used), draw=draw, notes=notes,
+               data_draw=data_draw)
+
+
+def data_seed(seed: int, data_draw: int) -> int:
+    """The seed of the data (and of a CSV's train/test split) for data draw `data_draw` of `seed`."""
+    return draw_seed(seed, data_draw)
 
 
 def apply_training_settings(run: Run, values: dict[str, Any]) -> None:
@@ -281,6 +291,7 @@ def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS, exp
     the page answering (and Pause working). With `explain`, a note says how far a click got.
     """
     run = sync(session)
+    to_latest(run)
     limit = run.values["max_epochs"]
     if limit:
         epochs = min(epochs, limit - run.trainer.epoch)
@@ -303,26 +314,32 @@ def set_playing(session: MutableMapping, playing: bool) -> None:
     Idempotent, so a click delivered twice is harmless.
     """
     run = sync(session)
+    if playing:
+        to_latest(run)
     run.playing = playing and run.trainer.divergence is None and not at_limit(run)
 
 
 def reset(session: MutableMapping) -> None:
     """New initial weights (same data and settings), epoch 0."""
     run = sync(session)
-    session[keys.RUN] = build_run(run.values, session, draw=run.draw + 1)
+    session[keys.RUN] = build_run(run.values, session, draw=run.draw + 1, data_draw=run.data_draw)
 
 
 def restart(session: MutableMapping) -> None:
     """Back to this run's initial weights and shuffling, keeping the current ξ and batch settings."""
     run = sync(session)
+    to_latest(run)
     run.trainer.restart()
     run.playing = False
 
 
-def weights_json(run: Run) -> str:
-    """Configuration, epoch and parameters, for download."""
+def weights_json(run: Run, session: MutableMapping | None = None) -> str:
+    """The run's save file (see `engine.save`): its setup (control values, draws, the CSV's text),
+    weights, record and history, at its latest epoch, for download."""
     values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in run.values.items()}
-    return json.dumps({"config": values, "epoch": run.trainer.epoch, "network": run.net.to_dict()}, indent=1)
+    csv = (session or {}).get(keys.CSV_TEXT) if values["dataset"] == controls.CSV_DATASET else None
+    setup = {"config": values, "draw": run.draw, "data_draw": run.data_draw, "csv": csv}
+    return save.dump(latest(run), setup)
 
 
 def history_csv(run: Run) -> str:
@@ -348,5 +365,137 @@ def apply_sample_step(session: MutableMapping, index: int) -> tuple[float, float
     the run's initial weights. Returns the sample's loss before and after; raises ValueError
     (changing nothing) for a bad index or a step that would make the weights non-finite.
     """
-    step = sync(session).trainer.apply_sample_step(index)
+    run = sync(session)
+    _check_at_latest(run, "update the network")
+    step = run.trainer.apply_sample_step(index)
     return step.loss_before, step.loss_after
+
+
+# --- the run's tools: load a save, rewind, edit a weight, new data (ui/playground/run_tools.py) --------
+def latest(run: Run) -> Trainer:
+    """The run at its latest epoch (the timeline may show an earlier one)."""
+    return run.latest or run.trainer
+
+
+def to_latest(run: Run) -> None:
+    """Show the run's latest epoch again (the settings in force carry over)."""
+    if run.latest is not None:
+        run.latest.settings = run.trainer.settings
+        run.trainer, run.latest = run.latest, None
+
+
+def _check_at_latest(run: Run, what: str) -> None:
+    if run.latest is not None:
+        raise ValueError(f"the timeline shows epoch {run.trainer.epoch} of {run.latest.epoch}; to {what} there, "
+                         "click “Continue from here” on the Playground first (or go back to the latest epoch)")
+
+
+def rewind(session: MutableMapping, epoch: int) -> None:
+    """Show the run as it was at the end of `epoch` (recomputed exactly from the nearest checkpoint);
+    the later epochs are kept until `continue_from_here`."""
+    run = sync(session)
+    head = latest(run)
+    epoch = max(0, min(int(epoch), head.epoch))
+    run.playing = False
+    if epoch == head.epoch:
+        to_latest(run)
+    elif epoch != run.trainer.epoch:
+        past = head.at_epoch(epoch)
+        past.settings = run.trainer.settings
+        run.trainer, run.latest = past, head
+
+
+def continue_from_here(session: MutableMapping) -> None:
+    """Make the epoch the timeline shows the run's latest: the later epochs are dropped."""
+    sync(session).latest = None
+
+
+def edit_param(session: MutableMapping, layer: int, i: int, j: int | None, text: str) -> str:
+    """Set w_ji^(l) (or b_i^(l) when `j` is None; 1-based) to the number in `text` (Trainer.set_params: the
+    history marks the edit). Returns what was done; ValueError, nothing changed, for a bad value or index."""
+    run = sync(session)
+    _check_at_latest(run, "edit a weight")
+    name = f"b_{i}^({layer})" if j is None else f"w_{j}{i}^({layer})"
+    try:
+        value = float(str(text).strip().replace("−", "-"))
+    except ValueError:
+        raise ValueError(f"{quoted(str(text))} is not a number; type one such as 0.5 or -1.2e-3") from None
+    if not np.isfinite(value) or abs(value) > MAX_EDIT:
+        raise ValueError(f"{name} must be a finite number from −{MAX_EDIT:g} to {MAX_EDIT:g}, got {quoted(text)}")
+    W, b = run.net.get_params()
+    sizes = run.net.sizes
+    if not 1 <= layer < len(sizes) or not 1 <= i <= sizes[layer] or j is not None and not 1 <= j <= sizes[layer - 1]:
+        raise ValueError(f"the network {sizes} has no {name}")
+    if j is None:
+        if not run.net.bias:
+            raise ValueError("this network has no biases (turn them on in the Network section)")
+        b[layer - 1][i - 1] = value
+    else:
+        W[layer - 1][j - 1, i - 1] = value
+    run.playing = False
+    run.trainer.set_params(W, b)
+    return f"Set {name} to {value:g} at epoch {run.trainer.epoch}; training goes on from the edited network."
+
+
+MAX_EDIT = 1000.0  # a hand-typed weight's largest magnitude
+
+
+def new_data(session: MutableMapping) -> str:
+    """New samples of the data set (a new data seed; for a CSV, a new train/test split), the network
+    kept as it is: a new run whose initial weights are the current ones. Returns what was done."""
+    run = sync(session)
+    _check_at_latest(run, "swap the data")
+    draw = run.data_draw + 1
+    new = build_run(run.values, session, run.draw, strict=True, data_draw=draw, initial=run.net.get_params())
+    new.trainer.settings = run.trainer.settings
+    session[keys.RUN] = new
+    what = "train/test split of your CSV" if run.values["dataset"] == controls.CSV_DATASET else "samples"
+    return (f"New {what} (data seed {data_seed(run.values['seed'], draw)}), the network kept from epoch "
+            f"{run.trainer.epoch}: this is now epoch 0 of a run on the new data, and Restart comes back here.")
+
+
+def load_save(session: MutableMapping, data: bytes) -> str | None:
+    """Restore the run saved in `data` (a `weights_json` download): the controls, data, network, record
+    and history as they were. None if loaded, else a message saying what is wrong, nothing changed."""
+    try:
+        saved = save.parse(data)
+        run, values, csv = _run_of_save(saved)
+    except ValueError as err:
+        return f"That file was not loaded and the run is unchanged: {err}."
+    if csv is not None:
+        session[keys.CSV_TEXT] = csv
+    session[keys.CONFIG] = values
+    for c in controls.CONTROLS:
+        if c.key in session:
+            session[c.key] = list(values[c.key]) if isinstance(values[c.key], tuple) else values[c.key]
+    session[keys.RUN] = run
+    return None
+
+
+def _run_of_save(saved: save.SavedRun) -> tuple[Run, dict[str, Any], str | None]:
+    """The run a parsed save file describes, its control values and CSV text; ValueError if it cannot be."""
+    setup = saved.setup
+    config = setup.get("config")
+    if not isinstance(config, dict) or set(config) - set(controls.BY_KEY):
+        unknown = _some(sorted(set(config) - set(controls.BY_KEY))) if isinstance(config, dict) else ""
+        raise ValueError(f"its settings are not those of this app{' (' + unknown + ')' if unknown else ''}")
+    missing = sorted(set(controls.BY_KEY) - set(config))
+    if missing:
+        raise ValueError(f"its settings lack {_some(missing)}")
+    for c in controls.CONTROLS:
+        c.validate(config[c.key])  # a ValueError names the control and what it allows
+    values = controls.validate(config)[0]
+    draw, data_draw = setup.get("draw"), setup.get("data_draw")
+    if not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**32 for d in (draw, data_draw)):
+        raise ValueError("its setup's draw and data_draw must be whole numbers ≥ 0")
+    csv = setup.get("csv")
+    if values["dataset"] == controls.CSV_DATASET and not isinstance(csv, str):
+        raise ValueError("it is a run on an uploaded CSV but holds no CSV text")
+    csv = csv if values["dataset"] == controls.CSV_DATASET else None
+    if csv is not None and len(csv) > MAX_CSV_BYTES:
+        raise ValueError(f"its CSV text is longer than the {MAX_CSV_BYTES // 2**20} MB an upload may have")
+    run = build_run(values, {keys.CSV_TEXT: csv}, draw, strict=True, data_draw=data_draw, initial=saved.initial)
+    if run.values != values:
+        raise ValueError("its settings do not fit its data (the loss or output unit differs)")
+    save.restore(run.trainer, saved)
+    return run, values, csv

@@ -128,7 +128,7 @@ def _act(rng: random.Random, at: AppTest, page: str, files: list) -> tuple[str, 
                 break
             button.click().run()
         return page, f"click {key} ×{burst}"
-    uploaders = [u for u in at.get("file_uploader") if u.key]
+    uploaders = [u for u in at.get("file_uploader") if u.key == keys.CSV_UPLOAD]  # the save uploader: test_run_tools
     if roll < 0.52 and uploaders:
         name, (data, _) = rng.choice(files)
         uploaders[0].set_value((f"{name}.csv", data, "text/csv")).run()

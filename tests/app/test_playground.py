@@ -303,15 +303,15 @@ def test_divergence_warns_keeps_finite_weights_and_disables_play(app):
 def test_downloads_hold_the_network_and_history(app):
     app.button(key=keys.STEP_N).click().run()
     run = _run(app)
-    payload = json.loads(session_run.weights_json(run))
-    assert payload["epoch"] == 10 and payload["config"]["dataset"] == "xor"
+    payload = json.loads(session_run.weights_json(run, app.session_state))
+    assert payload["epoch"] == 10 and payload["setup"]["config"]["dataset"] == "xor"
     assert np.allclose(payload["network"]["W"][0], run.net.W[0])
     lines = session_run.history_csv(run).strip().splitlines()
     assert lines[0].startswith("epoch,train_loss,test_loss")
     assert len(lines) == 1 + 11
     assert float(lines[-1].split(",")[1]) == pytest.approx(run.trainer.history.column("train_loss")[-1])
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Download weights + config (JSON)", "Download history (CSV)"]
+    assert labels == ["Download the run (JSON, to load again)", "Download history (CSV)"]
 
 
 def _fresh(params: dict[str, str]):

@@ -362,6 +362,11 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
                            name=f"{name} {metric_name}", yaxis="y2", opacity=0.45,
                            line=dict(color=colour, dash=dash, width=1.5),
                            hovertemplate="epoch %{x}: %{y:.3f}<extra>" + name + f" {metric_name}</extra>"))
+    if history.marks:  # hand edits (ui.playground.run_tools), at the train loss just after each
+        at, loss = zip(*history.marks)
+        traces.append(dict(type="scatter", x=list(at), y=f32(np.array(loss)), mode="markers", name="edited",
+                           marker=dict(symbol="x-thin", size=11, line=dict(width=2, color=theme.ALERT)),
+                           hovertemplate="weight edited at epoch %{x}<extra></extra>"))
     shapes, notes = [], []
     if diverged_at is not None:
         shapes.append(dict(type="line", x0=diverged_at, x1=diverged_at, xref="x", y0=0, y1=1, yref="paper",

@@ -11,7 +11,7 @@ import streamlit as st
 
 from ui import controls, keys, plain, session_run
 from ui.live_chart import live_chart
-from ui.playground import detail, film
+from ui.playground import detail, film, run_tools
 from ui.session_run import Run
 
 
@@ -148,7 +148,8 @@ def downloads(run: Run) -> None:
     A click does not rerun the page (`on_click="ignore"`): during a rerun the buttons are redrawn
     with new files, and a second click within a moment of the first gave no file."""
     cols = st.columns(2)
-    cols[0].download_button("Download weights + config (JSON)", partial(session_run.weights_json, run),
+    cols[0].download_button("Download the run (JSON, to load again)",
+                            partial(session_run.weights_json, run, st.session_state),
                             file_name="backprop-playground-weights.json", mime="application/json",
                             key=keys.DOWNLOAD_WEIGHTS, on_click="ignore")
     cols[1].download_button("Download history (CSV)", partial(session_run.history_csv, run),
@@ -184,6 +185,7 @@ def live(run: Run) -> None:
         run_buttons(current)
         messages(current)
         metrics(current)
+        run_tools.draw(current)
         main_views(current, frames)
         detail.detail_view(current)
         downloads(current)
