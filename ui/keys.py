@@ -25,6 +25,12 @@ DETAIL_CACHE = "detail_cache"
 DETAIL_ROW = "detail_row"  # the container of a detail view drawn as several charts (the weights, one per layer)
 PAGE_SYNCED = "page_synced"
 DOWNLOAD_WEIGHTS, DOWNLOAD_HISTORY = "download_weights", "download_history"
+# the loss surface detail view (ui/playground/surface_view.py)
+SURFACE_PLANE, SURFACE_LOG = "surface_plane", "surface_log"  # which plane; log colour scale
+SURFACE_WEIGHTS = ("surface_w1", "surface_w2")  # the slice's two parameters (indices into MLP.params)
+SURFACE_CACHE = "surface_cache"  # (what it was computed for, the Surface, the data it used)
+SURFACE_PRESET = "surface_preset"  # the preset applied last; its buttons are keyed this + "_" + preset key
+SURFACE_RERUN = "surface_rerun"  # set by a preset: the whole page reruns so the sidebar and URL follow
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

@@ -1,0 +1,88 @@
+"""The Playground's loss surface view: each preset opens it without an exception, with its epoch and finite values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.app.conftest import decode, live_films
+from ui import keys
+from ui.playground.surface_view import PRESETS
+
+
+def _surface(at) -> dict:
+    """The loss surface chart's figure: the detail view's chart, the page's last live chart."""
+    spec = live_films(at)[-1][-1]
+    assert [t.get("name") for t in spec["data"]][-3:] == ["path", "start", "now"]
+    return spec
+
+
+def _open_surface(at):
+    at.button_group(key=keys.DETAIL_VIEW).set_value("surface").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _finite_everywhere(spec: dict) -> None:
+    for trace in spec["data"]:
+        for name in ("x", "y", "z", "customdata"):
+            if name in trace:
+                values = decode(trace[name])
+                assert np.isfinite(values[~np.isnan(values)]).all() if trace["type"] == "scatter" else \
+                    np.isfinite(values).all(), (trace.get("name"), name)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_each_preset_opens_the_surface_with_its_epoch(app, preset):
+    _open_surface(app)
+    app.button(key=f"{keys.SURFACE_PRESET}_{preset}").click().run()
+    assert not app.exception, app.exception
+    run = app.session_state[keys.RUN]
+    assert run.net.sizes == [2, 1] and not run.net.bias  # the single unit, no bias
+    assert run.trainer.epoch == PRESETS[preset].epochs
+    assert run.trainer.lr == PRESETS[preset].values["lr"]
+    assert app.session_state[keys.DETAIL_VIEW] == "surface"
+    spec = _surface(app)
+    assert spec["layout"]["meta"]["epoch"] == PRESETS[preset].epochs
+    _finite_everywhere(spec)
+    # the sidebar follows the preset (the whole page reran)
+    assert app.number_input(key="n_layers").value == 0
+    assert app.toggle(key="bias").value is False
+    # the path drawn is the recorded (w1, w2) history: the plane is the whole weight space
+    path = [t for t in spec["data"] if t.get("name") == "path"][0]
+    history = run.trainer.history.snapshots[:, :2]
+    np.testing.assert_allclose(decode(path["x"]), history[:, 0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(decode(path["y"]), history[:, 1], rtol=1e-6, atol=1e-6)
+
+
+def test_the_default_network_offers_the_pca_plane_and_a_slice(app):
+    app.button(key=keys.STEP_N).click().run()
+    _open_surface(app)
+    spec = _surface(app)
+    assert spec["layout"]["meta"]["epoch"] == 10
+    assert "principal direction" in spec["layout"]["xaxis"]["title"]["text"]
+    _finite_everywhere(spec)
+    app.button_group(key=keys.SURFACE_PLANE).set_value("slice").run()
+    assert not app.exception, app.exception
+    spec = _surface(app)
+    assert "<sub>" in spec["layout"]["xaxis"]["title"]["text"]  # a weight's name
+    app.toggle(key=keys.SURFACE_LOG).set_value(True).run()
+    assert not app.exception, app.exception
+    spec = _surface(app)
+    assert spec["data"][0]["colorbar"]["title"]["text"].startswith("log")
+    _finite_everywhere(spec)
+
+
+def test_a_step_recomputes_the_surface_and_a_rerun_reuses_it(app):
+    _open_surface(app)
+    first = app.session_state[keys.SURFACE_CACHE][1]
+    app.run()
+    assert app.session_state[keys.SURFACE_CACHE][1] is first  # same network state: cached
+    app.button(key=keys.STEP_1).click().run()
+    assert app.session_state[keys.SURFACE_CACHE][1] is not first
+    assert _surface(app)["layout"]["meta"]["epoch"] == 1
+
+
+def test_the_surface_is_not_computed_while_another_view_is_shown(app):
+    app.button(key=keys.STEP_1).click().run()
+    assert keys.SURFACE_CACHE not in app.session_state
