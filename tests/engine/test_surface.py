@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import make_dataset
-from engine import surface as S
+from engine import make_dataset, surface
 from engine.run_config import RunConfig
 
 
@@ -28,17 +27,17 @@ def _single_unit(lr=1.0, batch=None, epochs=0):
 
 def _surface(trainer, plane):
     h = trainer.history
-    return S.loss_surface(trainer.net, trainer.data.X_train, trainer.Y_train, plane, h.snapshots,
+    return surface.loss_surface(trainer.net, trainer.data.X_train, trainer.Y_train, plane, h.snapshots,
                           h.snapshot_epochs)
 
 
 def test_the_single_units_surface_is_the_loss_at_every_grid_point_and_its_path_the_real_one():
     trainer, path = _single_unit(lr=3.0, epochs=15)
     net, data = trainer.net, trainer.data
-    assert S.trainable(net).tolist() == [0, 1]  # w1, w2 and nothing else
-    surf = _surface(trainer, S.weight_slice(net.params, 0, 1))
+    assert surface.trainable(net).tolist() == [0, 1]  # w1, w2 and nothing else
+    surf = _surface(trainer, surface.weight_slice(net.params, 0, 1))
     assert surf.whole_space and surf.rows == surf.n_rows == data.X_train.shape[0]
-    assert surf.losses.shape == (S.RESOLUTION, S.RESOLUTION) and S.RESOLUTION >= 60
+    assert surf.losses.shape == (surface.RESOLUTION, surface.RESOLUTION) and surface.RESOLUTION >= 60
     W1, W2 = np.meshgrid(surf.a, surf.b)  # losses[r, c] is at (a[c], b[r])
     z = data.X_train[:, 0, None, None] * W1 + data.X_train[:, 1, None, None] * W2  # (N, rows, cols)
     y = data.y_train[:, None, None]
@@ -76,14 +75,14 @@ def test_a_slice_through_the_current_weights_gives_the_current_loss_there():
     trainer = _xor_trainer()
     net, data = trainer.net, trainer.data
     i, j = 3, net.n_weights + 1  # w_22^(1) and the bias b_2^(1)
-    plane = S.weight_slice(net.params, i, j)
+    plane = surface.weight_slice(net.params, i, j)
     surf = _surface(trainer, plane)
     assert not surf.whole_space
     current = net.params.copy()
     np.testing.assert_array_equal(surf.current, current[[i, j]])
     plain = _plain_loss(net.sizes, current, data.X_train, data.y_train)
     assert surf.current_loss == pytest.approx(plain, rel=1e-12)
-    assert S.batched_losses(net, data.X_train, trainer.Y_train, plane.points(surf.current))[0] == \
+    assert surface.batched_losses(net, data.X_train, trainer.Y_train, plane.points(surf.current))[0] == \
         pytest.approx(plain, rel=1e-12)
     # any grid point: the current weights with w_22^(1), b_2^(1) replaced
     for r, c in ((0, 0), (17, 40), (63, 5)):
@@ -97,7 +96,7 @@ def test_a_slice_through_the_current_weights_gives_the_current_loss_there():
 def test_the_pca_planes_reconstruction_error_is_what_pca_says():
     trainer = _xor_trainer(epochs=30, batch_size=1)
     net, snaps = trainer.net, trainer.history.snapshots
-    plane = S.pca_plane(snaps, net.params, S.trainable(net))
+    plane = surface.pca_plane(snaps, net.params, surface.trainable(net))
     offsets = snaps - net.params
     eig = np.sort(np.linalg.eigvalsh(offsets.T @ offsets))[::-1]  # PCA about the current weights
     coords = plane.coordinates(snaps)
@@ -116,7 +115,7 @@ def test_the_pca_planes_reconstruction_error_is_what_pca_says():
 def test_a_path_of_one_point_gets_random_orthonormal_directions_in_the_trained_parameters_only():
     trainer = _xor_trainer(epochs=0, bias=False)
     net = trainer.net
-    plane = S.pca_plane(trainer.history.snapshots, net.params, S.trainable(net))
+    plane = surface.pca_plane(trainer.history.snapshots, net.params, surface.trainable(net))
     assert plane.random_directions == 2
     np.testing.assert_allclose(plane.directions @ plane.directions.T, np.eye(2), atol=1e-12)
     assert not plane.directions[:, net.n_weights:].any()  # no bias to move
@@ -130,7 +129,7 @@ def test_huge_weights_raise_no_floating_point_error():
     P = np.tile(net.params, (3, 1))
     P[1, 0] = 1e300
     P[2, :] = 1e200  # through two ReLU layers' worth of products: overflows to inf, then inf − inf
-    losses = S.batched_losses(net, data.X_train, trainer.Y_train, P)  # the strict errstate of conftest holds
+    losses = surface.batched_losses(net, data.X_train, trainer.Y_train, P)  # the strict errstate of conftest holds
     assert losses[0] == pytest.approx(net.loss(data.X_train, trainer.Y_train), rel=1e-12)
     assert not np.isfinite(losses[2])  # the figure's business (tests/ui/test_surface_figure.py)
 
@@ -140,12 +139,12 @@ def test_a_large_network_averages_over_fewer_rows_within_the_work_budget():
     trainer = RunConfig(hidden_sizes=(64, 64), loss="ce", output="softmax", seed=0).build(data)
     net = trainer.net
     n = data.X_train.shape[0]
-    rows = S.rows_for(net, S.RESOLUTION**2, n)
-    assert S.MIN_ROWS <= rows.size < n and np.all(np.diff(rows) > 0)
-    work = S.RESOLUTION**2 * rows.size * sum(a * b + b for a, b in zip(net.sizes[:-1], net.sizes[1:]))
-    assert work <= S.WORK_BUDGET or rows.size == S.MIN_ROWS
+    rows = surface.rows_for(net, surface.RESOLUTION**2, n)
+    assert surface.MIN_ROWS <= rows.size < n and np.all(np.diff(rows) > 0)
+    work = surface.RESOLUTION**2 * rows.size * sum(a * b + b for a, b in zip(net.sizes[:-1], net.sizes[1:]))
+    assert work <= surface.WORK_BUDGET or rows.size == surface.MIN_ROWS
     small = RunConfig(hidden_sizes=(4,)).build(make_dataset("xor")).net
-    assert S.rows_for(small, S.RESOLUTION**2, 210).size == 210  # the default network uses every row
+    assert surface.rows_for(small, surface.RESOLUTION**2, 210).size == 210  # the default network uses every row
 
 
 def test_batched_losses_match_one_vector_at_a_time_for_softmax_and_a_penalty():
@@ -156,7 +155,7 @@ def test_batched_losses_match_one_vector_at_a_time_for_softmax_and_a_penalty():
     net, X, Y = trainer.net, data.X_train, trainer.Y_train
     rng = np.random.default_rng(0)
     P = net.params + rng.normal(0, 0.5, (7, net.params.size))
-    losses = S.batched_losses(net, X, Y, P)
+    losses = surface.batched_losses(net, X, Y, P)
     for p, value in zip(P, losses):
         W = [p[0:20].reshape(4, 5), p[20:35].reshape(5, 3)]
         b = [p[35:40], p[40:43]]
