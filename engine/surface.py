@@ -27,10 +27,10 @@ Array = np.ndarray
 
 RESOLUTION = 64  # grid points per axis
 CHUNK_FLOATS = 2_000_000  # floats of one layer's batched activations at most (16 MB)
-WORK_BUDGET = 150_000_000  # multiply-adds of one surface at most: large networks use fewer rows
+WORK_BUDGET = 400_000_000  # multiply-adds of one surface at most: large networks average over fewer rows
 MIN_ROWS = 50  # training rows used at least, however large the network
 PAD = 0.25  # the grid extends this share of the path's extent beyond it on every side
-MIN_HALF_WIDTH = 1.0  # the grid spans at least ± this around its centre
+MIN_HALF_WIDTH = 2.0  # the grid spans at least ± this around its centre (a short path keeps its surroundings)
 
 
 @dataclass(frozen=True)

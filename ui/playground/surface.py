@@ -20,7 +20,7 @@ from ui.theme import SEQUENTIAL, f32, figure
 
 Array = np.ndarray
 
-SURFACE_HEIGHT = 440
+SURFACE_HEIGHT = 500
 LEVELS = 10  # level lines, evenly spaced on the colour scale
 SATURATE_QUANTILE = 0.95  # the linear scale's top colour: this quantile of the grid's losses
 LOG_FLOOR = 1e-12
@@ -31,6 +31,14 @@ _PARAM = re.compile(r"([wb])_(\d+)\^\((\d+)\)")
 def html_label(label: str) -> str:
     """A parameter's name as `param_labels` writes it (w_21^(1)) in plotly's HTML (w<sub>21</sub><sup>(1)</sup>)."""
     return _PARAM.sub(r"\1<sub>\2</sub><sup>(\3)</sup>", label)
+
+
+_SUB, _SUP = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"), str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
+def text_label(label: str) -> str:
+    """A parameter's name as `param_labels` writes it (w_21^(1)) in plain text with sub- and superscripts (w₂₁⁽¹⁾)."""
+    return _PARAM.sub(lambda m: m[1] + m[2].translate(_SUB) + f"({m[3]})".translate(_SUP), label)
 
 
 def finite_losses(losses: Array) -> Array:

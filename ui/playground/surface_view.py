@@ -20,7 +20,7 @@ import streamlit as st
 from engine import surface as engine_surface
 from engine.network import MLP, param_labels
 from ui import controls, keys, plain, session_run
-from ui.playground.surface import html_label, surface_figure
+from ui.playground.surface import html_label, surface_figure, text_label
 from ui.session_run import Run
 
 PLANES = {"pca": "Plane through the path (PCA)", "slice": "Two weights, the others fixed"}
@@ -103,7 +103,7 @@ def _default_weights(run: Run, options: list[int]) -> list[int]:
 def _pick(key: str, options: list[int], default: int, labels: list[str], label: str) -> int:
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
-    return st.selectbox(label, options, format_func=lambda k: labels[k], key=key)
+    return st.selectbox(label, options, format_func=lambda k: text_label(labels[k]), key=key)
 
 
 def view_controls(run: Run) -> tuple:
@@ -185,16 +185,17 @@ def _what(surf: engine_surface.Surface, labels: list[str]) -> tuple[tuple[str, s
                 "they had.")
         return axes, text
     i, j = plane.indices
-    names = (labels[i], labels[j])
+    names = (text_label(labels[i]), text_label(labels[j]))
     if surf.whole_space:
-        text = (f"These two weights are all the network has, so this is the whole weight space: the colour is "
-                f"the loss L at every ({names[0]}, {names[1]}), and the path is the real trajectory of the "
-                "weights.")
+        lecture = " (the lecture's w₁ and w₂)" if labels[i].startswith("w_") and labels[j].startswith("w_") else ""
+        text = (f"{names[0]} and {names[1]}{lecture} are all this network trains, so the plane is its whole "
+                f"weight space: the colour is the loss L at every ({names[0]}, {names[1]}), and the path is the "
+                "real trajectory of the two weights.")
     else:
         text = (f"A slice: L over {names[0]} and {names[1]}, every other weight and bias held at its current "
                 "value. The path is the real history of these two weights, but the others changed along the "
                 "way, so the colour under earlier points is not the loss they had.")
-    return (html_label(names[0]), html_label(names[1])), text
+    return (html_label(labels[i]), html_label(labels[j])), text
 
 
 def figures(run: Run, spec: tuple) -> tuple[list[go.Figure], str]:
