@@ -49,7 +49,7 @@ def _setup(name: str, resolution: int):
     surf = batched()
     A, B = np.meshgrid(surf.a, surf.b)
     grid = plane.points(np.c_[A.ravel(), B.ravel()])
-    rows = engine_surface.rows_for(net, grid.shape[0], data.X_train.shape[0])
+    rows = engine_surface.sizing(net, data.X_train.shape[0], resolution)[1]
     X, Y = data.X_train[rows], trainer.Y_train[rows]
     probe = net.copy()
 

@@ -27,8 +27,10 @@ Array = np.ndarray
 
 RESOLUTION = 64  # grid points per axis
 CHUNK_FLOATS = 2_000_000  # floats of one layer's batched activations at most (16 MB)
-WORK_BUDGET = 400_000_000  # multiply-adds of one surface at most: large networks average over fewer rows
-MIN_ROWS = 50  # training rows used at least, however large the network
+WORK_BUDGET = 400_000_000  # multiply-adds of one surface at most (about 0.5 s): large networks use fewer rows
+ELEMENTWISE_COST = 20  # an activation's exp or tanh costs about this many multiply-adds
+MIN_ROWS = 40  # training rows used at least, however large the network
+MIN_RESOLUTION = 24  # grid points per axis at least (when even MIN_ROWS rows exceed the budget)
 PAD = 0.25  # the grid extends this share of the path's extent beyond it on every side
 MIN_HALF_WIDTH = 2.0  # the grid spans at least ± this around its centre (a short path keeps its surroundings)
 
@@ -113,16 +115,27 @@ def grid_axes(coords: Array, resolution: int = RESOLUTION) -> tuple[Array, Array
     return tuple(np.linspace(c - half, c + half, resolution) for c in centre)
 
 
-def _work_per_row(net: MLP) -> int:
-    return sum(a * b + b for a, b in zip(net.sizes[:-1], net.sizes[1:]))
+def work_per_row(net: MLP) -> int:
+    """The cost of one training row at one grid point, in multiply-adds (an activation counts ELEMENTWISE_COST)."""
+    return sum(a * b + ELEMENTWISE_COST * b for a, b in zip(net.sizes[:-1], net.sizes[1:]))
 
 
-def rows_for(net: MLP, n_points: int, n_rows: int) -> Array:
-    """The training rows a surface of `n_points` grid points uses: all of them unless that exceeds
-    WORK_BUDGET, else evenly spaced ones (at least MIN_ROWS)."""
-    fits = WORK_BUDGET // max(1, n_points * _work_per_row(net))
-    used = min(n_rows, max(MIN_ROWS, fits))
-    return np.arange(n_rows) if used == n_rows else np.linspace(0, n_rows - 1, used).round().astype(np.intp)
+def sizing(net: MLP, n_rows: int, resolution: int = RESOLUTION) -> tuple[int, Array]:
+    """The grid resolution and the training rows a surface uses, within WORK_BUDGET multiply-adds:
+    every row at `resolution` when that fits; else evenly spaced rows (down to MIN_ROWS), then a
+    coarser grid (down to MIN_RESOLUTION)."""
+    per_row = work_per_row(net)
+    used = int(min(n_rows, max(MIN_ROWS, WORK_BUDGET // (resolution**2 * per_row))))
+    if resolution**2 * used * per_row > WORK_BUDGET:
+        resolution = max(MIN_RESOLUTION, int(np.sqrt(WORK_BUDGET / (used * per_row))))
+    rows = np.arange(n_rows) if used == n_rows else np.linspace(0, n_rows - 1, used).round().astype(np.intp)
+    return resolution, rows
+
+
+def _chunk(net: MLP, n_rows: int) -> int:
+    """How many parameter vectors one batched pass takes: CHUNK_FLOATS bounds both their activations
+    and the vectors themselves."""
+    return max(1, CHUNK_FLOATS // max(n_rows * max(net.sizes), net.params.size))
 
 
 def batched_losses(net: MLP, X: Array, Y: Array, P: Array) -> Array:
@@ -132,17 +145,23 @@ def batched_losses(net: MLP, X: Array, Y: Array, P: Array) -> Array:
     `Y` must be encoded (`MLP.encode_targets`). The network itself is not changed.
     """
     P = np.atleast_2d(np.asarray(P, dtype=np.float64))
-    n, widest = X.shape[0], max(net.sizes)
-    chunk = max(1, CHUNK_FLOATS // max(1, n * widest))
-    out = np.empty(P.shape[0])
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for start in range(0, P.shape[0], chunk):
-            block = P[start:start + chunk]
-            out[start:start + chunk] = _block_losses(net, X, Y, block)
-    return out
+    step = _chunk(net, X.shape[0])
+    return np.concatenate([_block_losses(net, X, Y, P[k:k + step]) for k in range(0, P.shape[0], step)])
+
+
+def plane_losses(net: MLP, X: Array, Y: Array, plane: Plane, coords: Array) -> Array:
+    """`batched_losses` at plane coordinates (K, 2), never holding more than one chunk's parameter vectors."""
+    step = _chunk(net, X.shape[0])
+    return np.concatenate([_block_losses(net, X, Y, plane.points(coords[k:k + step]))
+                           for k in range(0, coords.shape[0], step)])
 
 
 def _block_losses(net: MLP, X: Array, Y: Array, P: Array) -> Array:
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return _unguarded_losses(net, X, Y, P)
+
+
+def _unguarded_losses(net: MLP, X: Array, Y: Array, P: Array) -> Array:
     k = P.shape[0]
     shapes = list(zip(net.sizes[:-1], net.sizes[1:]))
     w_end = np.cumsum([n_in * n_out for n_in, n_out in shapes])  # the layout of `params`: W^(1) … W^(L),
@@ -189,18 +208,18 @@ class Surface:
 
 def loss_surface(net: MLP, X: Array, Y: Array, plane: Plane, path: Array, epochs: Array,
                  resolution: int = RESOLUTION) -> Surface:
-    """The objective over a grid covering the path's projection onto `plane` (see `Surface`).
+    """The objective over a grid covering the path's projection onto `plane` (see `Surface`), at most
+    `resolution` points a side (fewer, and fewer training rows, on networks too large for WORK_BUDGET).
 
-    `X` and `Y` (encoded) are the training data, `path` the weight history (K, n_params) whose
-    last row is taken as the current weights when it equals `net.params`.
+    `X` and `Y` (encoded) are the training data, `path` the weight history (K, n_params) and `epochs`
+    its epochs; the current weights are `net.params`.
     """
     coords = plane.coordinates(path)
     current = plane.coordinates(net.params)[0]
+    resolution, rows = sizing(net, X.shape[0], resolution)
     a, b = grid_axes(np.vstack([coords, current]), resolution)
     A, B = np.meshgrid(a, b)
-    grid = plane.points(np.c_[A.ravel(), B.ravel()])
-    rows = rows_for(net, grid.shape[0], X.shape[0])
-    losses = batched_losses(net, X[rows], Y[rows], grid).reshape(resolution, resolution)
+    losses = plane_losses(net, X[rows], Y[rows], plane, np.c_[A.ravel(), B.ravel()]).reshape(resolution, resolution)
     current_loss = float(batched_losses(net, X, Y, net.params)[0])
     whole = plane.kind == "slice" and trainable(net).size == 2 and set(plane.indices) == set(trainable(net))
     return Surface(plane, a, b, losses, coords, np.asarray(epochs), current, current_loss, rows.size,

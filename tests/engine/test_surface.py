@@ -134,17 +134,36 @@ def test_huge_weights_raise_no_floating_point_error():
     assert not np.isfinite(losses[2])  # the figure's business (tests/ui/test_surface_figure.py)
 
 
-def test_a_large_network_averages_over_fewer_rows_within_the_work_budget():
-    data = make_dataset("digits", seed=0)
-    trainer = RunConfig(hidden_sizes=(64, 64), loss="ce", output="softmax", seed=0).build(data)
-    net = trainer.net
-    n = data.X_train.shape[0]
-    rows = surface.rows_for(net, surface.RESOLUTION**2, n)
-    assert surface.MIN_ROWS <= rows.size < n and np.all(np.diff(rows) > 0)
-    work = surface.RESOLUTION**2 * rows.size * sum(a * b + b for a, b in zip(net.sizes[:-1], net.sizes[1:]))
-    assert work <= surface.WORK_BUDGET or rows.size == surface.MIN_ROWS
-    small = RunConfig(hidden_sizes=(4,)).build(make_dataset("xor")).net
-    assert surface.rows_for(small, surface.RESOLUTION**2, 210).size == 210  # the default network uses every row
+def test_a_large_network_averages_over_fewer_rows_and_a_coarser_grid_within_the_work_budget():
+    def work(net, resolution, rows):  # multiply-adds, an activation counted as ELEMENTWISE_COST of them
+        return resolution**2 * rows.size * sum(a * b + surface.ELEMENTWISE_COST * b
+                                               for a, b in zip(net.sizes[:-1], net.sizes[1:]))
+
+    digits = make_dataset("digits", seed=0)
+    n = digits.X_train.shape[0]
+    net = RunConfig(hidden_sizes=(16,), loss="ce", output="softmax", seed=0).network(digits)
+    resolution, rows = surface.sizing(net, n)
+    assert resolution == surface.RESOLUTION and surface.MIN_ROWS <= rows.size < n and np.all(np.diff(rows) > 0)
+    assert work(net, resolution, rows) <= surface.WORK_BUDGET
+    largest = RunConfig(hidden_sizes=(64,) * 6, loss="ce", output="softmax", seed=0).network(digits)
+    resolution, rows = surface.sizing(largest, n)
+    assert rows.size == surface.MIN_ROWS and resolution == surface.MIN_RESOLUTION  # the floor of both
+    assert work(largest, resolution, rows) <= 2 * surface.WORK_BUDGET
+    small = RunConfig(hidden_sizes=(4,)).network(make_dataset("xor"))
+    resolution, rows = surface.sizing(small, 210)
+    assert resolution == surface.RESOLUTION and rows.size == 210  # the default network: every row, 64×64
+
+
+def test_grid_points_are_made_a_chunk_at_a_time(monkeypatch):
+    monkeypatch.setattr(surface, "CHUNK_FLOATS", 5000)
+    trainer = _xor_trainer(epochs=3)
+    net, data = trainer.net, trainer.data
+    plane = surface.pca_plane(trainer.history.snapshots, net.params, surface.trainable(net))
+    coords = np.random.default_rng(0).normal(size=(300, 2))
+    chunked = surface.plane_losses(net, data.X_train, trainer.Y_train, plane, coords)
+    for k in (0, 150, 299):
+        assert chunked[k] == pytest.approx(
+            _plain_loss(net.sizes, plane.points(coords[k])[0], data.X_train, data.y_train), rel=1e-10)
 
 
 def test_batched_losses_match_one_vector_at_a_time_for_softmax_and_a_penalty():

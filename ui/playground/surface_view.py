@@ -176,8 +176,9 @@ def _what(surf: engine_surface.Surface, labels: list[str]) -> tuple[tuple[str, s
     if plane.kind == "pca":
         axes = ("principal direction 1", "principal direction 2")
         share = f"{100 * plane.explained:.1f} %"
-        random = (f" The path so far spans fewer than two directions, so {plane.random_directions} of them "
-                  "is drawn at random." if plane.random_directions else "")
+        drawn = {0: "", 1: " The path so far runs along one direction only: the second is drawn at random.",
+                 2: " The path has not started yet: both directions are drawn at random."}
+        random = drawn[plane.random_directions]
         text = (f"L over the plane through the current weights along the first two principal directions of the "
                 f"weight history (the path's own plane, as loss-landscape studies draw it); it holds {share} of "
                 f"the path's squared distance from the current weights.{random} The path is projected onto it: "
@@ -210,9 +211,10 @@ def figures(run: Run, spec: tuple) -> tuple[list[go.Figure], str]:
     notes = [text, f"One dot per recorded weight vector ({len(surf.epochs)}; a long run keeps at most 500, the "
              "older ones thinned out); the ring is the start, the star the current weights, "
              f"where {loss}."]
-    if surf.rows < surf.n_rows:
-        notes.append(f"To keep it quick on this network, the surface averages over {surf.rows} of the "
-                     f"{surf.n_rows} training points (evenly spaced); the star's L uses them all.")
+    if surf.rows < surf.n_rows or surf.a.size < engine_surface.RESOLUTION:
+        notes.append(f"To keep it quick on this network, the surface is a {surf.a.size}×{surf.b.size} grid averaging "
+                     f"over {surf.rows} of the {surf.n_rows} training points (evenly spaced); the star's L uses "
+                     "them all.")
     if run.net.reg != "none" and run.net.lam > 0:
         notes.append(f"L includes the {controls.REG_LABELS[run.net.reg]} penalty, which training descends too.")
     if not log_scale:
