@@ -86,3 +86,52 @@ def test_a_step_recomputes_the_surface_and_a_rerun_reuses_it(app):
 def test_the_surface_is_not_computed_while_another_view_is_shown(app):
     app.button(key=keys.STEP_1).click().run()
     assert keys.SURFACE_CACHE not in app.session_state
+
+
+@pytest.mark.parametrize("dataset", ["iris", "plane", "sine", "spiral3"])
+def test_the_surface_opens_on_every_kind_of_data(app, dataset):
+    app.selectbox(key="dataset").select(dataset).run()
+    app.button(key=keys.STEP_N).click().run()
+    _open_surface(app)
+    spec = _surface(app)
+    assert spec["layout"]["meta"]["epoch"] == app.session_state[keys.RUN].trainer.epoch
+    _finite_everywhere(spec)
+    app.button_group(key=keys.SURFACE_PLANE).set_value("slice").run()
+    assert not app.exception, app.exception
+    _finite_everywhere(_surface(app))
+
+
+def test_a_network_with_one_weight_has_no_surface_and_the_page_still_works(app):
+    _open_surface(app)
+    app.number_input(key="n_layers").set_value(0).run()
+    app.toggle(key="bias").set_value(False).run()
+    app.selectbox(key="dataset").select("sine").run()  # one input, no bias: the single weight w_11^(1)
+    assert not app.exception, app.exception
+    assert app.session_state[keys.RUN].net.params.size == 2 and not app.session_state[keys.RUN].net.bias
+    assert "surface" not in app.button_group(key=keys.DETAIL_VIEW).options
+
+
+def test_huge_weights_and_divergence_leave_a_finite_surface(app):
+    app.number_input(key="lr").set_value(10.0).run()
+    app.selectbox(key="batch_mode").select("sample").run()
+    app.button(key=keys.STEP_N).click().run()  # xor, ξ = 10 per sample: weights in the hundreds
+    assert abs(app.session_state[keys.RUN].net.params).max() > 50
+    _open_surface(app)
+    _finite_everywhere(_surface(app))
+    app.selectbox(key="dataset").select("plane").run()
+    app.selectbox(key="hidden").select("relu").run()
+    app.button(key=keys.STEP_N).click().run()  # squared loss, ReLU, ξ = 10: diverges
+    assert app.session_state[keys.RUN].trainer.divergence is not None
+    assert not app.exception, app.exception
+    _finite_everywhere(_surface(app))
+
+
+def test_playing_with_the_surface_open_sends_frames_and_no_exception(app):
+    _open_surface(app)
+    app.button(key=keys.PLAY).click().run()
+    for _ in range(3):
+        app.run()
+        assert not app.exception, app.exception
+    assert app.session_state[keys.RUN].trainer.epoch > 0
+    app.button(key=keys.PAUSE).click().run()
+    assert _surface(app)["layout"]["meta"]["epoch"] <= app.session_state[keys.RUN].trainer.epoch
