@@ -135,3 +135,42 @@ def test_playing_with_the_surface_open_sends_frames_and_no_exception(app):
     assert app.session_state[keys.RUN].trainer.epoch > 0
     app.button(key=keys.PAUSE).click().run()
     assert _surface(app)["layout"]["meta"]["epoch"] <= app.session_state[keys.RUN].trainer.epoch
+
+
+def _preset_run(key: str):
+    """The preset's run as the Playground builds it (control table → RunConfig), trained its epochs."""
+    from engine import make_dataset
+    from ui import controls
+
+    values, problems = controls.validate({c.key: c.default for c in controls.CONTROLS} | PRESETS[key].values)
+    assert not problems
+    data = make_dataset(values["dataset"], n=values["n_points"], noise=values["noise"],
+                        test_fraction=values["test_percent"] / 100, seed=values["seed"],
+                        features=values["features"], standardize=values["standardize"])
+    trainer = controls.run_config(values, data.task).build(data)
+    trainer.run(PRESETS[key].epochs)
+    return trainer
+
+
+def test_each_preset_does_what_its_note_says():
+    runs = {key: _preset_run(key) for key in PRESETS}
+    best = _preset_run("right")
+    best.run(2000)
+    floor = best.history.column("train_loss")[-1]  # the bottom of the valley
+    loss = {key: t.history.column("train_loss") for key, t in runs.items()}
+    paths = {key: t.history.snapshots[:, :2] for key, t in runs.items()}
+    steps = {key: np.diff(p, axis=0) for key, p in paths.items()}
+    # too small: still far up the slope, having moved little
+    assert loss["small"][-1] > floor + 0.03
+    start, bottom = paths["small"][0], best.net.params[:2]
+    assert np.linalg.norm(paths["small"][-1] - start) < np.linalg.norm(bottom - start) / 3
+    # about right: downhill every epoch, ending at the bottom
+    assert np.all(np.diff(loss["right"]) < 0) and loss["right"][-1] < floor + 0.005
+    # too large: the first step goes uphill, and late steps reverse direction (bouncing), never settling
+    assert loss["large"][1] > loss["large"][0]
+    late = steps["large"][-10:]
+    assert np.mean(np.sum(late[1:] * late[:-1], axis=1) < 0) >= 0.5
+    assert loss["large"][-1] > floor + 0.01
+    # per-sample SGD: its late epochs wander much further than the full batch's
+    wander = {key: np.linalg.norm(steps[key][-20:], axis=1).sum() for key in ("sgd", "right")}
+    assert wander["sgd"] > 10 * wander["right"]

@@ -45,8 +45,8 @@ SINGLE_UNIT = {"dataset": "gaussians", "n_points": 300, "noise": 1.0, "test_perc
 PRESETS: dict[str, Preset] = {
     p.key: p
     for p in (
-        Preset("small", "ξ too small", {**SINGLE_UNIT, "lr": 0.05, "batch_mode": "full"}, 40,
-               "ξ = 0.05, full batch, 40 epochs: each step is short, so the path has crept only a little way "
+        Preset("small", "ξ too small", {**SINGLE_UNIT, "lr": 0.02, "batch_mode": "full"}, 40,
+               "ξ = 0.02, full batch, 40 epochs: each step is short, so the path has crept only a little way "
                "towards the bottom of the valley."),
         Preset("right", "ξ about right", {**SINGLE_UNIT, "lr": 1.0, "batch_mode": "full"}, 40,
                "ξ = 1, full batch, 40 epochs: the path runs straight down the slope, across the level lines, "
