@@ -183,3 +183,14 @@ def test_batched_losses_match_one_vector_at_a_time_for_softmax_and_a_penalty():
             z.max(axis=1, keepdims=True)
         plain = -(Y * log_softmax).sum(axis=1).mean() + 0.5 * 0.01 * sum((w**2).sum() for w in W)
         assert value == pytest.approx(plain, rel=1e-10)
+
+
+def test_the_weight_history_is_bounded_and_keeps_the_latest_weights():
+    trainer = _xor_trainer(epochs=0, lr=0.1)
+    history = trainer.history
+    assert history.snapshot_capacity == min(500, 200_000 // trainer.net.params.size)
+    trainer.run(history.snapshot_capacity + 40)
+    snaps = history.snapshots
+    assert len(snaps) <= history.snapshot_capacity
+    np.testing.assert_array_equal(snaps[-1], trainer.net.params)  # the path ends at the current weights
+    assert history.snapshot_epochs[0] == 0 and history.snapshot_epochs[-1] == trainer.epoch

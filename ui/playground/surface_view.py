@@ -1,9 +1,10 @@
 """The Playground's loss surface detail view: its controls, its presets and its per-session cache.
 
 The weight history is the run's `History.snapshots`: one parameter vector per recorded row,
-at most 500 (fewer for large networks: 200,000 floats in all), old rows thinned out by halves
-when full, so the path is bounded however long a run goes. The surface is computed only while
-this view is shown, and once per network state (the session keeps the last one).
+at most `History.snapshot_capacity` of them (500, fewer for large networks: 200,000 floats in
+all), old rows thinned out by halves when full, so the path is bounded however long a run goes.
+The surface is computed only while this view is shown, and once per network state (the session
+keeps the last one).
 """
 
 from __future__ import annotations
@@ -208,8 +209,9 @@ def figures(run: Run, spec: tuple) -> tuple[list[go.Figure], str]:
     loss = f"L = {plain.number(surf.current_loss)}"
     fig = surface_figure(surf, axes, epoch, log_scale,
                          label=f"Loss surface at epoch {epoch}, {loss} at the current weights (the star). {text}")
-    notes = [text, f"One dot per recorded weight vector ({len(surf.epochs)}; a long run keeps at most 500, the "
-             "older ones thinned out); the ring is the start, the star the current weights, "
+    capacity = run.trainer.history.snapshot_capacity
+    notes = [text, f"One dot per recorded weight vector ({len(surf.epochs)}; a long run keeps at most {capacity} "
+             "on this network, the older ones thinned out); the ring is the start, the star the current weights, "
              f"where {loss}."]
     if surf.rows < surf.n_rows or surf.a.size < engine_surface.RESOLUTION:
         notes.append(f"To keep it quick on this network, the surface is a {surf.a.size}×{surf.b.size} grid averaging "
