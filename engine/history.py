@@ -176,6 +176,11 @@ class History:
         return self._snapshots.rows
 
     @property
+    def snapshot_capacity(self) -> int:
+        """How many snapshots are kept at most (older ones are thinned out by halves beyond that)."""
+        return self._snapshots.capacity
+
+    @property
     def nbytes(self) -> int:
         return self._scalars.nbytes + self._neurons.nbytes + self._snapshots.nbytes
 

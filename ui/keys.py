@@ -31,6 +31,12 @@ TIMELINE, TO_LATEST, CONTINUE_HERE, RUN_TOOLS = "timeline", "to_latest", "contin
 EDIT_LAYER, EDIT_KIND, EDIT_J, EDIT_I, EDIT_VALUE, EDIT_APPLY = (
     "edit_layer", "edit_kind", "edit_j", "edit_i", "edit_value", "edit_apply")
 NEW_DATA = "new_data"
+# the loss surface detail view (ui/playground/surface_view.py)
+SURFACE_PLANE, SURFACE_LOG = "surface_plane", "surface_log"  # which plane; log colour scale
+SURFACE_WEIGHTS = ("surface_w1", "surface_w2")  # the slice's two parameters (indices into MLP.params)
+SURFACE_CACHE = "surface_cache"  # (what it was computed for, the Surface, the data it used)
+SURFACE_PRESET = "surface_preset"  # the preset applied last; its buttons are keyed this + "_" + preset key
+SURFACE_RERUN = "surface_rerun"  # set by a preset: the whole page reruns so the sidebar and URL follow
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

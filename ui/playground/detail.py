@@ -1,4 +1,5 @@
-"""The Playground's detail views: neuron maps, weight matrices, trajectories, deltas, gradient norms."""
+"""The Playground's detail views: neuron maps, weight matrices, trajectories, deltas, gradient norms, the loss
+surface."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import streamlit as st
 
 from ui import keys
 from ui.live_chart import live_chart
-from ui.playground import figures
+from ui.playground import figures, surface_view
 from ui.playground.film import revision
 from ui.session_run import Run
 
@@ -19,6 +20,7 @@ DETAIL_VIEWS = {
     "trajectories": "Trajectories",
     "deltas": "Deltas δ",
     "gradnorms": "Grad norms",
+    "surface": "Loss surface",
 }
 
 
@@ -32,19 +34,22 @@ def detail_view(run: Run) -> None:
     st.subheader("Inside the network")
     options = [k for k in DETAIL_VIEWS if k != "neurons" or (data.has_plane and data.P_train.shape[1] == 2
                                                              and net.n_layers > 1)]
+    if not surface_view.available(net):
+        options.remove("surface")
     choice = st.segmented_control("Detail view", options, format_func=DETAIL_VIEWS.get, default=options[0],
                                   key=keys.DETAIL_VIEW, label_visibility="collapsed") or options[0]
     layer_choice = range(1, net.n_layers + (0 if choice == "neurons" else 1))
     layer = 1
     if choice in ("neurons", "deltas") and len(layer_choice) > 1:
         layer = st.select_slider("Layer l", list(layer_choice), key=choice + keys.DETAIL_LAYER_SUFFIX)
+    spec = surface_view.view_controls(run) if choice == "surface" else None
     cache = st.session_state.get(keys.DETAIL_CACHE)
     now = time.monotonic()
-    if run.playing and cache and cache[0] == (choice, layer) and now - cache[1] < DETAIL_REFRESH_SECONDS:
+    if run.playing and cache and cache[0] == (choice, layer, spec) and now - cache[1] < DETAIL_REFRESH_SECONDS:
         figs, caption = cache[2], cache[3]  # an unchanged figure is not redrawn by the browser
     else:
-        figs, caption = _detail_figures(run, choice, layer)
-        st.session_state[keys.DETAIL_CACHE] = ((choice, layer), now, figs, caption)
+        figs, caption = _detail_figures(run, choice, layer, spec)
+        st.session_state[keys.DETAIL_CACHE] = ((choice, layer, spec), now, figs, caption)
     if len(figs) == 1:
         live_chart(figs[0], f"chart_{choice}", revision(run), ask=False)
     else:  # side by side where there is room (see ui.playground.views.LAYOUT_CSS)
@@ -55,8 +60,10 @@ def detail_view(run: Run) -> None:
     st.caption(caption)
 
 
-def _detail_figures(run: Run, choice: str, layer: int) -> tuple[list, str]:
+def _detail_figures(run: Run, choice: str, layer: int, spec: tuple | None) -> tuple[list, str]:
     net, data, history = run.net, run.data, run.trainer.history
+    if choice == "surface":
+        return surface_view.figures(run, spec)
     if choice == "weights":
         figs = [figures.weights_figure(net, l) for l in range(1, net.n_layers + 1)]
         return figs, "Row j, column i holds w_ji^(l), the weight from input j to unit i of layer l."
