@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
 
+import numpy as np
 import streamlit as st
 
 from engine import exercises as exq
@@ -210,7 +211,8 @@ def _hidden_worked(ex: exq.Exercise) -> list[str]:
              "leaky_relu": rf"\mathbb{{1}}[I_{{{i}}}^{{(1)}}>0]+0.01\,\mathbb{{1}}[I_{{{i}}}^{{(1)}}\le0]\ "
                            rf"\text{{with }}I_{{{i}}}^{{(1)}}={I_}",
              "linear": "1"}[s.hidden]
-    slope_value = ACTIVATIONS[s.hidden].derivative(*([exq.rounded(v[f"I1_{i}"])], [exq.rounded(v[f"O1_{i}"])]))
+    slope_value = ACTIVATIONS[s.hidden].derivative(np.array([exq.rounded(v[f"I1_{i}"])]),
+                                                   np.array([exq.rounded(v[f"O1_{i}"])]))
     J = s.sizes[-1]
     back = "+".join(rf"{term(ex.W[1][i - 1, m - 1])}\cdot{_s(v[f'd2_{m}'])}" for m in range(1, J + 1))
     return [rf"{quantity_latex(ex, f'd1_{i}')}=\mathcal{{A}}'(I_{{{i}}}^{{(1)}})\sum_k w_{{{i}k}}^{{(2)}}"
