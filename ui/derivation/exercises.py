@@ -20,6 +20,7 @@ from ui.derivation.source import current_source
 from ui.latex import col, mat, num, sub, term
 
 ANCHOR = "your-turn"
+SECTION_KEY = "your_turn"
 SEED_PARAM, SAMPLE_PARAM, NET_PARAM = "exercise_seed", "exercise_sample", "exercise_net"
 
 
@@ -125,7 +126,7 @@ def _vector(ex: exq.Exercise, prefix: str, n: int) -> list[float]:
 def givens_latex(ex: exq.Exercise) -> list[str]:
     """The numbers given: x, y, ξ and every weight and bias (shown exactly)."""
     s = ex.setup
-    lines = [r"\mathbf{x}=\mathbf{u}^{(1)}=" + col(ex.x, "x") + r",\quad\mathbf{y}=" + col(ex.y, "y")
+    lines = [r"\mathbf{x}=\mathbf{u}^{(1)}=" + col(ex.x, "x") + r",\quad\mathbf{y}=" + _vec(ex.y)
              + rf",\quad\xi={num(ex.xi)}"]
     for l in range(1, s.layers + 1):
         line = rf"\mathbf{{w}}^{{({l})}}=" + mat(ex.W[l - 1], "w")
@@ -135,6 +136,11 @@ def givens_latex(ex: exq.Exercise) -> list[str]:
     return lines
 
 
+def _vec(values) -> str:
+    """A column of shown values, or the value alone when there is one."""
+    return num(values[0]) if len(values) == 1 else col(values)
+
+
 def known_latex(ex: exq.Exercise, answered: int) -> list[str]:
     """What the answered questions revealed, rounded as shown, to work on from."""
     s, L = ex.setup, ex.setup.layers
@@ -142,14 +148,14 @@ def known_latex(ex: exq.Exercise, answered: int) -> list[str]:
     lines = []
     for l in range(1, L + 1):
         if f"I{l}_1" in names:
-            out = r"\mathbf{y}^{*}" if l == L else rf"\mathbf{{z}}=\mathbf{{u}}^{{({l + 1})}}"
-            lines.append(rf"\mathbf{{I}}^{{({l})}}=" + col(_vector(ex, f"I{l}", s.sizes[l]))
-                         + rf",\quad\mathbf{{O}}^{{({l})}}={out}=" + col(_vector(ex, f"O{l}", s.sizes[l])))
+            out = r"\mathbf{y}^{*}" if l == L else r"\mathbf{z}"
+            lines.append(rf"\mathbf{{I}}^{{({l})}}=" + _vec(_vector(ex, f"I{l}", s.sizes[l]))
+                         + rf",\quad\mathbf{{O}}^{{({l})}}={out}=" + _vec(_vector(ex, f"O{l}", s.sizes[l])))
     if "L" in names:
         lines.append("L=" + num(exq.rounded(ex.values["L"])))
     for l in range(L, 0, -1):
         if f"d{l}_1" in names:
-            lines.append(rf"\boldsymbol{{\delta}}^{{({l})}}=" + col(_vector(ex, f"d{l}", s.sizes[l])))
+            lines.append(rf"\boldsymbol{{\delta}}^{{({l})}}=" + _vec(_vector(ex, f"d{l}", s.sizes[l])))
     for name in ("gw", "gb", "wnew"):
         if name in names:
             lines.append(quantity_latex(ex, name) + "=" + num(exq.rounded(ex.values[name])))
@@ -160,15 +166,16 @@ def _forward_worked(ex: exq.Exercise) -> list[str]:
     s, v, lines = ex.setup, ex.values, []
     for l in range(1, s.layers + 1):
         u = ex.x if l == 1 else _vector(ex, f"O{l - 1}", s.sizes[l - 1])
-        bias = "+" + col(ex.b[l - 1]) if s.bias else ""
-        last = l == s.layers
-        act = OUTPUT_UNITS[s.output].label if last else ACTIVATIONS[s.hidden].label
-        lines.append(rf"\mathbf{{I}}^{{({l})}}=" + mat(ex.W[l - 1], transposed=True) + col(u) + bias + "="
-                     + col(_vector(ex, f"I{l}", s.sizes[l]))
-                     + rf",\quad\mathbf{{O}}^{{({l})}}=\text{{{act}}}(\mathbf{{I}}^{{({l})}})="
-                     + col(_vector(ex, f"O{l}", s.sizes[l])))
+        bias = "+" + _vec(ex.b[l - 1]) if s.bias else ""
+        act = OUTPUT_UNITS[s.output].label if l == s.layers else ACTIVATIONS[s.hidden].label
+        lines.append(rf"\mathbf{{I}}^{{({l})}}=(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}\mathbf{{u}}^{{({l})}}"
+                     + (rf"+\mathbf{{b}}^{{({l})}}" if s.bias else "") + "="
+                     + mat(ex.W[l - 1], transposed=True) + col(u) + bias + "=" + _vec(_vector(ex, f"I{l}", s.sizes[l])))
+        lines.append(rf"\mathbf{{O}}^{{({l})}}=\text{{{act}}}(\mathbf{{I}}^{{({l})}})="
+                     + _vec(_vector(ex, f"O{l}", s.sizes[l])))
     ys = f"O{s.layers}_{ex.k}"
-    lines[-1] += r",\quad " + quantity_latex(ex, ys) + "=" + num(exq.rounded(v[ys]))
+    if s.sizes[-1] > 1:
+        lines.append(quantity_latex(ex, ys) + "=" + num(exq.rounded(v[ys])))
     return lines
 
 
@@ -176,13 +183,14 @@ def _loss_worked(ex: exq.Exercise) -> list[str]:
     s, v, L, J = ex.setup, ex.values, ex.setup.layers, ex.setup.sizes[-1]
     p = [_s(v[f"O{L}_{m}"]) for m in range(1, J + 1)]
     y = [term(ex.y[m]) for m in range(J)]
-    if s.loss == "bce":
-        body = "".join(rf"-{y[m]}\log {p[m]}-(1-{y[m]})\log(1-{p[m]})" for m in range(J))
+    if s.loss == "bce":  # 1 − y and 1 − y* worked out: exact in the shown digits
+        q = [term(exq.rounded(1 - exq.rounded(v[f"O{L}_{m}"]))) for m in range(1, J + 1)]
+        body = "".join(rf"-{y[m]}\cdot\log {p[m]}-{term(1 - ex.y[m])}\cdot\log {q[m]}" for m in range(J))
     elif s.loss == "ce":
-        body = "".join(rf"-{y[m]}\log {p[m]}" for m in range(J))
+        body = "".join(rf"-{y[m]}\cdot\log {p[m]}" for m in range(J))
     else:
         body = r"\tfrac12\big[" + "+".join(rf"({y[m]}-{p[m]})^2" for m in range(J)) + r"\big]"
-    return [LOSSES[s.loss].latex + "=" + body + "=" + num(exq.rounded(v["L"]))]
+    return [LOSSES[s.loss].latex, "L=" + body + "=" + num(exq.rounded(v["L"]))]
 
 
 def _output_worked(ex: exq.Exercise) -> list[str]:
@@ -337,7 +345,12 @@ def _latex(lines: list[str]) -> None:
 
 
 def render() -> None:
-    """The "Your turn" section."""
+    """The "Your turn" section, in a container keyed SECTION_KEY (its class is st-key-<key>)."""
+    with st.container(key=SECTION_KEY):
+        _section()
+
+
+def _section() -> None:
     session = st.session_state
     st.subheader("Your turn", anchor=ANCHOR)
     try:
