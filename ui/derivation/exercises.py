@@ -272,16 +272,22 @@ def _tally(session: MutableMapping) -> dict:
     return session.setdefault(keys.EX_TALLY, {"right": 0, "wrong": 0})
 
 
-def check_answer() -> None:
-    """'Check': the typed answer against the current question; right or wrong, the page moves on."""
-    session = st.session_state
+def _current(session: MutableMapping) -> tuple[dict, exq.Exercise, exq.Question] | None:
+    """The exercise in progress and its open question (None when there is none)."""
     state = session.get(keys.EX_STATE)
     if state is None:
-        return
+        return None
     ex = exercise_of(state)
-    if state["q"] >= len(ex.questions):
+    return (state, ex, ex.questions[state["q"]]) if state["q"] < len(ex.questions) else None
+
+
+def check_answer() -> None:
+    """'Check': the typed answer against the open question; right or wrong, the page moves on."""
+    session = st.session_state
+    current = _current(session)
+    if current is None:
         return
-    q = ex.questions[state["q"]]
+    state, ex, q = current
     try:
         answer = exq.parse_answer(session.get(keys.EX_ANSWER, ""))
     except ValueError as err:
@@ -304,16 +310,13 @@ def check_answer() -> None:
 
 def show_answer() -> None:
     """'Show the answer': the worked line, and on to the next question (not counted)."""
-    session = st.session_state
-    state = session.get(keys.EX_STATE)
-    if state is None:
+    current = _current(st.session_state)
+    if current is None:
         return
-    ex = exercise_of(state)
-    if state["q"] < len(ex.questions):
-        q = ex.questions[state["q"]]
-        session[keys.EX_FEEDBACK] = {"kind": "info", "text": f"${quantity_latex(ex, q.name)} = {q.shown}$.",
-                                     "worked": worked_latex(ex, q)}
-        state["q"] += 1
+    state, ex, q = current
+    st.session_state[keys.EX_FEEDBACK] = {"kind": "info", "text": f"${quantity_latex(ex, q.name)} = {q.shown}$.",
+                                          "worked": worked_latex(ex, q)}
+    state["q"] += 1
 
 
 def _restart(seed: int, sample: int) -> None:
