@@ -145,6 +145,7 @@ def test_a_link_reproduces_the_exercise():
     assert all(line in tex for line in ui_ex.givens_latex(ex))
     shown = at.get("code")[0].value
     assert shown == f"derivation?exercise_seed=17&exercise_sample=2&exercise_net={LECTURE}#your-turn"
+    assert shown == ui_ex.link(17, LECTURE, 2) and ui_ex.link(3) == "derivation?exercise_seed=3#your-turn"
     # the link survives reruns and page switches, and a second student gets the same questions
     _answer(at, ex.questions[0].shown)
     at.switch_page("app_pages/playground.py").run()

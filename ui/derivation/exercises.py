@@ -34,10 +34,12 @@ def exercise_of(state: Mapping) -> exq.Exercise:
     return exq.draw(exq.parse_setup(state["setup"]), state["seed"], state["sample"])
 
 
-def link(base: str, state: Mapping) -> str:
-    """The exercise's link: the page's address with the seed, the sample (when not 0), the network, and the anchor."""
-    sample = f"&{SAMPLE_PARAM}={state['sample']}" if state["sample"] else ""
-    return f"{base}?{SEED_PARAM}={state['seed']}{sample}&{NET_PARAM}={state['setup']}#{ANCHOR}"
+def link(seed: int, setup: str | None = None, sample: int = 0, base: str = "derivation") -> str:
+    """An exercise's link: the page's address with the seed, the sample (when not 0), the network's code
+    (`Setup.code()`; without it the page's own network is used) and the section's anchor."""
+    query = [f"{SEED_PARAM}={int(seed)}"] + ([f"{SAMPLE_PARAM}={int(sample)}"] if sample else []) + (
+        [f"{NET_PARAM}={setup}"] if setup else [])
+    return f"{base}?{'&'.join(query)}#{ANCHOR}"
 
 
 def _whole(params: Mapping, name: str, high: int, default: int | None = None) -> int:
@@ -399,4 +401,4 @@ def _section() -> None:
                   help="See the worked line and go on to the next question (not counted in the tally).")
     base = st.context.url or "derivation"
     st.caption("Link to this exercise (the same numbers for everyone who opens it):")
-    st.code(link(base, state), language=None, wrap_lines=True)
+    st.code(link(state["seed"], state["setup"], state["sample"], base), language=None, wrap_lines=True)
