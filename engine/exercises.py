@@ -374,7 +374,7 @@ def _target(setup: Setup, rng: np.random.Generator) -> np.ndarray:
 
 
 def _fair(setup: Setup, values: dict, k: int) -> bool:
-    """Whether a sample makes a good exercise: no saturated output, no hidden input at a ReLU kink."""
+    """Whether a sample makes a good exercise: no saturated output, no hidden input at a ReLU kink, a live unit."""
     L, J = setup.layers, setup.sizes[-1]
     p = np.array([values[f"O{L}_{m}"] for m in range(1, J + 1)])
     if setup.output != "linear" and not np.all((p > 0.03) & (p < 0.97)):
@@ -383,7 +383,8 @@ def _fair(setup: Setup, values: dict, k: int) -> bool:
         return False
     if L == 2:
         I = np.array([values[f"I1_{i}"] for i in range(1, setup.sizes[1] + 1)])
-        return bool(np.all(np.abs(I) > 0.05))
+        live = setup.hidden not in ("relu", "leaky_relu") or np.any(I > 0)  # a unit that passes its δ on
+        return bool(np.all(np.abs(I) > 0.05) and live)
     return True
 
 

@@ -160,11 +160,14 @@ def test_a_link_reproduces_the_exercise():
     ({"exercise_seed": "5", "exercise_sample": "-1"}, "exercise_sample must be a whole number"),
     ({"exercise_seed": "5", "exercise_net": "v9.2-2-1"}, "not in a form this version reads"),
     ({"exercise_seed": "5", "exercise_net": "v1.2-2-1.sigmoid.softmax.bce.bias"}, "needs a sigmoid output"),
+    ({"exercise_seed": "9" * 5000}, "exercise_seed must be a whole number"),
+    ({"exercise_seed": "1", "exercise_net": "v1." + "x" * 5000}, "not in a form this version reads"),
 ])
 def test_a_bad_link_says_what_is_wrong_and_the_page_goes_on(params, says):
     at = _linked(params)
     assert not at.exception and not at.error
-    assert any(says in w.value and w.value.startswith("The exercise link was not used") for w in at.warning)
+    assert any(says in w.value and w.value.startswith("The exercise link was not used") and len(w.value) < 300
+               for w in at.warning)
     assert _ex(at).seed == 0 and len(_ex(at).questions) >= 5
 
 
@@ -215,3 +218,12 @@ def test_every_activation_and_loss_gives_an_exercise(deriv, hidden, loss, output
     for m in q.mistakes[:1]:
         _answer(deriv, str(Student(ex, mistake=m.key).answer(q.key)))
         assert plain.for_markdown(m.hint) in deriv.error[0].value
+
+
+def test_a_larger_network_gets_a_small_exercise_and_says_so(deriv):
+    deriv.session_state["n_layers"] = 3
+    deriv.session_state["units_1"] = 8
+    deriv.run()
+    _clean(deriv)
+    assert _ex(deriv).setup.sizes == (2, 2, 1)
+    assert any("The page's network (2-8-4-4-1) is larger" in c.value for c in deriv.caption)

@@ -24,6 +24,10 @@ def _setups() -> list[exq.Setup]:
         if loss == "squared" and output != "softmax":
             J = 2 if hidden in ("tanh", "relu") else 1  # some with several outputs
         out.append(exq.Setup((2, *([2] * layers), J), hidden, output, loss, bias))
+    # one input, one hidden unit, two outputs behind a sigmoid
+    out += [exq.Setup((1, 1, 1), "tanh", "sigmoid", "bce", True), exq.Setup((1, 1), "relu", "linear", "squared", True),
+            exq.Setup((1, 2, 2), "sigmoid", "sigmoid", "squared", False),
+            exq.Setup((2, 1, 2), "leaky_relu", "softmax", "ce", True)]
     return out
 
 
@@ -231,7 +235,7 @@ def test_given_numbers_are_round_and_drawn_away_from_kinks_and_saturation():
             assert np.allclose(w * 20, np.round(w * 20)) and np.all(np.abs(w) <= 1)
         assert np.allclose(ex.x * 10, np.round(ex.x * 10)) and ex.xi in exq.LEARNING_RATES
         if setup.layers == 2 and setup.hidden in ("relu", "leaky_relu"):
-            I = [ex.values[f"I1_{i}"] for i in (1, 2)]
+            I = [ex.values[f"I1_{i}"] for i in range(1, setup.sizes[1] + 1)]
             assert min(abs(v) for v in I) > 0.05 and ex.values[f"I1_{ex.i}"] > 0  # a live unit is asked
 
 

@@ -374,7 +374,12 @@ def _section() -> None:
     c3.button("New network", key=keys.EX_NEW_NET, on_click=new_network, width="stretch",
               help="New weights (the next seed).")
     tally = _tally(session)
-    st.caption(f"{plain.for_markdown(describe(ex))} Your tally this session: {tally['right']} right, "
+    sizes = current_source().net.sizes
+    smaller = (f" The page's network ({'-'.join(map(str, sizes))}) is larger: the exercise keeps its activations, "
+               f"loss and biases with at most {exq.MAX_INPUTS} inputs, one hidden layer of {exq.MAX_HIDDEN} units "
+               f"and {exq.MAX_OUTPUTS} outputs, to be worked by hand."
+               if state["basis"] == state["setup"] and tuple(sizes) != ex.setup.sizes else "")
+    st.caption(f"{plain.for_markdown(describe(ex))}{smaller} Your tally this session: {tally['right']} right, "
                f"{tally['wrong']} wrong.")
     _latex(givens_latex(ex))
     q_index = state["q"]
