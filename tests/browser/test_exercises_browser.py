@@ -1,5 +1,5 @@
 """Your turn in a real Chromium: an exercise link opens at its section; one answer right, one not a number,
-one wrong; the section laid out without overlaps at 1440×1000 and 390×844."""
+one wrong; the section laid out without overlaps at 1440×1000, 1024×768 and 390×844."""
 
 from __future__ import annotations
 
@@ -60,5 +60,6 @@ def test_an_exercise_link_answered_right_and_wrong(page, app_url):
     section.get_by_text("Mind the minus sign").wait_for()
     assert section.get_by_text("right, 1 wrong").count() == 1
     _laid_out(page, section, 1440, "exercise-1440x1000")
-    page.set_viewport_size({"width": 390, "height": 844})
-    _laid_out(page, section, 390, "exercise-390x844")
+    for width, height in ((1024, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        _laid_out(page, section, width, f"exercise-{width}x{height}")
