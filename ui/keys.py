@@ -50,6 +50,13 @@ DERIV_TAB = "deriv_tab"
 DERIV_APPLY = "deriv_apply"
 DERIV_LOAD = {"lecture": "deriv_load_lecture", "mazur": "deriv_load_mazur"}
 DERIV_UPDATES, DERIV_GRADCHECK, DERIV_COMPARE = "deriv_updates", "deriv_gradcheck", "deriv_compare"
+# Your turn (ui/derivation/exercises.py)
+EX_STATE = "ex_state"  # the exercise in progress: setup code, seed, sample, question, the structure it follows
+EX_TALLY = "ex_tally"  # this session's answers: {"right": n, "wrong": n}
+EX_FEEDBACK = "ex_feedback"  # the verdict on the last answer, shown under the question
+EX_LINK = "ex_link"  # the exercise link already taken from the URL (so it is applied once)
+EX_ANSWER, EX_FORM, EX_CHECK, EX_SHOW = "ex_answer", "ex_form", "ex_check", "ex_show"
+EX_SEED, EX_NEW_SAMPLE, EX_NEW_NET = "ex_seed", "ex_new_sample", "ex_new_net"
 
 # --- Compare --------------------------------------------------------------------------------------------
 CMP_RUNS, CMP_SWEEP = "cmp_runs", "cmp_sweep"  # the two comparisons (runs side by side, ξ sweep)
