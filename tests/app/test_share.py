@@ -11,20 +11,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, open_page
+from tests.app.conftest import open_page
+from tests.app.test_bad_input import fresh
 from tests.ui import lecture_math as ref
 from ui import controls, keyboard, keys, session_run, theme
 
 WIDGETS = ("selectbox", "number_input", "slider", "toggle", "multiselect")
-
-
-def fresh(params: dict[str, str] | None = None) -> AppTest:
-    """The app opened from a link with these query parameters."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(params or {})
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def drawn_controls(at: AppTest) -> set[str]:
