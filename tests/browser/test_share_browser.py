@@ -13,6 +13,7 @@ from ui.theme import FONT
 SIDEBAR = "[data-testid='stSidebar']"
 WIDGETS = ", ".join(f"{SIDEBAR} [data-testid='{t}']" for t in
                     ("stSelectbox", "stNumberInput", "stSlider", "stCheckbox", "stMultiSelect", "stToggle"))
+LOAD_MS = 60_000  # a first page load on a busy machine
 EPOCH = "document.querySelector(\"[data-testid='stMetricValue']\").innerText"
 # every piece of text in the main area outside the charts, as page boxes
 TEXT_BOXES = """() => [...document.querySelectorAll(
@@ -43,7 +44,7 @@ def test_the_copy_button_and_a_classroom_link_in_a_new_browser(browser, app_url)
                                   permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(f"{app_url}/?lr=0.3&seed=4")
-    wait_idle(page)
+    wait_idle(page, LOAD_MS)
     panel = _share(page)
     codes = panel.locator("[data-testid='stCode']")
     assert _copy(page, codes.nth(0)) == f"{app_url}?v=1&seed=4&lr=0.3"
@@ -62,8 +63,8 @@ def test_the_copy_button_and_a_classroom_link_in_a_new_browser(browser, app_url)
     student = browser.new_context(viewport={"width": SCREENS["desktop"][0], "height": SCREENS["desktop"][1]})
     page = student.new_page()
     page.goto(classroom.replace("presenter=True", "presenter=false"))  # the sidebar open, to look at it
-    wait_idle(page)
-    page.wait_for_selector(".js-plotly-plot")
+    wait_idle(page, LOAD_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=LOAD_MS)
     labels = page.locator(WIDGETS).all_inner_texts()
     assert len(labels) == 2 and labels[0].startswith("Learning rate ξ") and labels[1].startswith("Batch"), labels
     assert page.get_by_role("button", name="Use the lecture's rule: per-sample SGD").is_visible()
@@ -109,8 +110,8 @@ def test_the_presenter_layout_fits_a_projector_and_a_phone(page, app_url):
 def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_input(page, app_url):
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(app_url)
-    wait_idle(page)
-    page.wait_for_selector(".js-plotly-plot")
+    wait_idle(page, LOAD_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=LOAD_MS)
     page.evaluate("document.activeElement.blur()")
     rerun_by(page, lambda: page.keyboard.press("ArrowRight"))
     page.wait_for_function(f"{EPOCH} === '1'")
