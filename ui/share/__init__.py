@@ -73,4 +73,5 @@ def panel(run: session_run.Run) -> None:
         layout = st.toggle("Presenter layout", key=keys.SHARE_PRESENTER,
                            help="Sidebar closed, larger type and thicker lines for a projector; captions kept.")
         st.code(link(classroom_params(run.values, shown, layout)), language=None, wrap_lines=True)
-        st.caption("A teaching aid, not access control: whoever edits the link can change any setting.")
+        st.caption("A teaching aid, not access control: whoever edits the link can change any setting. "
+                   "On this page Space plays or pauses and → steps one epoch, as a presentation clicker sends.")
