@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
 from engine.activations import ACTIVATIONS, OUTPUT_UNITS
@@ -45,7 +46,7 @@ class Control:
 
     key: str
     label: str
-    kind: str  # "select", "multi", "int", "float", "bool", "lr"
+    kind: str  # "select", "multi" (at least `low` choices, else 1), "int", "float", "bool", "lr"
     default: Any
     help: str
     section: str
@@ -68,7 +69,9 @@ class Control:
         if self.kind == "multi":
             values = tuple(dict.fromkeys(value))  # each choice once, in the order given
             bad = [v for v in values if v not in self.choices]
-            if bad or not values:
+            if bad:
+                raise ValueError(f"{self.label}: {quoted(bad[0])} is not one of {', '.join(self.choices)}")
+            if len(values) < (1 if self.low is None else self.low):
                 raise ValueError(f"{self.label}: choose at least one of {', '.join(self.choices)}")
             return values
         if self.kind == "bool":
@@ -241,6 +244,49 @@ def hidden_sizes(values: dict[str, Any]) -> list[int]:
 def batch_size(values: dict[str, Any]) -> int | None:
     """1, k or None (full batch) from the batch mode."""
     return {"sample": 1, "mini": values["batch_k"], "full": None}[values["batch_mode"]]
+
+
+# --- links: versioned, so a link keeps its meaning when a default above changes ----------------------
+# A link writes `v` and every control value that differs from its version's defaults; a link without `v`
+# is version 1. Each version's table is frozen: changing a default above means adding version 2 here
+# with the new defaults (a test checks that the current version's table equals the defaults). A
+# control added later is missing from older tables and takes its default, which must keep the old
+# behaviour.
+LINK_VERSION = 1
+LINK_DEFAULTS: dict[int, MappingProxyType] = {
+    1: MappingProxyType({
+        "dataset": "xor", "n_points": 300, "noise": 0.1, "test_percent": 30, "features": ("x1", "x2"),
+        "standardize": True, "csv_target": "auto", "hidden": "sigmoid", "loss": "bce", "output": "sigmoid",
+        "n_layers": 1, "units_1": 4, "units_2": 4, "units_3": 4, "units_4": 4, "units_5": 4, "units_6": 4,
+        "bias": True, "init": "xavier", "seed": 0, "lr": 1.0, "batch_mode": "mini", "batch_k": 10,
+        "reg": "none", "lam": 0.001, "steps": 10, "speed": 2, "max_epochs": 0,
+    }),
+}
+# the link's own flags, checked like the controls: its version, the controls a classroom link shows
+# (the others are hidden and fixed at the link's values; a control added later is hidden too, at its
+# default), and the presenter layout
+LINK_FLAGS: tuple[Control, ...] = (
+    Control("v", "Link version", "select", 1, "The version of the link format.", "Link", resets=False,
+            choices=tuple(LINK_DEFAULTS)),
+    Control("show", "Controls shown", "multi", tuple(BY_KEY),
+            "The controls a classroom link shows; the others are hidden, fixed at the link's values.", "Link",
+            resets=False, choices=tuple(BY_KEY), low=0, labels={tuple(BY_KEY): "all", (): "none"}),
+    Control("presenter", "Presenter layout", "bool", False,
+            "Sidebar closed, larger type and thicker lines, for a projector.", "Link", resets=False,
+            labels={False: "off", True: "on"}),
+)
+FLAG_BY_KEY: dict[str, Control] = {c.key: c for c in LINK_FLAGS}
+
+
+def link_defaults(version: int) -> dict[str, Any]:
+    """Every control's value for a link of `version` that does not name it."""
+    table = LINK_DEFAULTS[version]
+    return {c.key: table.get(c.key, c.default) for c in CONTROLS}
+
+
+def flag_defaults() -> dict[str, Any]:
+    """The classroom flags of an ordinary link: every control shown, the usual layout."""
+    return {c.key: c.default for c in LINK_FLAGS if c.key != "v"}
 
 
 def url_value(value: Any) -> str:

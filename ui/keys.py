@@ -12,6 +12,7 @@ CSV_TEXT = "csv_text"  # the uploaded CSV's text
 CSV_CHECKED = "csv_checked"  # (upload id, message or None): the last upload's verdict
 PROBLEMS = "problems"  # messages about rejected control values or link parameters
 STEP_NOTE = "step_note"  # how far the last click got within its time budget
+LINK_FLAGS = "link_flags"  # the opening link's classroom flags: hidden controls, presenter layout
 
 # --- Playground ----------------------------------------------------------------------------------------
 STEP_1, STEP_N, PLAY, PAUSE, RESET, RESTART = "step1", "stepn", "play", "pause", "reset", "restart"
@@ -37,6 +38,9 @@ SURFACE_WEIGHTS = ("surface_w1", "surface_w2")  # the slice's two parameters (in
 SURFACE_CACHE = "surface_cache"  # (what it was computed for, the Surface, the data it used)
 SURFACE_PRESET = "surface_preset"  # the preset applied last; its buttons are keyed this + "_" + preset key
 SURFACE_RERUN = "surface_rerun"  # set by a preset: the whole page reruns so the sidebar and URL follow
+LECTURE_RULE = "lecture_rule"  # the button that switches to per-sample SGD
+SHARE_SHOWN, SHARE_PRESENTER = "share_shown", "share_presenter"  # the Share panel's classroom-link choices
+PRESENTER_KEYS = "presenter_keys"  # the keyboard component: Space plays or pauses, → steps
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

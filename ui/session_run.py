@@ -57,7 +57,9 @@ def control_values(session: MutableMapping) -> tuple[dict[str, Any], list[str]]:
     the Step-by-step page read the Playground's configuration while its widgets are not drawn.
     """
     known = session.get(keys.CONFIG, {})
-    raw = {c.key: session.get(c.key, known.get(c.key, c.default)) for c in controls.CONTROLS}
+    hidden = hidden_controls(session)  # fixed at the link's values: a widget value is not taken
+    raw = {c.key: known.get(c.key, c.default) if c.key in hidden else session.get(c.key, known.get(c.key, c.default))
+           for c in controls.CONTROLS}
     values, problems = controls.validate(raw, known)
     _fit_features(session, values, known)
     for key in problems:  # a rejected entry goes back to the value in force (widgets not yet drawn)
@@ -80,30 +82,61 @@ def _fit_features(session: MutableMapping, values: dict[str, Any], known: dict[s
 
 
 def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
-    """On a session's first run, take control values from URL query parameters.
+    """On a session's first run, take control values and classroom flags from URL query parameters.
 
-    Values are checked against the control table; bad ones are dropped, named in one message
-    (a bounded number of them, each quoted to a bounded length).
+    The link is read against the defaults of its version (`controls.LINK_DEFAULTS`; version 1 when
+    it names none, today's defaults when it has no parameters at all). Values are
+    checked against the control table; bad ones are dropped, named in one message (a bounded number
+    of them, each quoted to a bounded length). A version this app does not know applies nothing.
     """
     if keys.CONFIG in session:
         return []
-    raw = {c.key: c.default for c in controls.CONTROLS}
-    unknown, problems = [], []
-    for key, text in params.items():
-        control = controls.BY_KEY.get(key)
-        if control is None:
-            unknown.append(quoted(key))
+    versions = controls.FLAG_BY_KEY["v"]
+    try:
+        version = versions.validate(controls.parse_url_value(versions, params.get("v", "1")))
+    except ValueError as err:  # the values would be read against defaults the link was not written for
+        session[keys.CONFIG] = controls.defaults()
+        readable = ", ".join(map(str, versions.choices))
+        return [f"This link's settings were not applied: {err}; this app reads links of version {readable}, "
+                "so it opens with its own defaults."]
+    problems: list[str] = []
+    # a bare address is no old link: it opens with today's defaults
+    raw, flags = controls.link_defaults(version) if params else controls.defaults(), controls.flag_defaults()
+    unknown = []
+    for key in params:
+        target = raw if key in controls.BY_KEY else flags if key in flags else None
+        if target is None:
+            if key != "v":
+                unknown.append(quoted(key))
             continue
-        try:
-            raw[key] = control.validate(controls.parse_url_value(control, text))
-        except ValueError as err:
-            problems.append(f"{err} (keeping {control.format(control.default)})")
+        target[key] = _link_value(controls.BY_KEY.get(key) or controls.FLAG_BY_KEY[key], params, problems,
+                                  target[key])
     session[keys.CONFIG] = raw
+    session[keys.LINK_FLAGS] = flags
     if unknown:
         problems.append(f"{_some(unknown)} {'is not a setting' if len(unknown) == 1 else 'are not settings'}")
     if not problems:
         return []
     return [f"Some of the link's settings were ignored: {_some(problems, '; ')}. The other settings apply."]
+
+
+def _link_value(control: controls.Control, params: MutableMapping, problems: list[str], fallback: Any) -> Any:
+    """The link's value of `control`, checked; a bad one is named in `problems` and `fallback` is kept."""
+    try:
+        return control.validate(controls.parse_url_value(control, params[control.key]))
+    except ValueError as err:
+        problems.append(f"{err} (keeping {control.format(fallback)})")
+        return fallback
+
+
+def link_flags(session: MutableMapping) -> dict[str, Any]:
+    """The classroom flags this session was opened with (an ordinary link's when there were none)."""
+    return session.get(keys.LINK_FLAGS) or controls.flag_defaults()
+
+
+def hidden_controls(session: MutableMapping) -> frozenset[str]:
+    """The controls the opening link hides: not drawn, and fixed at the link's values."""
+    return frozenset(controls.BY_KEY).difference(link_flags(session)["show"])
 
 
 def _some(items: list[str], sep: str = ", ", shown: int = 5) -> str:
@@ -112,10 +145,16 @@ def _some(items: list[str], sep: str = ", ", shown: int = 5) -> str:
     return sep.join(items[:shown]) + more
 
 
-def url_params(values: dict[str, Any]) -> dict[str, str]:
-    """The values that differ from their defaults, as URL query parameters."""
-    return {c.key: controls.url_value(values[c.key]) for c in controls.CONTROLS
-            if values[c.key] != c.default}
+def url_params(values: dict[str, Any], flags: dict[str, Any] | None = None) -> dict[str, str]:
+    """The link's query parameters: its version, the values that differ from that version's
+    defaults, and the classroom flags that are set."""
+    base = controls.link_defaults(controls.LINK_VERSION)
+    params = {"v": str(controls.LINK_VERSION)}
+    params |= {c.key: controls.url_value(values[c.key]) for c in controls.CONTROLS if values[c.key] != base[c.key]}
+    flags = flags or {}
+    params |= {c.key: controls.url_value(flags[c.key]) for c in controls.LINK_FLAGS
+               if c.key in flags and flags[c.key] != c.default}
+    return params
 
 
 def structure_of(values: dict[str, Any]) -> tuple:

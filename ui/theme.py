@@ -164,3 +164,28 @@ def panel_titles(axes: dict, titles: list[str]) -> list[dict]:
         notes.append(dict(text=title, x=(xd[0] + xd[1]) / 2, y=yd[1], xref="paper", yref="paper",
                           xanchor="center", yanchor="bottom", showarrow=False, font=PANEL_TITLE_FONT))
     return notes
+
+
+# --- the presenter layout: larger type and thicker lines for a projector ----------------------------
+def scaled(fig: go.Figure, font: float, line: float) -> go.Figure:
+    """A copy of `fig` with every font size and margin times `font` and every line width times `line`
+    (the figure itself, which may be cached, is left as it was)."""
+    return go.Figure(_scaled(fig.to_plotly_json(), font, line, ""), _validate=False)
+
+
+def _scaled(node, font: float, line: float, name: str):
+    """`node` (part of a figure's dict, found under `name`) with its sizes scaled, as new dicts and lists."""
+    if isinstance(node, list):
+        return [_scaled(item, font, line, name) if isinstance(item, (dict, list)) else item for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and ((key == "size" and name.endswith("font")) or (name == "margin" and key in ("l", "r", "t", "b"))):
+            out[key] = value * font
+        elif number and key == "width" and name == "line":
+            out[key] = value * line
+        else:
+            out[key] = _scaled(value, font, line, key) if isinstance(value, (dict, list)) else value
+    return out

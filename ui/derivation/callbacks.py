@@ -7,6 +7,7 @@ import streamlit as st
 
 from engine import examples
 from ui import keys, session_run
+from ui.derivation.source import Source, current_source
 
 
 def load_example(key: str) -> None:
@@ -26,6 +27,8 @@ def apply_step(mode: str, index: int) -> None:
         session[keys.DERIV_MESSAGE] = ("error", "The step was not applied: no worked example is loaded; "
                                                 "load one with the buttons above.")
         return
+    src = current_source()
+    total_before = total_loss(src)
     try:
         if mode == "example":
             s = examples.apply_example_step(example, index)
@@ -36,7 +39,25 @@ def apply_step(mode: str, index: int) -> None:
         session[keys.DERIV_MESSAGE] = ("error", f"The step was not applied: {err}")
         return
     session[keys.DERIV_MESSAGE] = ("success", f"Applied the update for sample {index}: its loss went from "
-                                   f"{before:.6g} to {after:.6g}. The page now shows the new weights.")
+                                   f"{before:.6g} to {after:.6g}. The page now shows the new weights."
+                                   + total_rise_note(len(src.X), total_before, total_loss(src), after < before))
+
+
+def total_loss(src: Source) -> float:
+    """The mean loss over all the source's samples (the data loss, as the page shows it)."""
+    fwd = src.net.forward(src.X)
+    return float(src.net.lossfn.per_sample(src.Y, fwd.I[-1], fwd.O[-1]).mean())
+
+
+def total_rise_note(n: int, before: float, after: float, sample_fell: bool) -> str:
+    """Why a step raised the loss over all `n` samples, in one sentence (nothing if it did not)."""
+    if n < 2 or not after > before:
+        return ""
+    rise = f" The mean loss over all {n} samples rose, from {before:.6g} to {after:.6g}: "
+    if sample_fell:
+        return rise + ("one sample's step goes downhill on that sample's loss, not on the total, so it can "
+                       "push other samples' losses up.")
+    return rise + "ξ is so large that the step overshoots, even on this sample's own loss."
 
 
 def on_select() -> None:

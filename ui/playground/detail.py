@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from ui import keys
+from ui import keys, share
 from ui.live_chart import live_chart
 from ui.playground import figures, surface_view
 from ui.playground.film import revision
@@ -50,6 +50,7 @@ def detail_view(run: Run) -> None:
     else:
         figs, caption = _detail_figures(run, choice, layer, spec)
         st.session_state[keys.DETAIL_CACHE] = ((choice, layer, spec), now, figs, caption)
+    figs = share.for_layout(figs, st.session_state)  # larger for a projector
     if len(figs) == 1:
         live_chart(figs[0], f"chart_{choice}", revision(run), ask=False)
     else:  # side by side where there is room (see ui.playground.views.LAYOUT_CSS)

@@ -71,14 +71,37 @@ def draw(run: session_run.Run) -> None:
         "output": controls.TASK_SQUARED_OUTPUTS[task],
         "features": features_for(SYNTHETIC[values["dataset"]].dims) if generated else None,
     }
+    hidden |= session_run.hidden_controls(st.session_state)  # a classroom link's fixed controls
+    csv = values["dataset"] == controls.CSV_DATASET
     with st.sidebar:
         for section in controls.SECTIONS:
+            shown = [c for c in controls.CONTROLS if c.section == section and c.key not in hidden]
+            if not shown and not (section == "Data" and csv):
+                continue
             with st.expander(section, expanded=section in ("Data", "Network", "Training")):
-                for c in controls.CONTROLS:
-                    if c.section == section and c.key not in hidden:
-                        control_widget(c, values[c.key], choices.get(c.key))
-                if section == "Data" and values["dataset"] == controls.CSV_DATASET:
+                for c in shown:
+                    control_widget(c, values[c.key], choices.get(c.key))
+                    if c.key == "batch_mode":
+                        lecture_rule(values[c.key])
+                if section == "Data" and csv:
                     csv_uploader()
+
+
+LECTURE_RULE = "sample"  # the batch mode of the lecture's rule: one update per training point
+
+
+def lecture_rule(batch_mode: str) -> None:
+    """One click to the lecture's rule, per-sample SGD; once in use, a line saying so."""
+    if batch_mode == LECTURE_RULE:
+        st.caption("Training with the lecture's rule: per-sample SGD, one update w ← w − ξ ∂L/∂w per point.")
+    else:
+        st.button("Use the lecture's rule: per-sample SGD", key=keys.LECTURE_RULE, icon=":material/school:",
+                  on_click=_use_lecture_rule, width="stretch",
+                  help="Sets Batch to one sample: an update after every training point, as in the lecture.")
+
+
+def _use_lecture_rule() -> None:
+    st.session_state["batch_mode"] = LECTURE_RULE
 
 
 def csv_uploader() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import controls, keys, plain, session_run
+from ui import controls, keys, plain, session_run, share
 from ui.live_chart import live_chart
 from ui.playground import detail, film, run_tools
 from ui.session_run import Run
@@ -108,6 +108,7 @@ def main_views(run: Run, frames: list[list[go.Figure]] | None = None) -> None:
         cell.subheader(heading)
         toggles[key] = cell.toggle(label, default, key=key)
     films = list(zip(*frames)) if frames else [[fig] for fig in film.main_figures(run, **toggles)]
+    films = [share.for_layout(list(figs), st.session_state) for figs in films]  # larger for a projector
     playing = bool(frames) and run.playing
     colour = ("its output O for the first training point" if toggles[keys.COLOUR_BY_SAMPLE]
               else "its mean |δ| over the last epoch (from the first epoch on)")

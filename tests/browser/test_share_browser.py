@@ -1,0 +1,137 @@
+"""Share and classroom links, the presenter layout and the presenter's keys in a real Chromium (issue 13)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from tests.browser.conftest import ARTIFACTS, rerun_by, wait_idle
+from tests.browser.test_playground_layout import SCREENS, SIDEBAR_OPEN, _check, _in_view_each, _open
+from ui import keys
+from ui.share import FONT_SCALE
+from ui.theme import FONT
+
+SIDEBAR = "[data-testid='stSidebar']"
+WIDGETS = ", ".join(f"{SIDEBAR} [data-testid='{t}']" for t in
+                    ("stSelectbox", "stNumberInput", "stSlider", "stCheckbox", "stMultiSelect", "stToggle"))
+LOAD_MS = 60_000  # a first page load on a busy machine
+EPOCH = "document.querySelector(\"[data-testid='stMetricValue']\").innerText"
+# every piece of text in the main area outside the charts, as page boxes
+TEXT_BOXES = """() => [...document.querySelectorAll(
+    "[data-testid='stMain'] :is(h1, h2, h3, p, button, [data-testid='stMetricValue'], [data-testid='stMetricLabel'])")]
+  .filter((el) => !el.closest('.js-plotly-plot') && !el.querySelector('p, h1, h2, h3'))
+  .map((el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, el.innerText]; })
+  .filter((b) => b[2] - b[0] > 0 && b[3] - b[1] > 0)"""
+
+
+def _share(page):
+    """Open the sidebar's Share panel."""
+    panel = page.locator(f"{SIDEBAR} [data-testid='stExpander']").filter(has_text="Share").first
+    code = panel.locator("[data-testid='stCode']")
+    if code.count() == 0 or not code.first.is_visible():
+        panel.get_by_text("Share", exact=True).click()
+    return panel
+
+
+def _copy(page, code) -> str:
+    """Click a code box's copy button and read the clipboard."""
+    code.hover()
+    code.get_by_role("button", name="Copy to clipboard").click()
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def test_the_copy_button_and_a_classroom_link_in_a_new_browser(browser, app_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{app_url}/?lr=0.3&seed=4")
+    wait_idle(page, LOAD_MS)
+    panel = _share(page)
+    codes = panel.locator("[data-testid='stCode']")
+    assert _copy(page, codes.nth(0)) == f"{app_url}?v=1&seed=4&lr=0.3"
+    ticks = panel.locator("[data-testid='stMultiSelect']")
+    for label in ("Learning rate ξ", "Batch"):
+        ticks.locator("input").fill(label)  # the list is long: typing narrows it
+        rerun_by(page, lambda label=label: page.get_by_role("option", name=label, exact=True).click())
+    page.keyboard.press("Escape")
+    rerun_by(page, lambda: panel.get_by_text("Presenter layout", exact=True).click())
+    classroom = _copy(page, codes.nth(1))
+    assert dict(parse_qsl(urlsplit(classroom).query, keep_blank_values=True)) == {
+        "v": "1", "seed": "4", "lr": "0.3", "show": "lr,batch_mode", "presenter": "True"}
+    page.locator(SIDEBAR).screenshot(path=str(ARTIFACTS / "share-panel-desktop.png"))
+    context.close()
+
+    student = browser.new_context(viewport={"width": SCREENS["desktop"][0], "height": SCREENS["desktop"][1]})
+    page = student.new_page()
+    page.goto(classroom.replace("presenter=True", "presenter=false"))  # the sidebar open, to look at it
+    wait_idle(page, LOAD_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=LOAD_MS)
+    labels = page.locator(WIDGETS).all_inner_texts()
+    assert len(labels) == 2 and labels[0].startswith("Learning rate ξ") and labels[1].startswith("Batch"), labels
+    assert page.get_by_role("button", name="Use the lecture's rule: per-sample SGD").is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "share-classroom-desktop.png"))
+    student.close()
+
+
+def _texts_apart(page, name: str) -> None:
+    boxes = page.evaluate(TEXT_BOXES)
+    width = page.viewport_size["width"]
+    for i, a in enumerate(boxes):
+        assert a[0] >= -1 and a[2] <= width + 1, (name, "text outside the window", a)
+        for b in boxes[i + 1:]:
+            inside = (a[0] <= b[0] and b[2] <= a[2] and a[1] <= b[1] and b[3] <= a[3]) or (
+                b[0] <= a[0] and a[2] <= b[2] and b[1] <= a[1] and a[3] <= b[3])  # a label in its button
+            apart = min(a[2], b[2]) - max(a[0], b[0]) <= 1 or min(a[3], b[3]) - max(a[1], b[1]) <= 1
+            assert inside or apart, (name, "texts overlap", a, b)
+
+
+def test_the_presenter_layout_fits_a_projector_and_a_phone(page, app_url):
+    for screen in ("projector", "phone"):
+        _open(page, f"{app_url}/?presenter=true&show=lr,batch_mode", SCREENS[screen])
+        assert not page.evaluate(SIDEBAR_OPEN)  # the sidebar starts closed
+        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
+        page.get_by_role("button", name="Step 1 epoch").click()
+        wait_idle(page)
+        _in_view_each(page, "p.layout.meta.epoch === undefined || p.layout.meta.epoch === 1")
+        plots = _check(page, f"presenter {screen}")
+        assert len(plots) == 4
+        sizes = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].map(p => p.layout.font.size)")
+        assert sizes == [FONT["size"] * FONT_SCALE] * 4
+        _texts_apart(page, f"presenter {screen}")
+        if screen == "projector":  # the three views in one row
+            views = [p["plot"] for p in plots[:3]]
+            assert max(v[1] for v in views) < min(v[3] for v in views), views  # side by side
+        page.set_viewport_size({"width": SCREENS[screen][0], "height": 2400})  # the whole page in one picture
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / f"share-presenter-{screen}.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_input(page, app_url):
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(app_url)
+    wait_idle(page, LOAD_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=LOAD_MS)
+    page.evaluate("document.activeElement.blur()")
+    rerun_by(page, lambda: page.keyboard.press("ArrowRight"))
+    page.wait_for_function(f"{EPOCH} === '1'")
+    page.keyboard.press(" ")
+    page.get_by_role("button", name="Pause").wait_for()
+    page.wait_for_function(f"Number({EPOCH}) > 1")
+    page.keyboard.press(" ")
+    page.get_by_role("button", name="Play").wait_for()
+    wait_idle(page)
+    epoch = int(page.evaluate(EPOCH))
+    # typed into a number input (the sidebar's Points), the keys are the input's: nothing plays or steps
+    box = page.locator(f"{SIDEBAR} .st-key-n_points input")
+    box.click()
+    page.keyboard.press(" ")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press(" ")
+    assert box.input_value() == "300"
+    box.evaluate("el => el.blur()")
+    wait_idle(page)
+    rerun_by(page, lambda: page.keyboard.press("ArrowRight"))  # back on the page, → steps exactly one epoch
+    page.wait_for_function(f"{EPOCH} === '{epoch + 1}'")
+    assert page.get_by_role("button", name="Play").is_visible()
+    assert page.locator(f".st-key-{keys.PRESENTER_KEYS}").count() == 1
