@@ -9,7 +9,7 @@ import streamlit as st
 from engine import examples
 from engine.step import Step, compute_step
 from ui import keys, latex
-from ui.derivation import callbacks, figures, tables
+from ui.derivation import callbacks, figures, passes, tables
 from ui.derivation import equations as der
 from ui.derivation.source import Source, current_source
 
@@ -204,6 +204,7 @@ def _derivation(mode: str) -> None:
     if max(src.net.sizes) > latex.MAX_FULL:
         st.caption(f"Vectors and matrices with more than {latex.MAX_FULL} rows or columns are summarised by "
                    "their shape and largest entries.")
+    passes.render(s, src.input_names, src.epoch)
     _forward(s)
     _backward(s)
     _update(s, mode, index)
