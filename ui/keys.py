@@ -38,12 +38,15 @@ DERIV_TAB = "deriv_tab"
 DERIV_APPLY = "deriv_apply"
 DERIV_LOAD = {"lecture": "deriv_load_lecture", "mazur": "deriv_load_mazur"}
 DERIV_UPDATES, DERIV_GRADCHECK, DERIV_COMPARE = "deriv_updates", "deriv_gradcheck", "deriv_compare"
-PASS_STEP = "pass_step"  # the two passes on the diagram: the step shown (1-based; its slider's key)
+PASS_STEP = "pass_step"  # the two passes on the diagram: the step shown (1-based)
 PASS_PLAYING, PASS_HOLD = "pass_playing", "pass_hold"  # playing the steps; the run right after Play stays put
-PASS_FIRST, PASS_PREVIOUS, PASS_NEXT, PASS_PLAY, PASS_PAUSE = (
-    "pass_first", "pass_previous", "pass_next", "pass_play", "pass_pause")
+PASS_FIRST, PASS_PREVIOUS, PASS_NEXT, PASS_LAST, PASS_PLAY, PASS_PAUSE = (
+    "pass_first", "pass_previous", "pass_next", "pass_last", "pass_play", "pass_pause")
 PASS_CHART, PASS_BUTTONS = "pass_chart", "pass_buttons"
 PASS_ROW, PASS_DIAGRAM, PASS_LINE = "pass_row", "pass_diagram", "pass_line"  # ui/derivation/passes.css styles them
+
+# --- Lessons -------------------------------------------------------------------------------------------------
+LESSON_LINKS = "lesson_links_"  # + a lesson's key: the row of its links
 
 # --- Compare --------------------------------------------------------------------------------------------
 CMP_RUNS, CMP_SWEEP = "cmp_runs", "cmp_sweep"  # the two comparisons (runs side by side, ξ sweep)

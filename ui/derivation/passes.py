@@ -1,8 +1,10 @@
 """The Step-by-step page's diagram section: one sample's two passes, step by step on the network diagram.
 
 Forward layer by layer, the loss, backward layer by layer, the update (`engine.passes`), paced with
-first / previous / next / play and a slider; beside the diagram, the lecture's line that the step
-computes, written by `ui.derivation.equations` with this network's numbers.
+first / previous / next / last / play; beside the diagram, the lecture's line that the step computes,
+written by `ui.derivation.equations` with this network's numbers. The pacing is buttons only: a slider
+whose value the page moves on while playing sent its own value back on a later tick (measured in
+Chromium), which stepped back and stopped playing.
 
 Play is a fragment that reruns itself every PLAY_SECONDS and moves one step on each time. Its timer is
 set when the page script calls it, so a Play or Pause inside it reruns the page once to start or stop
@@ -137,7 +139,9 @@ def _controls(index: int, n: int, playing: bool) -> None:
     else:
         row.button("Play", icon=":material/play_arrow:", key=keys.PASS_PLAY, on_click=play, args=(n,),
                    type="primary", help=f"One step every {PLAY_SECONDS:g} s, to the update.")
-    st.slider("Step", 1, n, key=keys.PASS_STEP, on_change=pause)
+    row.button("Last", icon=":material/last_page:", key=keys.PASS_LAST, on_click=go_to, args=(n,),
+               disabled=index >= n)
+    st.progress(index / n, text=f"Step {index} of {n}")
 
 
 def _player(s: Step, steps: list[PassStep], input_names: list[str] | None, epoch: int, timed: bool) -> None:
