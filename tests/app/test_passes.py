@@ -10,7 +10,7 @@ import pytest
 
 from tests.app.conftest import open_page
 from tests.ui import lecture_math as ref
-from tests.ui.test_pass_figure import check_figure, lecture_order
+from tests.ui.test_pass_figure import check_figure
 from ui import keys
 
 PAGE = "app_pages/derivation.py"
@@ -55,8 +55,8 @@ def test_every_step_forward_and_back_shows_the_reference_values(app):
     seen = {}
     for k in range(1, n + 1):
         spec = _pass_spec(at)
-        assert spec["layout"]["meta"] == {"epoch": 0, "step": k, "steps": n, "kind": lecture_order(L)[k - 1][0],
-                                          "layer": lecture_order(L)[k - 1][1]}
+        assert spec["layout"]["meta"] == {"epoch": 0, "step": k, "steps": n, "kind": ref.lecture_order(L)[k - 1][0],
+                                          "layer": ref.lecture_order(L)[k - 1][1]}
         check_figure(spec, r, W0, k - 1, L)
         assert _heading(at).startswith(f"**Step {k} of {n}**")
         seen[k] = (spec, [x.value for x in at.latex][:4])

@@ -33,19 +33,13 @@ def reference_units(r: ref.Ref, k: int) -> dict[str, np.ndarray]:
     return {"I": r.I[k - 1], "O": r.O[k - 1], "δ": r.delta[k - 1]}
 
 
-def expected_kinds(L: int) -> list[tuple[str, int]]:
-    forward = [("input", 0)] + [(kind, l) for l in range(1, L + 1) for kind in ("stage_I", "stage_O")]
-    backward = [(kind, l) for l in range(L, 0, -1) for kind in ("delta", "gradient")]
-    return forward + [("loss", L)] + backward + [("update", L)]
-
-
 @pytest.mark.parametrize("depth", range(MAX_HIDDEN_LAYERS + 1))
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_every_value_of_every_step_matches_the_lecture_formulas(depth, hidden):
     s, r = case(depth, hidden, seed=depth)
     steps = pass_steps(s)
     L = depth + 1
-    assert [(p.kind, p.layer) for p in steps] == expected_kinds(L)
+    assert [(p.kind, p.layer) for p in steps] == ref.lecture_order(L)
     assert len(steps) == 4 * L + 3
     for n, p in enumerate(steps):
         for k, known in enumerate(p.units):

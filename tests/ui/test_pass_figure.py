@@ -22,13 +22,6 @@ from ui.playground.figures import MAX_DRAWN_UNITS
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 
 
-def lecture_order(L: int) -> list[tuple[str, int]]:
-    """The steps as the lecture orders them: (kind, layer)."""
-    forward = [("input", 0)] + [(kind, l) for l in range(1, L + 1) for kind in ("stage_I", "stage_O")]
-    backward = [(kind, l) for l in range(L, 0, -1) for kind in ("delta", "gradient")]
-    return forward + [("loss", L)] + backward + [("update", L)]
-
-
 def latest_on_units(kind: str, layer: int, k: int) -> str | None:
     """The quantity unit layer k shows after step (kind, layer), or None."""
     if k == 0:
@@ -55,7 +48,7 @@ def edges_written(kind: str, layer: int, L: int) -> dict[int, str]:
 
 def check_figure(spec: dict, r: ref.Ref, W0: list[np.ndarray], n: int, L: int) -> None:
     """Every value figure `spec` (a figure dict) shows at step n (0-based) equals the reference `r`."""
-    kind, layer = lecture_order(L)[n]
+    kind, layer = ref.lecture_order(L)[n]
     traces = {t.get("name"): t for t in spec["data"]}
     updated = kind == "update"
     for k in range(L + 1):
@@ -83,7 +76,7 @@ def check_figure(spec: dict, r: ref.Ref, W0: list[np.ndarray], n: int, L: int) -
     # the edges themselves: drawn with the weights before the update, after it with the new ones
     shown = r.W_after if updated else W0
     hover = iter(traces["weights"]["hovertext"])
-    gradient_known = {l for l in range(1, L + 1) if n >= lecture_order(L).index(("gradient", l))}
+    gradient_known = {l for l in range(1, L + 1) if n >= ref.lecture_order(L).index(("gradient", l))}
     for l in range(1, L + 1):
         rows, cols = (min(m, MAX_DRAWN_UNITS) for m in shown[l - 1].shape)
         for j in range(rows):
