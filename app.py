@@ -18,6 +18,7 @@ PAGES = [
     st.Page("app_pages/derivation.py", title="Backprop, step by step", icon=":material/functions:",
             url_path="derivation"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
 ]
 
 page = st.navigation(PAGES)

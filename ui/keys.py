@@ -61,6 +61,15 @@ EX_FEEDBACK = "ex_feedback"  # the verdict on the last answer, shown under the q
 EX_LINK = "ex_link"  # the exercise link already taken from the URL (so it is applied once)
 EX_ANSWER, EX_FORM, EX_CHECK, EX_SHOW = "ex_answer", "ex_form", "ex_check", "ex_show"
 EX_SEED, EX_NEW_SAMPLE, EX_NEW_NET = "ex_seed", "ex_new_sample", "ex_new_net"
+PASS_STEP = "pass_step"  # the two passes on the diagram: the step shown (1-based)
+PASS_PLAYING, PASS_HOLD = "pass_playing", "pass_hold"  # playing the steps; the run right after Play stays put
+PASS_FIRST, PASS_PREVIOUS, PASS_NEXT, PASS_LAST, PASS_PLAY, PASS_PAUSE = (
+    "pass_first", "pass_previous", "pass_next", "pass_last", "pass_play", "pass_pause")
+PASS_CHART, PASS_BUTTONS = "pass_chart", "pass_buttons"
+PASS_ROW, PASS_DIAGRAM, PASS_LINE = "pass_row", "pass_diagram", "pass_line"  # ui/derivation/passes.css styles them
+
+# --- Lessons -------------------------------------------------------------------------------------------------
+LESSON_LINKS = "lesson_links_"  # + a lesson's key: the row of its links
 
 # --- Compare --------------------------------------------------------------------------------------------
 CMP_RUNS, CMP_SWEEP = "cmp_runs", "cmp_sweep"  # the two comparisons (runs side by side, ξ sweep)

@@ -7,7 +7,7 @@ nothing mutable is shared between users.
 from __future__ import annotations
 
 import time
-from collections.abc import MutableMapping
+from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,8 +81,10 @@ def _fit_features(session: MutableMapping, values: dict[str, Any], known: dict[s
         session["features"] = list(values["features"])
 
 
-def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
+def seed_from_url(session: MutableMapping, params: MutableMapping, page_params: Collection[str] = ()) -> list[str]:
     """On a session's first run, take control values and classroom flags from URL query parameters.
+
+    `page_params` are parameters the page reads itself (not settings, not reported as unknown).
 
     The link is read against the defaults of its version (`controls.LINK_DEFAULTS`; version 1 when
     it names none, today's defaults when it has no parameters at all). Values are
@@ -106,7 +108,7 @@ def seed_from_url(session: MutableMapping, params: MutableMapping) -> list[str]:
     for key in params:
         target = raw if key in controls.BY_KEY else flags if key in flags else None
         if target is None:
-            if key != "v":
+            if key != "v" and key not in page_params:
                 unknown.append(quoted(key))
             continue
         target[key] = _link_value(controls.BY_KEY.get(key) or controls.FLAG_BY_KEY[key], params, problems,

@@ -45,6 +45,7 @@ MUTED = "#495057"  # secondary text
 ALERT = "#c92a2a"  # divergence marks
 HIGHLIGHT = ORANGE  # the chosen sample
 HIGHLIGHT_BG = "#f9e7bf"  # table rows worth a look: a light tint of HIGHLIGHT
+HIGHLIGHT_BAND = "rgba(230,159,0,0.16)"  # behind the part of a diagram a step works on: HIGHLIGHT, see-through
 
 TEXT, GRID, LINE = "#31333f", "#e9ecef", "#ced4da"  # text, grid lines, zero and axis lines
 NEUTRAL = "#f8f9fa"  # the middle of the diverging scale: zero

@@ -25,7 +25,7 @@ def test_katex_renders_and_a_click_on_the_scatter_picks_the_sample(page, app_url
     assert page.locator(".katex").count() > 15
     assert page.locator(".katex-error").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.get_by_text("Forward pass").count() == 1
+    assert page.get_by_role("heading", name="1 · Forward pass").count() == 1
     screenshot(page, "derivation")
     assert _sample_value(page) == "0"
     points = page.locator("[data-testid='stPlotlyChart'] .scatterlayer .trace").first.locator("path.point")

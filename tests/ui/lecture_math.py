@@ -112,3 +112,11 @@ def net_step(net, x, y, xi) -> Ref:
     """`step` for an engine network's configuration and weights (read as plain arrays)."""
     return step([np.array(w) for w in net.W], [np.array(v) for v in net.b], net.hidden, net.output,
                 net.loss_name, x, y, xi, net.bias, net.train_bias)
+
+
+def lecture_order(L: int) -> list[tuple[str, int]]:
+    """The two passes' steps in the lecture's order, as (kind, layer): the input, stages I and O of each layer,
+    the loss, δ then the gradients of each layer from the output down, the update."""
+    forward = [("input", 0)] + [(kind, l) for l in range(1, L + 1) for kind in ("stage_I", "stage_O")]
+    backward = [(kind, l) for l in range(L, 0, -1) for kind in ("delta", "gradient")]
+    return forward + [("loss", L)] + backward + [("update", L)]

@@ -39,28 +39,39 @@ def activation_name(net: MLP, l: int) -> str:
 
 def forward_latex(s: Step) -> list[str]:
     """u^(1) = x, then per layer I^(l) = (w^(l))ᵀ u^(l) + b^(l) and O^(l) = A(I^(l)), with numbers."""
-    net = s.net
-    lines = [r"\mathbf{u}^{(1)}=\mathbf{x}=" + col(s.u[0], "x")]
+    lines = [input_latex(s)]
     for l in range(1, s.L + 1):
-        W, u, b, I_, O = s.W_before[l - 1], s.u[l - 1], s.b_before[l - 1], s.I[l - 1], s.O[l - 1]
-        bias = net.bias
-        sym = rf"\mathbf{{I}}^{{({l})}}=(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}\mathbf{{u}}^{{({l})}}" + (
-            rf"+\mathbf{{b}}^{{({l})}}" if bias else "")
-        if fits(*W.shape):
-            nums = mat(W, "w", transposed=True) + col(u, "u") + ("+" + col(b, "b") if bias else "")
-        else:  # shapes only; the result on its own line when it is summarised too
-            nums = (rf"\underbrace{{(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}}}_{{{W.shape[1]}\times{W.shape[0]}}}"
-                    rf"\underbrace{{\mathbf{{u}}^{{({l})}}}}_{{{W.shape[0]}\times 1}}"
-                    + (rf"+\mathbf{{b}}^{{({l})}}" if bias else ""))
-        if fits(len(I_)):
-            lines.append(sym + "=" + nums + "=" + col(I_, "I", f"^{{({l})}}"))
-        else:
-            lines += [sym + "=" + nums, rf"\mathbf{{I}}^{{({l})}}=" + col(I_, "I", f"^{{({l})}}")]
-        last = l == s.L
-        nxt = r"\mathbf{y}^{*}" if last else rf"\mathbf{{u}}^{{({l + 1})}}"
-        lines.append(rf"\mathbf{{O}}^{{({l})}}=\mathcal{{A}}(\mathbf{{I}}^{{({l})}})="
-                     + col(O, "O", f"^{{({l})}}") + "=" + nxt)
+        lines += [*stage_i_latex(s, l), stage_o_latex(s, l)]
     return lines
+
+
+def input_latex(s: Step) -> str:
+    """u^(1) = x with the sample's numbers."""
+    return r"\mathbf{u}^{(1)}=\mathbf{x}=" + col(s.u[0], "x")
+
+
+def stage_i_latex(s: Step, l: int) -> list[str]:
+    """I^(l) = (w^(l))ᵀ u^(l) + b^(l) of layer l (1-based) with numbers (two lines when I is summarised)."""
+    W, u, b, I_ = s.W_before[l - 1], s.u[l - 1], s.b_before[l - 1], s.I[l - 1]
+    bias = s.net.bias
+    sym = rf"\mathbf{{I}}^{{({l})}}=(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}\mathbf{{u}}^{{({l})}}" + (
+        rf"+\mathbf{{b}}^{{({l})}}" if bias else "")
+    if fits(*W.shape):
+        nums = mat(W, "w", transposed=True) + col(u, "u") + ("+" + col(b, "b") if bias else "")
+    else:  # shapes only; the result on its own line when it is summarised too
+        nums = (rf"\underbrace{{(\mathbf{{w}}^{{({l})}})^{{\mathrm T}}}}_{{{W.shape[1]}\times{W.shape[0]}}}"
+                rf"\underbrace{{\mathbf{{u}}^{{({l})}}}}_{{{W.shape[0]}\times 1}}"
+                + (rf"+\mathbf{{b}}^{{({l})}}" if bias else ""))
+    if fits(len(I_)):
+        return [sym + "=" + nums + "=" + col(I_, "I", f"^{{({l})}}")]
+    return [sym + "=" + nums, rf"\mathbf{{I}}^{{({l})}}=" + col(I_, "I", f"^{{({l})}}")]
+
+
+def stage_o_latex(s: Step, l: int) -> str:
+    """O^(l) = A(I^(l)) of layer l (1-based) with numbers: u^(l+1), or y* at the output."""
+    nxt = r"\mathbf{y}^{*}" if l == s.L else rf"\mathbf{{u}}^{{({l + 1})}}"
+    return (rf"\mathbf{{O}}^{{({l})}}=\mathcal{{A}}(\mathbf{{I}}^{{({l})}})="
+            + col(s.O[l - 1], "O", f"^{{({l})}}") + "=" + nxt)
 
 
 def loss_latex(s: Step) -> list[str]:
@@ -248,6 +259,24 @@ def update_latex(s: Step) -> str:
     if s.net.bias and s.net.train_bias:
         rule += r",\qquad\mathbf{b}^{(l)}\leftarrow\mathbf{b}^{(l)}-\xi\,\boldsymbol{\delta}^{(l)}"
     return rule + rf",\qquad\xi={num(s.lr)}"
+
+
+def layer_update_latex(s: Step, l: int) -> list[str]:
+    """w^(l) ← w^(l) − ξ ∂L/∂w^(l) of layer l (1-based) with numbers (and b^(l) when biases are trained)."""
+    W0, g, W1 = s.W_before[l - 1], s.dW[l - 1], s.W_after[l - 1]
+    w = rf"\mathbf{{w}}^{{({l})}}"
+    head = w + r"\leftarrow" + w + rf"-\xi\,\frac{{\partial L}}{{\partial {w}}}="
+    sup = f"^{{({l})}}"
+    factors = (mat(W0, "w", sup) + "-" + term(s.lr) + r"\cdot" + mat(g, r"\partial w", sup) + "="
+               if fits(*W0.shape) else "")
+    lines = [head + factors + mat(W1, "w", sup)]
+    if s.net.bias and s.net.train_bias:
+        b = rf"\mathbf{{b}}^{{({l})}}"
+        nums = (col(s.b_before[l - 1], "b") + "-" + term(s.lr) + r"\cdot" + col(s.db[l - 1], r"\delta") + "="
+                if fits(len(s.b_before[l - 1])) else "")
+        lines.append(b + r"\leftarrow" + b + rf"-\xi\,\boldsymbol{{\delta}}^{{({l})}}=" + nums
+                     + col(s.b_after[l - 1], "b", f"^{{({l})}}"))
+    return lines
 
 
 # --- 4. one weight's chain ----------------------------------------------------------------------

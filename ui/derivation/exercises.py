@@ -22,6 +22,7 @@ from ui.latex import col, mat, num, sub, term
 ANCHOR = "your-turn"
 SECTION_KEY = "your_turn"
 SEED_PARAM, SAMPLE_PARAM, NET_PARAM = "exercise_seed", "exercise_sample", "exercise_net"
+LINK_PARAMS = (SEED_PARAM, SAMPLE_PARAM, NET_PARAM)  # an exercise link's own URL parameters
 
 
 # --- the exercise in the session --------------------------------------------------------------------

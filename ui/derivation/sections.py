@@ -9,12 +9,15 @@ import streamlit as st
 from engine import examples
 from engine.step import Step, compute_step
 from ui import keys, latex
-from ui.derivation import callbacks, figures, tables
+from ui.derivation import callbacks, figures, passes, tables
 from ui.derivation import equations as der
 from ui.derivation.source import Source, current_source
 
 TABS = ("One weight's chain", "Gradient check", "Batch view")
 MODES = {"playground": "The Playground's network", "example": "Worked example"}
+# the sections' heading anchors: a link to derivation#forward-pass opens the page at section 1
+ANCHORS = {"passes": passes.ANCHOR, "forward": "forward-pass", "backward": "backward-pass", "update": "update",
+           "closer": "closer-look"}
 
 
 def _escape(text: str) -> str:
@@ -35,7 +38,7 @@ def _latex(lines: list[str]) -> None:
 
 
 def _forward(s: Step) -> None:
-    st.subheader("1 · Forward pass")
+    st.subheader("1 · Forward pass", anchor=ANCHORS["forward"])
     L = s.L
     acts = ", ".join(f"layer {l}: {der.activation_name(s.net, l)}" for l in range(1, L + 1))
     st.markdown(f"The sample enters as u⁽¹⁾; each layer first mixes its inputs with its weights (stage I), "
@@ -47,7 +50,7 @@ def _forward(s: Step) -> None:
 
 
 def _backward(s: Step) -> None:
-    st.subheader("2 · Backward pass")
+    st.subheader("2 · Backward pass", anchor=ANCHORS["backward"])
     text, eqs = der.output_delta_latex(s)
     st.markdown(f"**δ at the output** — δ⁽ˡ⁾ is how much the loss changes when the first stage I⁽ˡ⁾ "
                 f"moves. {_escape(text)}")
@@ -66,7 +69,7 @@ def _backward(s: Step) -> None:
 
 
 def _update(s: Step, mode: str, index: int) -> None:
-    st.subheader("3 · Update")
+    st.subheader("3 · Update", anchor=ANCHORS["update"])
     st.latex(der.update_latex(s))
     c1, c2, c3 = st.columns([1, 1, 2])
     c1.metric("Loss of this sample before", f"{s.loss_before:.6g}")
@@ -204,10 +207,11 @@ def _derivation(mode: str) -> None:
     if max(src.net.sizes) > latex.MAX_FULL:
         st.caption(f"Vectors and matrices with more than {latex.MAX_FULL} rows or columns are summarised by "
                    "their shape and largest entries.")
+    passes.render(s, src.input_names, src.epoch)
     _forward(s)
     _backward(s)
     _update(s, mode, index)
-    st.subheader("4 · 5 · 6 · A closer look")
+    st.subheader("4 · 5 · 6 · A closer look", anchor=ANCHORS["closer"])
     # lazy tabs: only the open one runs and is sent (fewer formulas and tables for the browser)
     tabs = st.tabs(list(TABS), key=keys.DERIV_TAB, on_change="rerun")
     for tab, show in zip(tabs, (lambda: _chain(s), lambda: _gradcheck(src, index), lambda: _batch(src, index))):

@@ -28,7 +28,7 @@ NETWORK_MARGIN = dict(l=12, r=12, t=28, b=64)  # the top names the epoch, the bo
 LABEL_SPACING_PX = 40  # units this far apart (or more) carry their bias b (inputs: their name) below them
 
 
-def _node_positions(sizes: list[int]) -> tuple[list[Array], float]:
+def node_positions(sizes: list[int]) -> tuple[list[Array], float]:
     """y of the drawn units per layer (large layers cut to MAX_DRAWN_UNITS), and the space between units.
 
     The largest drawn layer spans [-1, 1]; the others are centred with the same spacing.
@@ -61,7 +61,7 @@ def network_figure(
     them; on larger networks these are in the hover only. At most 16 units per layer are drawn.
     """
     sizes = net.sizes
-    ys, step = _node_positions(sizes)
+    ys, step = node_positions(sizes)
     pad = 0.3 + 0.4 * step / 2  # room above the top unit (a note) and below the bottom one (its label)
     y_range = [-1 - pad - 0.25, 1 + pad]  # and the layer names at the bottom
     area_px = NETWORK_HEIGHT - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
@@ -81,7 +81,7 @@ def network_figure(
                 yv += [ys[l][j], ys[l + 1][i], None]
                 mid_x.append(l + 0.5)
                 mid_y.append((ys[l][j] + ys[l + 1][i]) / 2)
-                grad = "" if gradients is None else f"<br>∂L/∂w = {gradients[l][j, i]:.4g}"
+                grad = "" if gradients is None or gradients[l] is None else f"<br>∂L/∂w = {gradients[l][j, i]:.4g}"
                 mid_text.append(f"w<sub>{j + 1}{i + 1}</sub><sup>({l + 1})</sup> = {value:.4g}{grad}")
     traces = [
         dict(type="scatter", x=xs, y=yv, mode="lines", hoverinfo="skip", showlegend=False,
