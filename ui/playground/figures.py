@@ -147,7 +147,7 @@ def network_figure(
 MAP_HEIGHT = 400
 COLORBAR = dict(title=dict(text="y*"), thickness=10, x=1.02, xanchor="left", xpad=0)
 COLORBAR_MARGIN = dict(r=60)  # room on the right for COLORBAR and its ticks
-LEGEND_ON_TOP = dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=11))
+LEGEND_ON_TOP = dict(orientation="h", x=0, y=1, xref="container", yref="container", yanchor="top", font=dict(size=11))
 LEGEND_MARGIN = dict(t=60)  # room above the plot for two rows of LEGEND_ON_TOP
 def plane_grid(data: Dataset, resolution: int = 60) -> tuple[Array, Array, Array]:
     """Axis values and the (resolution², 2) grid of raw points covering the data with a margin."""
