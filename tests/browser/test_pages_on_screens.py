@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, rerun_by, wait_idle
+from tests.browser.conftest import ARTIFACTS, wait_idle
 from tests.browser.test_playground_layout import LAID_OUT, VIEW_CELL, _check, _overlap, _sidebar
 
 # name, viewport, sidebar open (None: as the page has it, collapsed on a phone)
@@ -86,6 +86,14 @@ def _check_page(page, name: str) -> None:
         assert not button["cut"] and box[0] - 1 <= text[0] and text[2] <= box[2] + 1, (name, "label cut", button)
 
 
+def _check_ticks(plots: list[dict], name: str) -> None:
+    """No tick label under a legend, a colour bar or an axis title of its plot."""
+    for k, p in enumerate(plots):
+        for tick in p["ticks"]:
+            for block in p["legends"] + p["colorbars"] + p["titles"]:
+                assert not _overlap(tick, block), (f"{name}: chart {k}", "tick label covered", tick, block)
+
+
 def _shot(page, name: str) -> None:
     """A screenshot of the whole page: the window is made as tall as the main area for a moment."""
     size = dict(page.viewport_size)
@@ -105,7 +113,7 @@ def _on_every_screen(page, name: str, charts: int | None, cell: str) -> None:
         wait_idle(page)
         where = f"{name} {screen}"
         _shot(page, f"{name}-{screen}")
-        _check(page, where, charts, cell)
+        _check_ticks(_check(page, where, charts, cell), where)
         _check_page(page, where)
     assert page.locator("[data-testid='stException']").count() == 0, name
 
@@ -117,11 +125,6 @@ def _go(page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
     wait_idle(page)
 
-
-def _set_number(page, label: str, value: int) -> None:
-    box = page.locator("[data-testid='stNumberInput']").filter(has_text=label).first.locator("input")
-    box.fill(str(value))
-    rerun_by(page, lambda: box.press("Enter"))
 
 
 def test_every_page_fits_every_screen(page, app_url):
@@ -145,8 +148,11 @@ def test_every_page_fits_every_screen(page, app_url):
     wait_idle(page)
     expect(page.locator("[data-testid='stNumberInput']").filter(has_text="Runs").first.locator("input")
            ).to_have_value("3")
-    _set_number(page, "Epochs E", 60)
-    page.get_by_role("button", name="Continue (+60 epochs)").wait_for()
+    epochs = page.locator("[data-testid='stNumberInput']").filter(has_text="Epochs E").first.locator("input")
+    epochs.fill("60")
+    epochs.press("Enter")
+    page.get_by_role("button", name="Continue (+60 epochs)").wait_for(timeout=60_000)  # the server has it
+    wait_idle(page)
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text("3 runs, epoch 60.").wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)

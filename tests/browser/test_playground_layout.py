@@ -20,7 +20,7 @@ CHARTS = len(film.VIEWS) + 1  # the main views and the detail view
 # Boxes of every plot, of the cell it should fill (the closest ancestor matching the selector passed in) and
 # of what is drawn in it, in page coordinates: "blocks" (plot areas, legends, colour bars, axis titles) must
 # not overlap one another; "labels" (unit labels, annotations) must not overlap one another, the units or the
-# blocks other than their plot area.
+# blocks other than their plot area. "ticks" are the tick labels (test_pages_on_screens.py checks them).
 VIEW_CELL = '[class*="st-key-view_"]'  # the Playground's views and detail charts
 GEOMETRY = """(cell) => {
   const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
@@ -32,6 +32,8 @@ GEOMETRY = """(cell) => {
       plot: box(plot), cell: box(plot.closest(cell) || plot.parentNode),
       areas: all('.nsewdrag'), legends: all('g.legend'), colorbars: all('g.colorbar'), titles,
       labels: all('.textpoint text').concat(all('.annotation')),
+      ticks: [...plot.querySelectorAll('[class$="tick"] > text')].filter((e) => !e.closest('.colorbar'))
+        .filter(shown).map(box),
       units: all('.scatterlayer .trace .points path').filter((b) => b[2] - b[0] > 5),
       epoch: plot.layout.meta && plot.layout.meta.epoch,
     };
