@@ -250,6 +250,7 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     first_curves = json.loads(charts[0][1])
     assert charts[0][0] == "cmp_fig_curves_0@1"
     assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
+    assert all(k.startswith("cmp_fig_curves_") for k, _ in charts if "@" in k)  # while training: the curves only
     per_drawing = 3 + 4 + 4                                          # the curves, then per run: regions, gradients
     assert charts[-2 * per_drawing:-per_drawing] == charts[-per_drawing:]  # same keys, same figures
     assert [k for k, _ in charts[-per_drawing:]] == ([f"cmp_fig_curves_{k}" for k in range(3)]

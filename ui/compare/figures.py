@@ -205,10 +205,12 @@ def grad_norms_figure(comp: Comparison, k: int) -> go.Figure:
                    xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
 
 
-def result_figures(comp: Comparison) -> dict[str, list[go.Figure]]:
+def result_figures(comp: Comparison, curves_only: bool = False) -> dict[str, list[go.Figure]]:
     """A comparison's figures by row: the curves, each run's decision regions (where drawable), its gradients."""
     runs = range(len(comp.runs))
     rows = {"curves": [curve_figure(comp, curve) for curve in CURVES]}
+    if curves_only:
+        return rows
     if can_draw_boundaries(comp.data):
         rows["boundaries"] = [boundary_figure(comp, k) for k in runs]
     rows["grads"] = [grad_norms_figure(comp, k) for k in runs]

@@ -60,10 +60,14 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
     st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
     st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                "training set, and where its losses ended.")
-    rows = figures.result_figures(comp)
+    # while training, the curves only: a drawing of every run's charts per chunk would keep the browser busy
+    rows = figures.result_figures(comp, curves_only=bool(draft))
     chart_row(rows["curves"], "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
+    if draft:
+        st.caption("Each run's decision regions, gradient norms and unit health follow when the training ends.")
+        return
     if "boundaries" in rows:
         chart_row(rows["boundaries"], "boundaries", draft)
         st.caption(BOUNDARY_CAPTIONS[data.task])

@@ -157,6 +157,9 @@ def network_figure(
 MAP_HEIGHT = 400
 COLORBAR = dict(title=dict(text="y*"), thickness=10, x=1.02, xanchor="left", xpad=0)
 COLORBAR_MARGIN = dict(r=60)  # room on the right for COLORBAR and its ticks
+# placed in the figure's frame (not the plot area's): a legend that needs more rows than LEGEND_MARGIN holds gets
+# room reserved above the plot, which follows a resize (placed on the plot area, it stayed where a wider or
+# narrower plot had put it and covered the curves after the window was resized)
 LEGEND_ON_TOP = dict(orientation="h", x=0, y=1, xref="container", yref="container", yanchor="top", font=dict(size=11))
 LEGEND_MARGIN = dict(t=60)  # room above the plot for two rows of LEGEND_ON_TOP
 def plane_grid(data: Dataset, resolution: int = 60) -> tuple[Array, Array, Array]:
@@ -328,7 +331,7 @@ def _projection_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
         ))
     if data.task != "regression":
         traces += _key(data.n_classes if data.task == "multiclass" else 2, [split for split, *_ in splits])
-    return figure(traces, MAP_HEIGHT, legend={**LEGEND_ON_TOP, "title": dict(text="predicted class"),
+    return figure(traces, MAP_HEIGHT, legend={**LEGEND_ON_TOP, "title": dict(text="predicted class", side="top"),
                                               "itemclick": False, "itemdoubleclick": False},
                   margin=LEGEND_MARGIN,
                    xaxis=dict(title=dict(text="principal component 1")),
@@ -395,9 +398,10 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
-    # the legend fits in the fixed top margin (two rows on a narrow plot): were it to need more room,
-    # plotly would grow the margin and draw the chart twice
-    return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, shapes=shapes, annotations=notes,
+    # the legend in two columns (L, then the metric's longer names, which may reach past the plot area's width:
+    # the legend starts at the figure's left edge), so its two rows fit the fixed top margin at any width
+    return figure(traces, MAP_HEIGHT, legend={**LEGEND_ON_TOP, "entrywidth": 0.5, "entrywidthmode": "fraction"},
+                  shapes=shapes, annotations=notes,
                   margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
                   xaxis=dict(title=dict(text="epoch")),
                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
