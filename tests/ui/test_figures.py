@@ -184,11 +184,9 @@ def test_loss_curves_hold_the_history_and_mark_divergence():
     assert list(train.x) == list(range(6))
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.shapes[0].x0 == 5
-    # two rows of two at any width, placed in the figure's frame: the legend fits the top margin it is given
+    # placed in the figure's frame, where plotly reserves the rows it needs above the plot, also after a resize
     legend = fig.layout.legend
-    assert (legend.entrywidth, legend.entrywidthmode, legend.xref, legend.yref) == (0.5, "fraction", "container",
-                                                                                    "container")
-    assert len([t for t in fig.data if t.showlegend is not False]) == 4 and fig.layout.margin.t >= 60
+    assert (legend.xref, legend.yref, legend.entrywidth) == ("container", "container", None)
 
 
 def test_delta_and_gradient_views_match_the_history():

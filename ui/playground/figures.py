@@ -398,10 +398,9 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
-    # the legend in two columns (L, then the metric's longer names, which may reach past the plot area's width:
-    # the legend starts at the figure's left edge), so its two rows fit the fixed top margin at any width
-    return figure(traces, MAP_HEIGHT, legend={**LEGEND_ON_TOP, "entrywidth": 0.5, "entrywidthmode": "fraction"},
-                  shapes=shapes, annotations=notes,
+    # the legend fits the fixed top margin in two rows; on a narrow plot its further rows get room reserved above
+    # the plot (see LEGEND_ON_TOP; fixed columns would cut "train accuracy" short)
+    return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, shapes=shapes, annotations=notes,
                   margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
                   xaxis=dict(title=dict(text="epoch")),
                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
