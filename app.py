@@ -9,6 +9,8 @@ machines without an emoji font.
 
 import streamlit as st
 
+from ui import pages
+
 APP_TITLE = "Backprop Playground"
 
 st.set_page_config(page_icon=":material/hub:", layout="wide")
@@ -23,4 +25,5 @@ PAGES = [
 
 page = st.navigation(PAGES)
 st.set_page_config(page_title=f"{page.title} · {APP_TITLE}")  # the browser tab names the page and the app
+pages.style()
 page.run()

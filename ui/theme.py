@@ -31,7 +31,7 @@ ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, REDDISH_PURPLE = "#E69F00", "#56B4E9", "
 GREY = "#999999"  # Okabe–Ito's grey, lighter than their black for filled regions
 BROWN, GREEN, INDIGO = "#8C510A", "#117733", "#332288"  # beyond Okabe–Ito's eight
 
-# classes (up to ten digits) and runs (up to twelve on the Compare page); the first four stay apart under
+# classes (up to ten digits; grey for class 2 fills regions well); the first four stay apart under
 # each simulated colour-vision deficiency (a fifth that did too would have to be yellow, too faint on white)
 PALETTE = (BLUE, VERMILLION, GREY, BLACK, SKY_BLUE, ORANGE, REDDISH_PURPLE, BLUISH_GREEN, YELLOW, BROWN, GREEN,
            INDIGO)
@@ -55,7 +55,11 @@ LOW, MID, HIGH = "#fff7bc", "#fd8d3c", "#99000d"  # the sequential scale, small 
 DIVERGING = [[0.0, NEGATIVE], [0.5, NEUTRAL], [1.0, POSITIVE]]  # W, y*, signed values
 SEQUENTIAL = [[0.0, LOW], [0.5, MID], [1.0, HIGH]]  # sizes such as mean |δ|
 LAYERS = [[0.0, "#fdae6b"], [1.0, "#2171b5"]]  # first layer light orange → last layer blue (seen on both themes)
-RAMP = "Plasma"  # runs ordered by a number (ξ): sampled from dark blue to orange
+# Compare's runs: the Okabe–Ito colours with a contrast of at least 3:1 (WCAG's for graphics) on both backgrounds
+# (black turns light in the dark theme), then brown; their grey, orange, sky blue and yellow are too faint on white.
+# The first three stay apart under each simulated colour-vision deficiency, the others in normal vision.
+RUN_COLOURS = (BLUE, VERMILLION, BLACK, BLUISH_GREEN, REDDISH_PURPLE, BROWN)
+RAMP = [[0.0, BLUE], [0.5, REDDISH_PURPLE], [1.0, VERMILLION]]  # runs ordered by a number (ξ), as visible
 
 # the dark theme (Streamlit's dark background): light colour → dark-theme colour; the weight signs and
 # the first classes keep their hues, which stand out on both backgrounds

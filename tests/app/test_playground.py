@@ -27,7 +27,8 @@ def test_loads_with_defaults_and_its_charts(app):
     assert _metrics(app)["Epoch"] == "0"
     *main, detail = plotly_specs(app)  # network, output and loss: one chart each; then the detail view
     assert [fig["layout"]["meta"]["epoch"] for fig in main] == [0, 0, 0]
-    assert [t["name"] for t in main[0]["data"] if t.get("name")][-1] == "inputs"  # the diagram, before any δ
+    names = [t["name"] for t in main[0]["data"] if t.get("name")]
+    assert "inputs" in names and "units" not in names  # the diagram, before any δ: every unit unvalued
     assert main[1]["data"][0]["type"] == "heatmap" and main[2]["layout"]["yaxis"]["title"]["text"] == "loss L"
     assert detail["data"][0]["type"] == "heatmap"
     assert not app.warning and not app.error

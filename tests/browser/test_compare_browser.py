@@ -45,7 +45,8 @@ def test_preset_trains_and_renders(page, app_url):
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text("4 runs, epoch 120.").wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 3"
+    # the three curves, then each run's decision regions and its gradient norms
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 11"
                            " && document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot .annotation-text')"
                            ".length >= 4", timeout=60_000)
     titles = " ".join(t.text_content() for t in page.locator(".js-plotly-plot .gtitle, "
@@ -67,7 +68,7 @@ def test_sweep_marks_diverged_runs(page, app_url):
     _set_number(page, "Epochs E", 30)
     page.get_by_role("button", name="Run the sweep").click()
     wait_idle(page, timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 2"
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 1 + 3"
                            " && document.querySelector('.js-plotly-plot').textContent.includes('diverged')",
                            timeout=60_000)
     sweep = page.locator(".js-plotly-plot").first.text_content()

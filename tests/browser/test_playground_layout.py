@@ -17,19 +17,23 @@ SCREENS = {"desktop": (1440, 1000), "projector": (1024, 768), "phone": (390, 844
 NETWORKS = {"xor": "", "digits": "dataset=digits", "deep": "n_layers=3&units_1=8&units_2=8&units_3=8"}
 CHARTS = len(film.VIEWS) + 1  # the main views and the detail view
 
-# Boxes of every plot and of what is drawn in it, in page coordinates: "blocks" (plot areas, legends,
-# colour bars, axis titles) must not overlap one another; "labels" (unit labels, annotations) must not
-# overlap one another, the units or the blocks other than their plot area.
-GEOMETRY = """() => {
+# Boxes of every plot, of the cell it should fill (the closest ancestor matching the selector passed in) and
+# of what is drawn in it, in page coordinates: "blocks" (plot areas, legends, colour bars, axis titles) must
+# not overlap one another; "labels" (unit labels, annotations) must not overlap one another, the units or the
+# blocks other than their plot area. "ticks" are the tick labels (test_pages_on_screens.py checks them).
+VIEW_CELL = '[class*="st-key-view_"]'  # the Playground's views and detail charts
+GEOMETRY = """(cell) => {
   const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
   const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   return [...document.querySelectorAll('.js-plotly-plot')].map((plot) => {
     const all = (selector) => [...plot.querySelectorAll(selector)].filter(shown).map(box);
     const titles = all('.g-xtitle text, .g-ytitle text, .g-y2title text, .g-x2title text');
     return {
-      plot: box(plot), cell: box(plot.closest('[class*="st-key-view_"]') || plot.parentNode),
+      plot: box(plot), cell: box(plot.closest(cell) || plot.parentNode),
       areas: all('.nsewdrag'), legends: all('g.legend'), colorbars: all('g.colorbar'), titles,
       labels: all('.textpoint text').concat(all('.annotation')),
+      ticks: [...plot.querySelectorAll('[class$="tick"] > text')].filter((e) => !e.closest('.colorbar'))
+        .filter(shown).map(box),
       units: all('.scatterlayer .trace .points path').filter((b) => b[2] - b[0] > 5),
       epoch: plot.layout.meta && plot.layout.meta.epoch,
     };
@@ -50,9 +54,10 @@ def _unique(boxes):
     return [list(b) for b in {tuple(round(v) for v in b) for b in boxes}]
 
 
-def _check(page, name: str, charts: int | None = None) -> list[dict]:
+def _check(page, name: str, charts: int | None = None, cell: str = VIEW_CELL) -> list[dict]:
+    """Assert the geometry rules above for every plot on the page (exactly `charts` of them, if given)."""
     page.wait_for_function(LAID_OUT)
-    plots = page.evaluate(GEOMETRY)
+    plots = page.evaluate(GEOMETRY, cell)
     width = page.viewport_size["width"]
     assert len(plots) == charts if charts else len(plots) >= CHARTS, name
     for k, p in enumerate(plots):

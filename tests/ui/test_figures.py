@@ -63,7 +63,9 @@ def test_network_units_coloured_by_mean_abs_delta_and_show_biases(known):
     assert np.allclose(colours, [0.1, 0.2, 0.3, 0.9])
     assert f"b = {b[0][1]:.4g}" in units.hovertext[1]
     # the bias is named on the diagram, and the colour has a scale saying what it means
-    assert units.text[1] == f"b = {b[0][1]:+.2f}"
+    labels = next(t for t in fig.data if t.name == "labels")
+    assert list(labels.text) == ["x1", "x2", *(f"b = {v:+.2f}" for v in (*b[0], *b[1]))]
+    assert all(y < unit_y for y, unit_y in zip(labels.y, [*inputs.y, *units.y]))  # each below its unit
     assert units.marker.showscale and units.marker.colorbar.title.text == "mean |δ|"
     assert (units.marker.cmin, units.marker.cmax) == (0.0, pytest.approx(0.9))
 
@@ -78,9 +80,38 @@ def test_large_networks_name_biases_in_the_hover_only_with_smaller_units():
     small = figures.network_figure(MLP([2, 4, 1]), [np.ones(4), np.ones(1)])
     large = figures.network_figure(MLP([2, 8, 8, 8, 1]), [np.ones(8)] * 3 + [np.ones(1)])
     units = {name: next(t for t in fig.data if t.name == "units") for name, fig in (("s", small), ("l", large))}
-    assert all(t.startswith("b = ") for t in units["s"].text)
-    assert not any(units["l"].text) and all("bias b = " in h for h in units["l"].hovertext)
+    labels = next(t for t in small.data if t.name == "labels")
+    assert sum(t.startswith("b = ") for t in labels.text) == 5
+    assert not any(t.name == "labels" for t in large.data) and all("bias b = " in h for h in units["l"].hovertext)
     assert units["l"].marker.size < units["s"].marker.size
+
+
+def test_unit_labels_stand_on_a_halo_of_the_paper_colour_in_both_themes(known):
+    net, _, _ = known
+    fig = figures.network_figure(net, [np.ones(3), np.ones(1)])
+    (labels,) = [t for t in fig.data if t.name == "labels"]
+    assert theme.WHITE in labels.textfont.shadow and fig.layout.paper_bgcolor == theme.WHITE
+    dark = json.loads(theme.recolour(pio.to_json(fig, validate=False), "dark"))
+    halos = {t["textfont"]["shadow"] for t in dark["data"] if t.get("name") == "labels"}
+    assert halos and all(theme.DARK_BACKGROUND in h and theme.WHITE not in h for h in halos)
+    assert dark["layout"]["paper_bgcolor"] == theme.DARK_BACKGROUND
+
+
+def test_each_class_in_the_legend_of_a_projection_shows_its_own_colour():
+    """Digits: ten classes on their principal components; the legend's markers are the ten class colours."""
+    data = make_dataset("digits")
+    net = MLP([64, 8, 10], output="softmax", loss="ce", seed=0)
+    fig = figures.output_figure(net, data)
+    entries = [t for t in fig.data if t.showlegend is not False]
+    classes = [t for t in entries if t.name.isdigit()]
+    assert [t.name for t in classes] == [str(k) for k in range(10)]
+    colours = [t.marker.color for t in classes]
+    assert colours == [theme.class_colour(k) for k in range(10)] and len(set(colours)) == 10
+    assert [t.name for t in entries if not t.name.isdigit()] == ["train", "test"]
+    points = [t for t in fig.data if t.showlegend is False]
+    assert [t.name for t in points] == ["train", "test"]
+    assert all(len(t.x) == 1 and t.x[0] is None for t in entries)  # the legend's entries draw nothing
+    assert fig.layout.legend.title.text == "predicted class"
 
 
 def test_network_draws_at_most_16_units_per_layer():
@@ -153,6 +184,9 @@ def test_loss_curves_hold_the_history_and_mark_divergence():
     assert list(train.x) == list(range(6))
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.shapes[0].x0 == 5
+    # placed in the figure's frame, where plotly reserves the rows it needs above the plot, also after a resize
+    legend = fig.layout.legend
+    assert (legend.xref, legend.yref, legend.entrywidth) == ("container", "container", None)
 
 
 def test_delta_and_gradient_views_match_the_history():

@@ -24,6 +24,7 @@ from engine.run_config import RunConfig
 from tests.conftest import ROOT
 from ui import theme
 from ui.compare import figures as compare
+from ui.compare.editor import MAX_UI_RUNS
 from ui.compare.presets import PRESETS
 from ui.playground import figures
 
@@ -138,6 +139,29 @@ def test_three_classes_and_four_runs_stay_apart_in_every_vision():
     assert len(set(theme.PALETTE)) == len(theme.PALETTE) >= MAX_RUNS
 
 
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours ("#rrggbb" or "rgb(r, g, b)")."""
+    def luminance(c: str) -> float:
+        hexed = c if c.startswith("#") else "#" + "".join(f"{int(float(v)):02x}" for v in c[4:-1].split(","))
+        return float(_linear(hexed) @ [0.2126, 0.7152, 0.0722])
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_compare_runs_are_drawn_visibly_on_both_backgrounds_and_apart():
+    assert _contrast(theme.WHITE, theme.BLACK) == pytest.approx(21.0)
+    assert _contrast("#999999", theme.WHITE) < 3  # Okabe–Ito's grey, the third run's colour before, is too faint
+    sweep = compare.ramp(12)
+    assert len(set(sweep)) == 12
+    for background, swap in ((theme.WHITE, {}), (theme.DARK_BACKGROUND, theme.DARK)):
+        runs = [swap.get(c, c) for c in theme.RUN_COLOURS]
+        for colour in runs + sweep:
+            assert _contrast(colour, background) >= 3.0, (colour, background)
+        assert closest(runs[:THREE])[0] >= MIN_CLASSES, closest(runs[:THREE])
+        assert min(difference(a, b, "normal") for a, b in itertools.combinations(runs, 2)) >= 15
+    assert len(set(theme.RUN_COLOURS)) == len(theme.RUN_COLOURS) >= MAX_UI_RUNS
+
+
 def test_weight_signs_stay_apart_and_carry_the_diverging_scales():
     assert closest((theme.POSITIVE, theme.NEGATIVE))[0] >= MIN_SIGNS, closest((theme.POSITIVE, theme.NEGATIVE))
     # W, y* and the neuron maps: negative end, a near-white middle, positive end
@@ -238,9 +262,9 @@ def _compare_figures() -> dict[str, object]:
     plane = _comparison("plane", acts[:2], output="linear", loss="squared")
     sweep = _comparison("xor", lr_sweep_variants(log_grid(0.01, 100, 5)), output="linear", loss="squared")
     return {
-        "curves_figure": [compare.curves_figure(c) for c in (spiral, xor, plane)],
-        "boundaries_figure": [compare.boundaries_figure(c) for c in (spiral, xor, plane)],
-        "grad_norms_figure": [compare.grad_norms_figure(spiral)],
+        "curve_figure": [compare.curve_figure(c, curve) for c in (spiral, xor, plane) for curve in compare.CURVES],
+        "boundary_figure": [compare.boundary_figure(c, k) for c in (spiral, xor, plane) for k in (0, 1)],
+        "grad_norms_figure": [compare.grad_norms_figure(spiral, k) for k in range(len(spiral.runs))],
         "sweep_figure": [compare.sweep_figure(sweep)],
     }
 
@@ -275,17 +299,19 @@ def test_three_classes_are_drawn_in_the_first_three_theme_colours():
     assert {c.lower() for c in points.marker.color} == set(first)
     projected = _trained(_no_plane("multiclass"), [3, 4, 3], output="softmax", loss="ce")
     projected = figures.output_figure(projected.net, projected.data)
-    assert {c.lower() for t in projected.data for c in t.marker.color} <= set(first)
+    points = [t for t in projected.data if t.showlegend is False]  # the legend's own entries follow them
+    assert points and {c.lower() for t in points for c in t.marker.color} <= set(first)
+    assert [t.marker.color.lower() for t in projected.data if t.name.isdigit()] == first
 
     comp = _comparison("spiral3", [Variant("a", {}), Variant("b", {"lr": 0.1})], output="softmax", loss="ce")
-    regions = compare.boundaries_figure(comp)
-    for heat in (t for t in regions.data if t.type == "heatmap"):
+    for k in (0, 1):
+        regions = compare.boundary_figure(comp, k)
+        heat, dots = regions.data
         assert [c.lower() for _, c in heat.colorscale] == first
-    dots = [t for t in regions.data if t.type == "scatter"][0]
-    assert [c.lower() for _, c in dots.marker.colorscale] == first
-    assert np.array_equal(np.asarray(dots.marker.color), comp.data.y_train.astype(np.float32))
-    curves = compare.curves_figure(comp)
-    assert [t.line.color for t in curves.data if t.showlegend] == list(theme.PALETTE[:2])
+        assert [c.lower() for _, c in dots.marker.colorscale] == first
+        assert np.array_equal(np.asarray(dots.marker.color), comp.data.y_train.astype(np.float32))
+    curves = compare.curve_figure(comp, "loss")
+    assert [t.line.color for t in curves.data if t.showlegend] == list(theme.RUN_COLOURS[:2])
 
 
 def test_the_dark_theme_recolours_every_figure_from_the_theme_only():

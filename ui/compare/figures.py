@@ -2,8 +2,10 @@
 
 Every figure builder is a pure function of a `Comparison` (engine/compare.py) returning a
 `go.Figure` built from plain dicts in the shared look of `ui.theme`; nothing here touches
-streamlit. Figures carry float32 arrays, decision boundaries are heatmaps (not contours), and
-long histories are thinned to at most `MAX_POINTS` per trace.
+streamlit. Each figure is one panel (one curve for every run, or one run's decision regions or
+gradient norms): the page sets them side by side in a row that wraps, so a phone gets one to a
+row. Figures carry float32 arrays, decision boundaries are heatmaps (not contours), and long
+histories are thinned to at most `MAX_POINTS` per trace.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ BLOW_UP = 20.0  # a curve this many times above its start is cut off at the top 
 EXPLODED = 100.0  # a sweep run whose final loss is this many times its start is marked like a diverged one
 GRID = 60
 LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
+LEGEND_ROW_PX, LEGEND_PAD_PX = 29, 4  # a legend row's height at the theme's font (measured in Chromium), and room
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -58,12 +61,21 @@ def _capped_range(series: list[np.ndarray]) -> list[float] | None:
 
 
 def _colour(k: int) -> str:
-    return theme.PALETTE[k % len(theme.PALETTE)]
+    return theme.RUN_COLOURS[k % len(theme.RUN_COLOURS)]
 
 
-def _figure(traces: list[dict], height: int, bottom: int = 85, left: int = 55, **layout) -> go.Figure:
-    """The shared look; the legend sits in the bottom margin, below the x-axis titles."""
-    return figure(traces, height, margin={"l": left, "b": bottom}, legend=LEGEND, **layout)
+def _figure(traces: list[dict], height: int, entries: int = 0, per_row: int = 1, bottom: int = 45, left: int = 55,
+            **layout) -> go.Figure:
+    """The shared look, with a legend of `entries` (`per_row` to a row) below the x-axis title.
+
+    The rows are fixed (each entry gets 1/per_row of the plot's width, whatever the width), so the bottom margin,
+    and the figure with it, grows by exactly their height: a legend never covers the axis title on a phone.
+    """
+    rows = -(-entries // per_row)
+    extra = LEGEND_ROW_PX * rows + (LEGEND_PAD_PX if rows else 0)
+    legend = {**LEGEND, "entrywidth": 1 / per_row, "entrywidthmode": "fraction"}
+    return figure(traces, height + extra, margin={"l": left, "b": bottom + extra}, legend=legend,
+                  showlegend=rows > 0, **layout)
 
 
 def _epochs(run: CompareRun) -> tuple[np.ndarray, np.ndarray]:
@@ -73,47 +85,49 @@ def _epochs(run: CompareRun) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ramp(n: int) -> list[str]:
-    """n colours from dark blue through pink to orange (for runs ordered by a number, like ξ)."""
-    return sample_colorscale(theme.RAMP, list(np.linspace(0.0, 0.8, n)) if n > 1 else [0.0])
+    """n colours from blue through reddish purple to vermillion (for runs ordered by a number, like ξ)."""
+    return sample_colorscale(theme.RAMP, list(np.linspace(0.0, 1.0, n)) if n > 1 else [0.0])
 
 
-def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figure:
-    """Train (solid) and test (dotted) loss, the train metric and the output δ over epochs."""
+def _title(text: str) -> list[dict]:
+    """A one-panel figure's title, as an annotation centred above its plot area."""
+    return theme.panel_titles(theme.panels(1, 1), [text])
+
+
+CURVES = ("loss", "metric", "delta")  # the curves of every run over epochs, one figure each
+
+
+def curve_figure(comp: Comparison, curve: str, colours: list[str] | None = None) -> go.Figure:
+    """One curve of every run over epochs: the loss L (train solid, test dotted), the train metric or output δ."""
     colours = colours or [_colour(k) for k in range(len(comp.runs))]
     metric = comp.runs[0].trainer.metric_name
-    axes = theme.panels(3, 3, gap=0.07)
-    titles = ["loss L (solid: train, dotted: test)", f"{metric} (train)", "output ‖δ^(L)‖ per point"]
+    title = {"loss": "loss L (solid: train, dotted: test)", "metric": f"{metric} (train)",
+             "delta": "output ‖δ^(L)‖ per point"}[curve]
     traces: list[dict] = []
-    losses: list[np.ndarray] = []
-    deltas: list[np.ndarray] = []
+    plotted: list[np.ndarray] = []
     for k, (run, label) in enumerate(zip(comp.runs, _labels(comp))):
         h = run.history
         idx, x = _epochs(run)
-        losses.append(h.column("train_loss"))
-        deltas.append(h.delta_norms[:, -1])
-        series = [
-            (1, h.column("train_loss"), True, None),
-            (1, h.column("test_loss"), False, "dot"),
-            (2, h.column("train_metric"), False, None),
-            (3, h.delta_norms[:, -1], False, None),
-        ]
-        for col, y, legend, dash in series:
-            if col == 1 and dash and not run.trainer.has_test:
-                continue
+        if curve == "loss":
+            series = [(h.column("train_loss"), None)] + ([(h.column("test_loss"), "dot")] if run.trainer.has_test
+                                                         else [])
+        elif curve == "metric":
+            series = [(h.column("train_metric"), None)]
+        else:
+            series = [(h.delta_norms[:, -1], None)]
+        plotted.append(series[0][0])
+        for y, dash in series:
             line = {"color": colours[k], "width": 2} | ({"dash": dash} if dash else {})
             traces.append(dict(
-                type="scatter", x=x, y=f32(y[idx]), mode="lines", name=label, showlegend=legend,
-                legendgroup=label, line=line,
-                hovertemplate=f"{label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>", **theme.ref(col),
+                type="scatter", x=x, y=f32(y[idx]), mode="lines", name=label, showlegend=dash is None,
+                legendgroup=label, line=line, hovertemplate=f"{label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>",
             ))
-    for col in (1, 2, 3):
-        axes[theme.axis_name(col, "x")]["title"] = {"text": "epoch"}
-        axes[theme.axis_name(col, "y")]["rangemode"] = "tozero"
-    for col, series in ((1, losses), (3, deltas)):
-        capped = _capped_range(series)
-        if capped:
-            axes[theme.axis_name(col, "y")]["range"] = capped
-    return _figure(traces, 360, annotations=theme.panel_titles(axes, titles), **axes)
+    yaxis: dict = {"rangemode": "tozero"}
+    capped = _capped_range(plotted) if curve != "metric" else None
+    if capped:
+        yaxis["range"] = capped
+    return _figure(traces, 320, len(comp.runs), annotations=_title(title), xaxis={"title": {"text": "epoch"}},
+                   yaxis=yaxis)
 
 
 def can_draw_boundaries(data: Dataset) -> bool:
@@ -133,74 +147,74 @@ def _surface(run: CompareRun, data: Dataset, X: np.ndarray) -> np.ndarray:
     return y[:, 0]
 
 
-def boundaries_figure(comp: Comparison) -> go.Figure:
-    """The final decision regions of every run as small multiples (heatmaps + training points)."""
+def boundary_figure(comp: Comparison, k: int) -> go.Figure:
+    """Run k's final decision regions (a heatmap) under the training points; the first run's has the colour bar."""
     data = comp.data
-    n = len(comp.runs)
-    cols = min(n, 4)
-    rows = -(-n // cols)
-    axes = theme.panels(n, cols, gap=0.03, vgap=0.08)
+    run = comp.runs[k]
     gx, gy, P = plane_grid(data, GRID)
     X = data.inputs(P)
     if data.task == "multiclass":
-        k = data.n_classes
-        scale = [[i / (k - 1) if k > 1 else 0, theme.class_colour(i)] for i in range(k)]
-        zrange = {"zmin": 0, "zmax": k - 1}
+        n = data.n_classes
+        scale = [[i / (n - 1) if n > 1 else 0, theme.class_colour(i)] for i in range(n)]
+        zrange = {"zmin": 0, "zmax": n - 1}
         title = "class"
     elif data.task == "binary":
         scale, zrange, title = theme.DIVERGING, {"zmin": 0, "zmax": 1}, "y* (class 1)"
     else:
         scale, zrange, title = theme.DIVERGING, {}, "y*"
-    point_colour = f32(data.y_train)
-    traces: list[dict] = []
-    for k, run in enumerate(comp.runs):
-        z = _surface(run, data, X).reshape(len(gy), len(gx))
-        traces.append(dict(
-            type="heatmap", x=f32(gx), y=f32(gy), z=f32(z), colorscale=scale, opacity=0.75, showscale=(k == 0),
-            colorbar={"title": {"text": title}, "len": 0.8, "thickness": 12}, **zrange,
-            hovertemplate="%{z:.2f}<extra></extra>", **theme.ref(k + 1),
-        ))
-        traces.append(dict(
-            type="scatter", x=f32(data.P_train[:, 0]), y=f32(data.P_train[:, 1]), mode="markers", showlegend=False,
-            marker={"size": 4, "color": point_colour, "colorscale": scale, "line": {"width": 0.5, "color": theme.INK},
-                    **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
-            hoverinfo="skip", **theme.ref(k + 1),
-        ))
-    for k in range(1, n + 1):
-        axes[theme.axis_name(k, "x")].update(theme.HIDDEN)
-        axes[theme.axis_name(k, "y")].update(theme.HIDDEN, scaleanchor=theme.ref(k)["xaxis"], scaleratio=1)
-    return _figure(traces, 300 * rows, bottom=20, annotations=theme.panel_titles(axes, _labels(comp)),
-                   **axes)
+    z = _surface(run, data, X).reshape(len(gy), len(gx))
+    traces = [
+        dict(type="heatmap", x=f32(gx), y=f32(gy), z=f32(z), colorscale=scale, opacity=0.75, showscale=(k == 0),
+             colorbar={"title": {"text": title}, "len": 0.8, "thickness": 12}, **zrange,
+             hovertemplate="%{z:.2f}<extra></extra>"),
+        dict(type="scatter", x=f32(data.P_train[:, 0]), y=f32(data.P_train[:, 1]), mode="markers", showlegend=False,
+             marker={"size": 4, "color": f32(data.y_train), "colorscale": scale,
+                     "line": {"width": 0.5, "color": theme.INK},
+                     **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
+             hoverinfo="skip"),
+    ]
+    return _figure(traces, 300, bottom=20, left=15, annotations=_title(_labels(comp)[k]), xaxis=dict(theme.HIDDEN),
+                   yaxis={**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1})
 
 
-def grad_norms_figure(comp: Comparison) -> go.Figure:
-    """Per-layer ‖∂L/∂w^(l)‖ over epochs, one panel per run (log scale: zero is left out)."""
-    n = len(comp.runs)
-    axes = theme.panels(n, n, gap=0.02)
-    deepest = max(r.net.n_layers for r in comp.runs)
-    shown: set[int] = set()
-    traces: list[dict] = []
-    for k, (run, label) in enumerate(zip(comp.runs, _labels(comp))):
-        idx, x = _epochs(run)
-        g = run.history.grad_norms[idx]
-        for l in range(g.shape[1]):
-            y = np.where(g[:, l] > 0, g[:, l], np.nan)
-            traces.append(dict(
-                type="scatter", x=x, y=f32(y), mode="lines", name=f"w^({l + 1})", legendgroup=f"layer{l}",
-                showlegend=l not in shown, line={"width": 2, "color": theme.layer_colour(l, deepest)},
-                hovertemplate=f"{label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>",
-                **theme.ref(k + 1),
-            ))
-            shown.add(l)
+def _norm_range(comp: Comparison) -> tuple[list[float] | None, float]:
+    """One log-axis range for every run's ‖∂L/∂w^(l)‖ (so their panels compare), and how many decades it spans."""
     values = np.concatenate([r.history.grad_norms.ravel() for r in comp.runs])
     values = values[np.isfinite(values) & (values > 0)]
-    decades = np.log10(values.max() / values.min()) if values.size else 0.0
-    log = {"type": "log", "exponentformat": "power", "dtick": 1 if decades >= 2 else "D2"}
-    for k in range(1, n + 1):
-        axes[theme.axis_name(k, "x")]["title"] = {"text": "epoch"}
-        shared = {"title": {"text": "‖∂L/∂w^(l)‖"}} if k == 1 else {"matches": "y", "showticklabels": False}
-        axes[theme.axis_name(k, "y")].update(log, **shared)
-    return _figure(traces, 360, left=75, annotations=theme.panel_titles(axes, _labels(comp)), **axes)
+    if not values.size:
+        return None, 0.0
+    lo, hi = np.log10(values.min()), np.log10(values.max())
+    pad = 0.05 * (hi - lo) + 0.05
+    return [float(lo - pad), float(hi + pad)], float(hi - lo)
+
+
+def grad_norms_figure(comp: Comparison, k: int) -> go.Figure:
+    """Run k's per-layer ‖∂L/∂w^(l)‖ over epochs (log scale, zero left out), on a scale shared by all runs."""
+    run, label = comp.runs[k], _labels(comp)[k]
+    deepest = max(r.net.n_layers for r in comp.runs)
+    idx, x = _epochs(run)
+    g = run.history.grad_norms[idx]
+    traces = [dict(type="scatter", x=x, y=f32(np.where(g[:, l] > 0, g[:, l], np.nan)), mode="lines",
+                   name=f"w^({l + 1})", line={"width": 2, "color": theme.layer_colour(l, deepest)},
+                   hovertemplate=f"{label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>")
+              for l in range(g.shape[1])]
+    y_range, decades = _norm_range(comp)
+    yaxis = {"type": "log", "exponentformat": "power", "dtick": 1 if decades >= 2 else "D2",
+             "title": {"text": "‖∂L/∂w^(l)‖"}} | ({"range": y_range} if y_range else {})
+    return _figure(traces, 320, len(traces), per_row=2, left=75, annotations=_title(label),
+                   xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
+
+
+def result_figures(comp: Comparison, curves_only: bool = False) -> dict[str, list[go.Figure]]:
+    """A comparison's figures by row: the curves, each run's decision regions (where drawable), its gradients."""
+    runs = range(len(comp.runs))
+    rows = {"curves": [curve_figure(comp, curve) for curve in CURVES]}
+    if curves_only:
+        return rows
+    if can_draw_boundaries(comp.data):
+        rows["boundaries"] = [boundary_figure(comp, k) for k in runs]
+    rows["grads"] = [grad_norms_figure(comp, k) for k in runs]
+    return rows
 
 
 def sweep_outcomes(comp: Comparison) -> list[str | None]:
@@ -243,7 +257,7 @@ def sweep_figure(comp: Comparison) -> go.Figure:
             marker={"symbol": "x", "size": 14, "color": theme.ALERT},
             customdata=[o for o in outcome if o is not None],
             hovertemplate="ξ = %{x:.3g}: %{customdata}<extra></extra>"))
-    return _figure(traces, 360,
+    return _figure(traces, 320, len(traces), per_row=3,
                    xaxis={"type": "log", "title": {"text": "learning rate ξ"}, "exponentformat": "power", "dtick": 1},
                    yaxis={"type": "log", "title": {"text": "loss L after training"}})
 

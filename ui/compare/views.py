@@ -26,18 +26,25 @@ BOUNDARY_CAPTIONS = {
 
 
 def buttons(key: str, start, epochs_key: str, label: str) -> None:
-    """Train (a new comparison), Continue (more epochs) and Stop."""
+    """Train (a new comparison), Continue (more epochs) and Stop, each as wide as its label (a row that wraps)."""
     running = jobs.running(key)
-    c1, c2, c3, _ = st.columns([1.3, 1.3, 0.6, 3])
-    c1.button(label, key=keys.cmp_button("train", key), type="primary", on_click=start, width="stretch")
-    c2.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)", key=keys.cmp_button("more", key),
-              on_click=jobs.more, args=(key, epochs_key), disabled=st.session_state.get(key) is None or running,
-              width="stretch")
-    c3.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running, width="stretch")
+    row = st.container(horizontal=True)
+    row.button(label, key=keys.cmp_button("train", key), type="primary", on_click=start)
+    row.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)", key=keys.cmp_button("more", key),
+               on_click=jobs.more, args=(key, epochs_key), disabled=st.session_state.get(key) is None or running)
+    row.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running)
 
 
 def chart(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+
+
+def chart_row(figs: list, name: str, draft: str) -> None:
+    """Charts side by side in a row that wraps (ui/pages.css: one to a row on a phone), keyed cmp_fig_<name>_<k>."""
+    row = st.container(horizontal=True, gap="small", key=f"cmp_row_{name}{draft}")
+    for k, fig in enumerate(figs):
+        with row:
+            chart(fig, f"cmp_fig_{name}_{k}{draft}")
 
 
 def results(comp: Comparison, target: float, draft: str = "") -> None:
@@ -53,15 +60,20 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
     st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
     st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                "training set, and where its losses ended.")
-    chart(figures.curves_figure(comp), "cmp_fig_curves" + draft)
+    # while training, the curves only: a drawing of every run's charts per chunk would keep the browser busy
+    rows = figures.result_figures(comp, curves_only=bool(draft))
+    chart_row(rows["curves"], "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
-    if figures.can_draw_boundaries(data):
-        chart(figures.boundaries_figure(comp), "cmp_fig_boundaries" + draft)
+    if draft:
+        st.caption("Each run's decision regions, gradient norms and unit health follow when the training ends.")
+        return
+    if "boundaries" in rows:
+        chart_row(rows["boundaries"], "boundaries", draft)
         st.caption(BOUNDARY_CAPTIONS[data.task])
     else:
         st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
-    chart(figures.grad_norms_figure(comp), "cmp_fig_grads" + draft)
+    chart_row(rows["grads"], "grads", draft)
     st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
                "vanished on its way back and the first layers hardly move.")
     st.dataframe(tables.health_table(comp), hide_index=True, width="stretch")
@@ -74,8 +86,9 @@ def sweep_results(comp: Comparison, draft: str = "") -> None:
     chart(figures.sweep_figure(comp), "cmp_fig_sweep" + draft)
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
-    chart(figures.curves_figure(comp, figures.ramp(len(comp.runs))), "cmp_fig_sweep_curves" + draft)
-    st.caption("The same runs over epochs, from dark blue (smallest ξ) to orange (largest): small steps "
+    colours = figures.ramp(len(comp.runs))
+    chart_row([figures.curve_figure(comp, curve, colours) for curve in figures.CURVES], "sweep_curves", draft)
+    st.caption("The same runs over epochs, from blue (smallest ξ) through pink to vermillion (largest): small steps "
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 
 

@@ -167,13 +167,14 @@ def render() -> None:
     session.setdefault(keys.DERIV_MODE, "playground")
     if session[keys.DERIV_MODE] == "example" and session.get(keys.DERIV_EXAMPLE) is None:
         session[keys.DERIV_EXAMPLE] = examples.make_example("lecture")
-    top = st.columns([2, 1, 1])
+    top = st.columns(2)
     top[0].radio("Network", list(MODES), format_func=MODES.get, key=keys.DERIV_MODE, horizontal=True,
                 persist_state="session")
-    top[1].button("Load the lecture's 2-2-1", key=keys.DERIV_LOAD["lecture"], on_click=callbacks.load_example,
-                  args=("lecture",), width="stretch", help="Loads (or resets) the worked example (a).")
-    top[2].button("Load Mazur's 2-2-2", key=keys.DERIV_LOAD["mazur"], on_click=callbacks.load_example, args=("mazur",),
-                  width="stretch", help="Loads (or resets) the worked example (b).")
+    loads = top[1].container(horizontal=True, horizontal_alignment="right")  # buttons as wide as their labels, wrapping
+    loads.button("Load the lecture's 2-2-1", key=keys.DERIV_LOAD["lecture"], on_click=callbacks.load_example,
+                 args=("lecture",), help="Loads (or resets) the worked example (a).")
+    loads.button("Load Mazur's 2-2-2", key=keys.DERIV_LOAD["mazur"], on_click=callbacks.load_example, args=("mazur",),
+                 help="Loads (or resets) the worked example (b).")
     kind, text = session.pop(keys.DERIV_MESSAGE, (None, None))
     if kind:
         getattr(st, kind)(text)

@@ -26,6 +26,8 @@ MAX_TRAJECTORIES = 40
 NETWORK_HEIGHT = 400
 NETWORK_MARGIN = dict(l=12, r=12, t=28, b=64)  # the top names the epoch, the bottom holds the colour scale
 LABEL_SPACING_PX = 40  # units this far apart (or more) carry their bias b (inputs: their name) below them
+LABEL_GAP_PX = 6  # room between a unit's circle and its label
+LABEL_HALO = ", ".join([f"0 0 3px {theme.WHITE}"] * 4)  # a CSS text-shadow: the paper's colour around the text
 
 
 def node_positions(sizes: list[int]) -> tuple[list[Array], float]:
@@ -65,7 +67,8 @@ def network_figure(
     pad = 0.3 + 0.4 * step / 2  # room above the top unit (a note) and below the bottom one (its label)
     y_range = [-1 - pad - 0.25, 1 + pad]  # and the layer names at the bottom
     area_px = NETWORK_HEIGHT - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
-    spacing_px = step / (y_range[1] - y_range[0]) * area_px
+    px_per_unit = area_px / (y_range[1] - y_range[0])  # the height is fixed: so is the vertical scale
+    spacing_px = step * px_per_unit
     labelled = spacing_px >= LABEL_SPACING_PX
     marker_px = float(np.clip(0.6 * spacing_px, 7, 24))
     wmax = max(float(np.abs(w).max()) for w in net.W) or 1.0
@@ -92,8 +95,9 @@ def network_figure(
     traces.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", marker=dict(size=9, opacity=0),
                        hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights"))
     names = list(input_names) if input_names else [f"x{j + 1}" for j in range(sizes[0])]
-    unvalued = dict(x=[], y=[], text=[], hover=[])  # inputs, and units without a value yet
-    valued = dict(x=[], y=[], text=[], hover=[], value=[])
+    unvalued = dict(x=[], y=[], hover=[])  # inputs, and units without a value yet
+    valued = dict(x=[], y=[], hover=[], value=[])
+    labels = dict(x=[], y=[], text=[])
     for l in range(len(sizes)):
         for i in range(len(ys[l])):
             if l == 0:
@@ -112,19 +116,21 @@ def network_figure(
                     group["value"].append(d)
             group["x"].append(l)
             group["y"].append(float(ys[l][i]))
-            group["text"].append(short if labelled else "")
             group["hover"].append(hover)
-    unit = dict(type="scatter", mode="markers+text", textposition="bottom center", hoverinfo="text",
-                showlegend=False, textfont=dict(size=10, color=theme.MUTED))
+            if labelled and short:
+                labels["x"].append(l)
+                labels["y"].append(float(ys[l][i]) - (marker_px / 2 + LABEL_GAP_PX) / px_per_unit)
+                labels["text"].append(short)
+    unit = dict(type="scatter", mode="markers", hoverinfo="text", showlegend=False)
     outline = dict(width=1.5, color=theme.INK)
-    traces.append({**unit, "x": unvalued["x"], "y": unvalued["y"], "text": unvalued["text"],
+    traces.append({**unit, "x": unvalued["x"], "y": unvalued["y"],
                    "hovertext": unvalued["hover"], "name": "inputs",
                    "marker": dict(size=marker_px, color=theme.WHITE, line=outline)})
     if valued["x"]:
         values = np.asarray(valued["value"])
         lo, hi = (0.0, float(values.max())) if node_title.startswith("mean") else (float(values.min()),
                                                                                   float(values.max()))
-        traces.append({**unit, "x": valued["x"], "y": valued["y"], "text": valued["text"],
+        traces.append({**unit, "x": valued["x"], "y": valued["y"],
                        "hovertext": valued["hover"], "name": "units",
                        "marker": dict(size=marker_px, color=f32(values), colorscale=SEQUENTIAL, line=outline,
                                       cmin=lo, cmax=max(hi, lo + 1e-12), showscale=True,
@@ -132,6 +138,10 @@ def network_figure(
                                                     ypad=10, len=0.6, thickness=8, tickformat=".2g", nticks=4,
                                                     title=dict(text=node_title, side="top"),
                                                     tickfont=dict(size=10)))})
+    if labels["x"]:  # below each circle with room to spare, on a halo of the paper: legible where edges cross
+        traces.append(dict(type="scatter", mode="text", textposition="bottom center", hoverinfo="skip",
+                           showlegend=False, name="labels", **labels,
+                           textfont=dict(size=10, color=theme.MUTED, shadow=LABEL_HALO)))
     notes = [dict(x=l, y=float(ys[l][0]) + 0.6 * step / 2 + 0.05, text=f"{MAX_DRAWN_UNITS} of {n} shown",
                   showarrow=False, yanchor="bottom", font=dict(size=10)) for l, n in enumerate(sizes)
              if n > MAX_DRAWN_UNITS]
@@ -147,7 +157,10 @@ def network_figure(
 MAP_HEIGHT = 400
 COLORBAR = dict(title=dict(text="y*"), thickness=10, x=1.02, xanchor="left", xpad=0)
 COLORBAR_MARGIN = dict(r=60)  # room on the right for COLORBAR and its ticks
-LEGEND_ON_TOP = dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=11))
+# placed in the figure's frame (not the plot area's): a legend that needs more rows than LEGEND_MARGIN holds gets
+# room reserved above the plot, which follows a resize (placed on the plot area, it stayed where a wider or
+# narrower plot had put it and covered the curves after the window was resized)
+LEGEND_ON_TOP = dict(orientation="h", x=0, y=1, xref="container", yref="container", yanchor="top", font=dict(size=11))
 LEGEND_MARGIN = dict(t=60)  # room above the plot for two rows of LEGEND_ON_TOP
 def plane_grid(data: Dataset, resolution: int = 60) -> tuple[Array, Array, Array]:
     """Axis values and the (resolution², 2) grid of raw points covering the data with a margin."""
@@ -285,6 +298,18 @@ def _curve_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
                    yaxis=dict(title=dict(text="y")))
 
 
+SPLIT_SYMBOLS = {"train": "circle", "test": "x"}
+
+
+def _key(n_classes: int, splits: list[str]) -> list[dict]:
+    """Legend entries only: each class in its colour, then each split's symbol (points carry one colour each,
+    and a trace's own legend entry would show the first point's)."""
+    blank = dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip")
+    return ([{**blank, "name": str(k), "marker": dict(color=theme.class_colour(k), size=9)} for k in range(n_classes)]
+            + [{**blank, "name": split, "marker": dict(color=theme.WHITE, size=8, symbol=SPLIT_SYMBOLS[split],
+                                                       line=dict(width=1.5, color=theme.INK))} for split in splits])
+
+
 def _projection_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
     splits = [("train", data.X_train, data.P_train, data.y_train)]
     if show_test and len(data.y_test):
@@ -299,14 +324,16 @@ def _projection_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:
         cls = pred.argmax(axis=1) if pred.shape[1] > 1 else (pred[:, 0] >= 0.5).astype(int)
         wrong = cls != y
         traces.append(dict(
-            type="scatter", x=f32(P[:, 0]), y=f32(P[:, 1]), mode="markers",
-            name=f"{split}: colour = predicted class",
+            type="scatter", x=f32(P[:, 0]), y=f32(P[:, 1]), mode="markers", name=split, showlegend=False,
             marker=dict(color=theme.class_colours(cls), size=np.where(wrong, 10, 6).tolist(),
-                        symbol="circle" if split == "train" else "x",
-                        line=dict(width=np.where(wrong, 2, 0).tolist(), color=theme.INK)),
+                        symbol=SPLIT_SYMBOLS[split], line=dict(width=np.where(wrong, 2, 0).tolist(), color=theme.INK)),
             hovertext=[f"true class {t}, predicted {c}" for t, c in zip(y, cls)], hoverinfo="text",
         ))
-    return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, margin=LEGEND_MARGIN,
+    if data.task != "regression":
+        traces += _key(data.n_classes if data.task == "multiclass" else 2, [split for split, *_ in splits])
+    return figure(traces, MAP_HEIGHT, legend={**LEGEND_ON_TOP, "title": dict(text="predicted class", side="top"),
+                                              "itemclick": False, "itemdoubleclick": False},
+                  margin=LEGEND_MARGIN,
                    xaxis=dict(title=dict(text="principal component 1")),
                    yaxis=dict(title=dict(text="principal component 2")))
 
@@ -376,8 +403,8 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
     metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
-    # the legend fits in the fixed top margin (two rows on a narrow plot): were it to need more room,
-    # plotly would grow the margin and draw the chart twice
+    # the legend fits the fixed top margin in two rows; on a narrow plot its further rows get room reserved above
+    # the plot (see LEGEND_ON_TOP; fixed columns would cut "train accuracy" short)
     return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, shapes=shapes, annotations=notes,
                   margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
                   xaxis=dict(title=dict(text="epoch")),
