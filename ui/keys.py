@@ -25,6 +25,12 @@ DETAIL_CACHE = "detail_cache"
 DETAIL_ROW = "detail_row"  # the container of a detail view drawn as several charts (the weights, one per layer)
 PAGE_SYNCED = "page_synced"
 DOWNLOAD_WEIGHTS, DOWNLOAD_HISTORY = "download_weights", "download_history"
+PLAYER = "player"  # the component that plays compact films on the main charts (and shows the metrics row)
+PLAY_SNAPSHOTS = "play_snapshots"  # (run, [trainer at the start of each recent film]): Pause rolls back to one
+PLAY_BASE = "play_base"  # the main charts' figures while playing, what they were built for, the films' spec
+PLAY_FILM = "play_film"  # the number of the last film sent
+PLAY_PACE = "play_pace"  # what the browser reports while playing: frames per second drawn
+PLAY_LOAD = "play_load"  # (films' wall time over CPU time, smoothed; whether the server counts as busy)
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

@@ -46,12 +46,12 @@ def detail_view(run: Run) -> None:
         figs, caption = _detail_figures(run, choice, layer)
         st.session_state[keys.DETAIL_CACHE] = ((choice, layer), now, figs, caption)
     if len(figs) == 1:
-        live_chart(figs[0], f"chart_{choice}", revision(run), ask=False)
+        live_chart(figs[0], f"chart_{choice}", revision(run))
     else:  # side by side where there is room (see ui.playground.views.LAYOUT_CSS)
         row = st.container(horizontal=True, key=keys.DETAIL_ROW, gap="medium")
         for k, fig in enumerate(figs, start=1):
             with row.container():
-                live_chart(fig, f"chart_{choice}_{k}", revision(run), ask=False)
+                live_chart(fig, f"chart_{choice}_{k}", revision(run))
     st.caption(caption)
 
 
