@@ -17,7 +17,7 @@ takes asset paths only from installed packages). plotly.js is the app's `static/
 (a copy of the plotly package's, which a test keeps identical), served by Streamlit's static file
 serving, so every server process delivers it from its first request. Charts are drawn in the
 page's theme (`st.context.theme`); a chart that finds the page in another theme asks for a rerun.
-Plotly event handlers of a chart are registered in one place (`plotEvents` in the JS).
+A chart's plotly event handlers (a click on the diagram, say) belong in `draw` in the JS, after its first plot.
 """
 
 from __future__ import annotations
