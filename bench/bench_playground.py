@@ -68,9 +68,9 @@ async (seconds) => {
       if (plot && plot.data && plot.data !== lastData) {
         redraws++;
         lastData = plot.data;
-        const epoch = plot.layout.meta && plot.layout.meta.epoch;
-        if (epoch !== lastEpoch) { frames++; lastEpoch = epoch; }
       }
+      const epoch = plot && plot.layout && plot.layout.meta && plot.layout.meta.epoch;
+      if (epoch !== lastEpoch) { frames++; lastEpoch = epoch; }  // Play updates the plot in place
       if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(tick);
       else resolve([frames / seconds, redraws / seconds]);
     };

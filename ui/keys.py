@@ -41,6 +41,12 @@ SURFACE_RERUN = "surface_rerun"  # set by a preset: the whole page reruns so the
 LECTURE_RULE = "lecture_rule"  # the button that switches to per-sample SGD
 SHARE_SHOWN, SHARE_PRESENTER = "share_shown", "share_presenter"  # the Share panel's classroom-link choices
 PRESENTER_KEYS = "presenter_keys"  # the keyboard component: Space plays or pauses, → steps
+PLAYER = "player"  # the component that plays compact films on the main charts (and shows the metrics row)
+PLAY_SNAPSHOTS = "play_snapshots"  # (run, [trainer at the start of each recent film]): Pause rolls back to one
+PLAY_BASE = "play_base"  # the main charts' figures while playing, what they were built for, the films' spec
+PLAY_FILM = "play_film"  # the number of the last film sent
+PLAY_PACE = "play_pace"  # what the browser reports while playing: frames per second drawn
+PLAY_LOAD = "play_load"  # (films' wall time over CPU time, smoothed; whether the server counts as busy)
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

@@ -6,9 +6,10 @@ nothing mutable is shared between users.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Collection, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -540,3 +541,51 @@ def _run_of_save(saved: save.SavedRun) -> tuple[Run, dict[str, Any], str | None]
         raise ValueError("its settings do not fit its data (the loss or output unit differs)")
     save.restore(run.trainer, saved)
     return run, values, csv
+
+
+PLAY_SNAPSHOTS_KEPT = 4  # films back that Pause can roll the run back into
+
+
+def trainer_copy(trainer: Trainer) -> Trainer:
+    """An independent copy of a trainer (its data shared, being read only): network, generator,
+    history and record copied; the record's checkpoints, which are never changed, shared."""
+    twin = copy.copy(trainer)
+    twin.net = trainer.net.copy()
+    twin.rng = copy.deepcopy(trainer.rng)
+    twin.history = copy.deepcopy(trainer.history)
+    record = trainer.record
+    twin.record = replace(record, operations=list(record.operations), checkpoints=list(record.checkpoints))
+    return twin
+
+
+def keep_play_snapshot(session: MutableMapping) -> None:
+    """Before a film is trained: keep the run's trainer as it is, for a Pause that lands in this film."""
+    run = session[keys.RUN]
+    kept = session.get(keys.PLAY_SNAPSHOTS)
+    snaps = kept[1] if kept and kept[0] is run else []
+    session[keys.PLAY_SNAPSHOTS] = (run, [*snaps, trainer_copy(run.trainer)][-PLAY_SNAPSHOTS_KEPT:])
+
+
+def pause_at(session: MutableMapping, epoch: object) -> None:
+    """Stop playing, with the run rolled back to `epoch`, the frame on the user's screen.
+
+    The server trains ahead of what the browser shows; the run goes back to the trainer kept at
+    the start of the film showing `epoch` and trains on to it, which redoes exactly the epochs
+    shown (same weights, generator and history). An epoch outside the kept films (or not a
+    number) leaves the run where it is.
+    """
+    run = sync(session)
+    run.playing = False
+    kept = session.pop(keys.PLAY_SNAPSHOTS, None)
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or not kept or kept[0] is not run:
+        return
+    if not 0 <= epoch < run.trainer.epoch:
+        return
+    starts = [s for s in kept[1] if s.epoch <= epoch and s.divergence is None]
+    if not starts:
+        return
+    trainer = starts[-1]
+    trainer.run(epoch - trainer.epoch)
+    if trainer.epoch == epoch:
+        run.trainer = trainer
+        apply_training_settings(run, run.values)

@@ -169,35 +169,46 @@ def test_reset_draws_new_weights_and_restart_replays(app):
 
 
 def _main_chart(at, view: str = "network") -> dict:
-    """A main view's chart data (the network's asks for the next film): its frames (as figures) and
-    whether they are a film that plays on."""
+    """A main view's chart data: its figure (a dict), under "frames" as a list of one."""
     chart = next(c for c in at.get("bidi_component") if c.proto.id.endswith(f"chart_{view}"))
-    data = json.loads(chart.proto.json)
-    return {"frames": [json.loads(f) for f in data["frames"]], "play": data["play"]}
+    return {"frames": [json.loads(f) for f in json.loads(chart.proto.json)["frames"]]}
+
+
+def _film(at) -> dict | None:
+    """The film the player got in the last run (None: no player, or a still page)."""
+    players = [c for c in at.get("bidi_component") if c.proto.component_name == "live_player"]
+    return json.loads(players[0].proto.json)["film"] if players else None
+
+
+def _epochs(at) -> list[int]:
+    return [f["e"] for f in _film(at)["frames"]]
 
 
 @pytest.fixture
 def unhurried(monkeypatch):
-    """Films and frames with no time limits, so what they hold does not depend on the machine's speed."""
+    """Films of 4 frames with no time limits, so what they hold does not depend on the machine's speed."""
     monkeypatch.setattr(film, "FILM_SECONDS", 60.0)
     monkeypatch.setattr(film, "FRAME_TRAIN_SECONDS", 60.0)
+    monkeypatch.setattr(film, "FILM_FRAMES", (4, 4))
+    monkeypatch.setattr(film, "BUSY_LOAD", float("inf"))
 
 
 def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
     app.number_input(key="speed").set_value(3).run()
     app.button(key=keys.PLAY).click().run()  # Play trains and sends the first film
     assert _run(app).playing
-    chart = _main_chart(app)
-    epochs = [f["layout"]["meta"]["epoch"] for f in chart["frames"]]
-    assert epochs == [3 * k for k in range(1, film.FILM_FRAMES + 1)]
-    assert chart["play"] is True and epochs[-1] == _run(app).trainer.epoch == int(_metrics(app)["Epoch"])
+    epochs = _epochs(app)
+    assert epochs == [3 * k for k in range(1, 5)] and epochs[-1] == _run(app).trainer.epoch
+    assert not _film(app)["last"] and not app.metric  # the player draws the metrics row while playing
+    network = _main_chart(app)["frames"][0]  # the base figure: every edge bucket's trace, the first frame's epoch
+    assert network["layout"]["meta"]["epoch"] == 3 and [t.get("mode") for t in network["data"][:8]] == ["lines"] * 8
     app.run()  # the rerun the browser asks for when it starts showing a film
-    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == [
-        epochs[-1] + 3 * k for k in range(1, film.FILM_FRAMES + 1)]
-    app.button(key=keys.PAUSE).click().run()
+    assert _epochs(app) == [epochs[-1] + 3 * k for k in range(1, 5)]
+    assert _main_chart(app)["frames"][0] == network  # the same base, re-sent unchanged (the plot is left alone)
+    app.button(key=keys.PAUSE).click().run()  # a Pause the player did not see (as AppTest clicks it)
     stopped = _run(app).trainer.epoch
-    chart = _main_chart(app)
-    assert chart["play"] is False and [f["layout"]["meta"]["epoch"] for f in chart["frames"]] == [stopped]
+    assert _film(app) is None and _metrics(app)["Epoch"] == str(stopped)
+    assert _main_chart(app)["frames"][0]["layout"]["meta"]["epoch"] == stopped
     app.run()
     assert not _run(app).playing and _run(app).trainer.epoch == stopped
 
@@ -206,7 +217,7 @@ def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, unhurried, monkeypatc
     monkeypatch.setattr(film, "FRAME_TRAIN_SECONDS", 0.0)  # as if every epoch took longer than a frame may
     app.number_input(key="speed").set_value(50).run()
     app.button(key=keys.PLAY).click().run()
-    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == list(range(1, film.FILM_FRAMES + 1))
+    assert _epochs(app) == [1, 2, 3, 4]
     app.button(key=keys.PAUSE).click().run()
     assert not app.session_state[keys.STEP_NOTE]  # "click again to go on" is for clicks, not for play
     assert not any("Trained" in i.value for i in app.info)
@@ -216,8 +227,7 @@ def test_a_slow_film_is_cut_short_so_pause_answers_soon(app, monkeypatch):
     monkeypatch.setattr(film, "FILM_SECONDS", 0.0)  # as if the first frame had already taken a film's time
     app.number_input(key="speed").set_value(3).run()
     app.button(key=keys.PLAY).click().run()
-    assert [f["layout"]["meta"]["epoch"] for f in _main_chart(app)["frames"]] == [3]
-    assert _main_chart(app)["play"] is True
+    assert _epochs(app) == [3] and not _film(app)["last"]
 
 
 def test_play_stops_at_the_epoch_limit(app, unhurried):
@@ -226,9 +236,10 @@ def test_play_stops_at_the_epoch_limit(app, unhurried):
     app.button(key=keys.PLAY).click().run()  # frames at 40, 80, 100: the film ends early
     run = _run(app)
     assert run.trainer.epoch == 100 and not run.playing
-    chart = _main_chart(app)
-    assert chart["play"] is False  # the browser shows these frames and asks for no more
-    assert [f["layout"]["meta"]["epoch"] for f in chart["frames"]] == [40, 80, 100]
+    assert _film(app)["last"]  # the browser shows these frames, asks for no more, then for the final page
+    assert _epochs(app) == [40, 80, 100]
+    app.run()  # the player's rerun once the last frame is shown
+    assert _film(app) is None
     assert any("Stopped at epoch 100, the limit" in i.value for i in app.info)
     assert all(app.button(key=k).disabled for k in ("play", "step1", "stepn"))
     session_run.set_playing(app.session_state, True)

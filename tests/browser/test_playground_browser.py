@@ -56,56 +56,6 @@ def test_every_detail_view_renders(page, app_url):
 
 MAIN_CHART_EPOCH = "document.querySelector('.js-plotly-plot')?.layout?.meta?.epoch"
 
-# The epochs the main chart shows, one entry per redraw, over `ms` milliseconds.
-WATCH_MAIN_CHART = """
-async (ms) => {
-  const seen = [];
-  const t0 = performance.now();
-  return await new Promise(resolve => {
-    const tick = () => {
-      const epoch = document.querySelector('.js-plotly-plot').layout.meta.epoch;
-      if (seen[seen.length - 1] !== epoch) seen.push(epoch);
-      if (performance.now() - t0 < ms) requestAnimationFrame(tick); else resolve(seen);
-    };
-    requestAnimationFrame(tick);
-  });
-}
-"""
-
-
-def test_play_shows_every_frame_until_paused(page, app_url):
-    page.goto(f"{app_url}/?speed=5")
-    wait_idle(page)
-    page.get_by_role("button", name="Play", exact=True).click()
-    page.wait_for_function(f"{MAIN_CHART_EPOCH} >= 10", timeout=30_000)
-    seen = page.evaluate(WATCH_MAIN_CHART, 3000)
-    steps = {b - a for a, b in zip(seen, seen[1:])}
-    assert len(seen) >= 4 and steps == {5}, seen  # frame after frame, none skipped, none repeated
-    for _ in range(4):  # each toggle reruns the fragment, which sends a film the chart did not ask for
-        page.get_by_text("Log scale").click()
-        page.wait_for_timeout(150)
-    page.wait_for_timeout(1500)
-    seen = page.evaluate(WATCH_MAIN_CHART, 3000)
-    steps = {b - a for a, b in zip(seen, seen[1:])}
-    assert len(seen) >= 4 and steps == {5}, seen  # the extra films are absorbed, not dropped or piled up
-    lag = int(_metric(page, "Epoch")) - page.evaluate(MAIN_CHART_EPOCH)
-    assert lag <= 2 * 4 * 5, lag  # at most the film on screen and the next one ahead of the chart
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Play", exact=True).wait_for()
-    wait_idle(page)
-    page.wait_for_timeout(500)
-    paused_at = _metric(page, "Epoch")
-    assert str(page.evaluate(MAIN_CHART_EPOCH)) == paused_at  # the chart ends where the metrics do
-    page.wait_for_timeout(1000)
-    assert _metric(page, "Epoch") == paused_at
-    page.get_by_role("button", name="Restart").click()  # back to epoch 0: the films' epochs repeat
-    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
-    page.get_by_role("button", name="Play", exact=True).click()
-    page.wait_for_function(f"{MAIN_CHART_EPOCH} >= 40", timeout=30_000)
-    page.get_by_role("button", name="Pause", exact=True).click()
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
 def _drag_zoom(page, chart: int) -> None:
     """A box zoom with the mouse over the middle of one of the main charts (0 network, 1 output, 2 loss)."""
     plot = page.locator(".js-plotly-plot").nth(chart)
@@ -138,7 +88,8 @@ def test_a_zoom_survives_the_next_epoch(page, app_url):
     assert page.evaluate(f"{loss}.yaxis.autorange") is True
     assert page.evaluate(x_range) == zoomed
     page.get_by_role("button", name="Reset", exact=True).click()  # a new run forgets the zoom
-    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 0")
+    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)"
+                           ".every(p => p.layout.meta.epoch === 0)")  # each chart draws in its own time
     assert page.evaluate(x_range) != zoomed
 
 

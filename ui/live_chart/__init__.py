@@ -1,22 +1,30 @@
-"""A plotly chart that the browser updates in place, and plays a short film of frames while training.
+"""A plotly chart that the browser updates in place, and the player that plays compact films on such charts.
 
 `st.plotly_chart` rebuilds its chart whenever the figure changes, and every update costs a round
-trip through Streamlit. This chart keeps one plot and hands each new figure to `Plotly.react`, so
-a zoom survives the next epoch. While playing, the server sends a film of several frames per
-round trip; the browser shows them one after another and, when it starts on a film, asks for the
-next one, so training and drawing overlap. The plot follows its container's width; scrolled out
-of view, it keeps pace without drawing and draws its latest figure when it comes into view.
+trip through Streamlit. A live chart keeps one plot and hands each new figure to `Plotly.react`,
+so a zoom survives the next epoch. The plot follows its container's width; scrolled out of view,
+it keeps pace without drawing and draws its latest figure when it comes into view. Each plot
+registers itself in the page under its key, so that a player can drive it.
+
+While playing, a player (`live_player`) receives films of compact frames (`ui.playground.frames`)
+and applies each frame, in one animation frame, to the charts it names (one plotly call per chart,
+the loss in batches) and to the metrics row it draws itself; when it starts on a film it asks for
+the next, so training and drawing overlap. It stops at once on a click of the page's Pause button
+and reports the epoch on screen; a hidden tab neither draws nor asks.
 
 The browser side is `live_chart.js` and `live_chart.css` beside this file (read as text: Streamlit
 takes asset paths only from installed packages). plotly.js is the app's `static/plotly.min.js`
 (a copy of the plotly package's, which a test keeps identical), served by Streamlit's static file
 serving, so every server process delivers it from its first request. Charts are drawn in the
 page's theme (`st.context.theme`); a chart that finds the page in another theme asks for a rerun.
+A chart's plotly event handlers (a click on the diagram, say) belong in `draw` in the JS, after its first plot.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -27,10 +35,12 @@ from ui import theme
 HERE = Path(__file__).parent
 STATIC_PLOTLY = "app/static/plotly.min.js"  # ./static/plotly.min.js with `server.enableStaticServing`
 CONFIG = {"displaylogo": False, "responsive": True}
-FRAME_MS = 80  # shortest time from one film frame to the next
+FRAME_MS = 20  # shortest time from one film frame to the next (at most 50 frames per second)
+LOSS_BATCH_MS = 150  # the loss chart is extended at most this often while playing (about 6 times a second)
 
-_live = st.components.v2.component("live_plotly_chart", js=(HERE / "live_chart.js").read_text(),
-                                   css=(HERE / "live_chart.css").read_text(), isolate_styles=False)
+_JS, _CSS = (HERE / "live_chart.js").read_text(), (HERE / "live_chart.css").read_text()
+_live = st.components.v2.component("live_plotly_chart", js=_JS, css=_CSS, isolate_styles=False)
+_player = st.components.v2.component("live_player", js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _rerun() -> None:
@@ -49,25 +59,49 @@ def page_theme() -> str:
     return kind if kind in theme.THEMES else "light"
 
 
-def live_chart(figs: go.Figure | list[go.Figure], key: str, revision: str = "", playing: bool = False,
-               ask: bool = True) -> None:
-    """Show a figure, or a film of figures shown in turn, under `key`, updating the plot in place.
+def prepared(fig: go.Figure, key: str, revision: str = "") -> str:
+    """The figure's JSON for the chart under `key`, in the page's theme.
 
     The user's zoom and hidden traces last until `revision` changes (or, for an axis with a
-    `uirevision` of its own, until that changes too). With `playing`, the figures are a film that
-    is part of playing; with `ask` too, the browser asks for the next film, with a rerun, when it
-    starts showing this one (one chart of several playing together asks). A figure's
-    `layout.meta.label`, if set, becomes the chart's text alternative.
+    `uirevision` of its own, until that changes too). A figure's `layout.meta.label`, if set,
+    becomes the chart's text alternative.
     """
-    figs = figs if isinstance(figs, list) else [figs]
     name = page_theme()
-    for fig in figs:
-        fig.layout.uirevision = f"{key}:{revision}"
-        fig.layout.meta = {**(fig.layout.meta or {}), "theme": name}
-        for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
-            if axis.uirevision is not None:  # an axis's own revision (e.g. its scale) refines the chart's
-                axis.uirevision = f"{key}:{revision}:{axis.uirevision}"
-    frames = [theme.recolour(pio.to_json(fig, validate=False), name) for fig in figs]
-    _live(key=key, data={"frames": frames, "play": playing, "ask": ask, "report_theme": ask,
-                         "plotly_url": plotly_url(), "config": CONFIG, "frame_ms": FRAME_MS},
-          height=max(fig.layout.height or 450 for fig in figs), on_shown_change=_rerun, on_theme_change=_rerun)
+    fig.layout.uirevision = f"{key}:{revision}"
+    fig.layout.meta = {**(fig.layout.meta or {}), "theme": name}
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        if axis.uirevision is not None:  # an axis's own revision (e.g. its scale) refines the chart's
+            axis.uirevision = f"{key}:{revision}:{axis.uirevision}"
+    return theme.recolour(pio.to_json(fig, validate=False), name)
+
+
+def live_chart(fig: go.Figure, key: str, revision: str = "", watch_theme: bool = False) -> None:
+    """Show a figure under `key`, updating the plot in place (see `prepared` for `revision`).
+
+    With `watch_theme`, the chart asks for a rerun when the page's theme changes (one chart of a
+    page is enough)."""
+    show_prepared(prepared(fig, key, revision), key, fig.layout.height or 450, watch_theme)
+
+
+def show_prepared(text: str, key: str, height: int, watch_theme: bool = False) -> None:
+    """Show a figure's JSON from `prepared` under `key` (an unchanged text leaves the plot alone)."""
+    _live(key=key, data={"key": key, "frames": [text], "report_theme": watch_theme, "plotly_url": plotly_url(),
+                         "config": CONFIG},
+          height=height, on_theme_change=_rerun)
+
+
+def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], metrics: list[tuple],
+                pause_key: str, on_shown: Callable[[], None], on_pause: Callable[[], None]) -> None:
+    """The metrics row and, with a `film` (see `ui.playground.film.film`), the player of its frames.
+
+    `charts` names the live charts the frames go to ({"net": key, "out": key, "loss": key});
+    `metrics` is the row as the server has it, (label, value, change) each, shown until a frame
+    replaces it. When the browser starts on a film it asks for the next with a rerun, calling
+    `on_shown` first ({"film", "fps"} in `st.session_state[key]["shown"]`); a click on the button
+    keyed `pause_key` stops the film at once and calls `on_pause` (the epoch on screen in
+    `st.session_state[key]["paused"]`).
+    """
+    _player(key=key, data={"kind": "player", "film": film, "charts": charts, "metrics": metrics,
+                           "frame_ms": FRAME_MS, "loss_ms": LOSS_BATCH_MS, "plotly_url": plotly_url(),
+                           "pause_key": pause_key},
+            on_shown_change=on_shown, on_paused_change=on_pause, on_ended_change=_rerun)

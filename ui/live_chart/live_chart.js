@@ -1,7 +1,9 @@
-// A plotly chart updated in place with Plotly.react, that plays films of frames while training.
-// Only public APIs: the component's arguments (data, parentElement, setTriggerValue, a cleanup
-// function), Streamlit's documented --st-* theme properties, and plotly.js from the app's static
-// folder (see __init__.py).
+// Two components in one file (see __init__.py): a plotly chart updated in place with Plotly.react
+// ("live_plotly_chart"), and a player that applies films of compact frames to such charts and draws
+// the metrics row ("live_player", data.kind === 'player'). Only public APIs: the component's
+// arguments (data, parentElement, setTriggerValue, a cleanup function), Streamlit's documented
+// --st-* theme properties and keyed containers' st-key-* classes, and plotly.js from the app's
+// static folder.
 
 // plotly.js once per page (an already loaded copy is used); a failed load is forgotten, so the next
 // update tries again
@@ -21,6 +23,12 @@ function plotlyLoaded(url) {
     });
   }
   return window.__livePlotly;
+}
+
+// The page's live plots by chart key, for the player (one browser tab: one user's page)
+function plots() {
+  if (!window.__livePlots) window.__livePlots = {};
+  return window.__livePlots;
 }
 
 // "light" or "dark", from the background colour Streamlit's theme gives the component
@@ -45,7 +53,8 @@ function checkTheme(plot) {
   }
 }
 
-// Draw one figure (a frame's JSON text) with Plotly.react; a new revision (a rebuilt run) afresh.
+// Draw one figure (its JSON text) with Plotly.react; a new revision (a rebuilt run) afresh. Plotly
+// event handlers of the plot (plot.on('plotly_click', ...)) belong after the first newPlot here.
 function draw(plot, text) {
   const live = plot.live;
   const figure = JSON.parse(text);
@@ -70,45 +79,23 @@ function draw(plot, text) {
     });
 }
 
-// Show queued frames one by one, each painted at least once and at most one per frameMs;
-// starting on a new film asks for the next. A chart scrolled out of view keeps pace without
-// drawing, and draws its latest frame when it comes into view.
+// Draw the latest figure received, one drawing at a time; a chart scrolled out of view keeps it
+// for when it comes into view.
 function pump(plot) {
   const live = plot.live;
-  if (live.busy || !live.queue.length || live.gone) return;
-  const wait = live.lastDrawn + live.frameMs - performance.now();
-  if (wait > 0) { live.busy = true; setTimeout(() => { live.busy = false; pump(plot); }, wait); return; }
-  const [film, text] = live.queue.shift();
-  // ask once per film, and only when no later film is queued: a film that arrived unasked (say,
-  // after a toggle) is then absorbed instead of keeping an extra film in flight for good
-  const later = live.queue.length && live.queue[live.queue.length - 1][0] !== film;
-  if (live.ask && film !== null && film !== live.askedFor && !later) {
-    live.askedFor = film;
-    live.setTrigger('shown', film);
-  }
+  if (live.busy || live.pending === null || live.gone) return;
+  if (!live.visible && plot.data) return;
+  const text = live.pending;
+  live.pending = null;
   live.busy = true;
-  live.lastDrawn = performance.now();
-  const next = () => requestAnimationFrame(() => setTimeout(() => { live.busy = false; pump(plot); }));
-  if (live.visible || !plot.data) {
-    live.pending = null;
-    draw(plot, text).finally(next);
-  } else {
-    live.pending = text;
-    setTimeout(() => { live.busy = false; pump(plot); });
-  }
+  draw(plot, text).finally(() => requestAnimationFrame(() => { live.busy = false; pump(plot); }));
 }
 
-// Whether the chart is in view; one that comes into view draws the frame it skipped.
+// Whether the chart is in view; one that comes into view draws the figure it skipped.
 function followVisibility(plot) {
   const observer = new IntersectionObserver((entries) => {
-    const live = plot.live;
-    live.visible = entries[entries.length - 1].isIntersecting;
-    if (live.visible && live.pending && !live.busy) {
-      const text = live.pending;
-      live.pending = null;
-      live.busy = true;
-      draw(plot, text).finally(() => { live.busy = false; pump(plot); });
-    }
+    plot.live.visible = entries[entries.length - 1].isIntersecting;
+    pump(plot);
   });
   observer.observe(plot.parentNode);
   return observer;
@@ -126,32 +113,29 @@ function followSize(plot) {
   return observer;
 }
 
-export default function (component) {
+function chart(component) {
   const { data, parentElement, setTriggerValue } = component;
   let plot = parentElement.querySelector('.live-plot');
   if (!plot) {
     plot = document.createElement('div');
     plot.className = 'live-plot';
     plot.setAttribute('role', 'img');
-    plot.live = { queue: [], busy: false, lastDrawn: 0, films: 0, askedFor: null, received: null, gone: false };
+    plot.live = { busy: false, pending: null, received: null, gone: false, visible: true };
     parentElement.appendChild(plot);
   }
   const live = plot.live;
   if (!live.observer) {
-    Object.assign(live, { gone: false, visible: true, observer: followSize(plot), seen: followVisibility(plot) });
+    Object.assign(live, { gone: false, observer: followSize(plot), seen: followVisibility(plot) });
   }
   Object.assign(live, {
-    plotlyUrl: data.plotly_url, config: data.config, frameMs: data.frame_ms, ask: data.play && data.ask,
-    reportTheme: data.report_theme, setTrigger: setTriggerValue,
+    plotlyUrl: data.plotly_url, config: data.config, reportTheme: data.report_theme, setTrigger: setTriggerValue,
   });
+  plots()[data.key] = plot;
   if (live.reportTheme && !live.themeTimer) live.themeTimer = setInterval(() => checkTheme(plot), 1000);
-  const received = data.frames.join('\n');
-  if (received !== live.received) {
+  const received = data.frames[data.frames.length - 1];
+  if (received !== live.received) {  // an unchanged figure (as while playing) leaves the plot alone
     live.received = received;
-    const film = data.play ? ++live.films : null;  // numbered here, so every film is asked on from once
-    const frames = data.frames.map((text) => [film, text]);
-    // a still figure replaces whatever was queued; a film joins the queue, which keeps at most three films
-    live.queue = data.play ? live.queue.concat(frames).slice(-3 * frames.length) : frames;
+    live.pending = received;
     pump(plot);
   }
   return () => {
@@ -162,4 +146,240 @@ export default function (component) {
     clearInterval(live.themeTimer);
     live.themeTimer = null;
   };
+}
+
+// --- the player -----------------------------------------------------------------------------------
+
+function bytes(text) {
+  const raw = atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let k = 0; k < raw.length; k++) out[k] = raw.charCodeAt(k);
+  return out;
+}
+const floats = (text) => new Float32Array(bytes(text).buffer);
+const num = (v) => String(Number(v.toPrecision(4)));  // about Python's .4g
+const only = (n, at, value) => { const a = new Array(n).fill(undefined); a[at] = value; return a; };
+
+// The diagram: edges moved between the fixed bucket traces, their hover, the units' colours and
+// texts, and the epoch note, in one Plotly.update.
+function applyNetwork(Plotly, plot, spec, f) {
+  const xy = spec.xyArray || (spec.xyArray = floats(spec.xy));
+  const codes = bytes(f.c), w = floats(f.w), g = floats(f.g);
+  const xs = spec.buckets.map(() => []), ys = spec.buckets.map(() => []);
+  const hover = new Array(codes.length);
+  for (let k = 0; k < codes.length; k++) {
+    xs[codes[k]].push(xy[4 * k], xy[4 * k + 2], null);
+    ys[codes[k]].push(xy[4 * k + 1], xy[4 * k + 3], null);
+    hover[k] = `${spec.names[k]} = ${num(w[k])}<br>∂L/∂w = ${num(g[k])}`;
+  }
+  const nb = spec.buckets.length, units = nb + 1, n = nb + (spec.labels >= 0 ? 3 : 2);
+  const pad = (a) => [...a, ...new Array(n - a.length).fill(undefined)];
+  const update = {
+    x: pad(xs), y: pad(ys), hovertext: pad([...new Array(nb).fill(undefined), hover, f.h]),
+    'marker.color': only(n, units, floats(f.v)), 'marker.cmin': only(n, units, f.lo),
+    'marker.cmax': only(n, units, f.hi),
+  };
+  const traces = [...spec.buckets, spec.mid, spec.units];
+  if (spec.labels >= 0) {  // the labels trace: the inputs' names, then each unit's "b = …"
+    update.text = only(n, n - 1, [...spec.fixed, ...f.t.filter((t) => t)]);
+    traces.push(spec.labels);
+  }
+  return Plotly.update(plot, update, { [`annotations[${spec.note}].text`]: `epoch ${f.e}`, 'meta.epoch': f.e },
+    traces);
+}
+
+// The y* map: the heatmap's z from bytes (and its grid), with the y* = 0.5 line, in one Plotly.update;
+// a view without a plane gets its whole figure.
+function applyOutput(Plotly, plot, spec, out, epoch) {
+  if (out.fig) {
+    const figure = JSON.parse(out.fig);
+    return Plotly.react(plot, figure.data, figure.layout, plot.live.config);
+  }
+  const gx = spec.xArray || (spec.xArray = floats(spec.x)), gy = spec.yArray || (spec.yArray = floats(spec.y));
+  const q = bytes(out.z), step = (out.hi - out.lo) / 255, z = [];
+  for (let r = 0; r < gy.length; r++) {
+    const row = new Float32Array(gx.length);
+    for (let c = 0; c < gx.length; c++) row[c] = out.lo + q[r * gx.length + c] * step;
+    z.push(row);
+  }
+  const update = { z: [z], x: [gx], y: [gy], zmin: [out.lo], zmax: [out.hi] }, traces = [0];
+  if (spec.line >= 0 && out.bx !== undefined) {
+    update.x.push(floats(out.bx));
+    update.y.push(floats(out.by));
+    traces.push(spec.line);
+  }
+  return Plotly.update(plot, update, { 'meta.epoch': epoch }, traces);
+}
+
+// The loss chart: the rows gathered since the last batch, past each trace's last epoch, in one extendTraces.
+function flushLoss(Plotly, plot, spec, pending) {
+  const traces = [], xs = [], ys = [];
+  spec.traces.forEach((t, s) => {
+    if (t < 0 || !plot.data[t]) return;
+    const x = plot.data[t].x, last = x && x.length ? x[x.length - 1] : -Infinity;
+    const keep = pending.x.map((e, k) => k).filter((k) => pending.x[k] > last);
+    if (!keep.length) return;
+    traces.push(t);
+    xs.push(keep.map((k) => pending.x[k]));
+    ys.push(keep.map((k) => (pending.y[s][k] === null ? NaN : pending.y[s][k])));
+  });
+  if (traces.length) Plotly.extendTraces(plot, { x: xs, y: ys }, traces);
+  if (pending.x.length && plot.layout.meta) plot.layout.meta.epoch = pending.x[pending.x.length - 1];
+}
+
+// The metrics row: label, value and change per box, as the server's st.metric row shows them.
+function showMetrics(root, rows) {
+  const row = root.querySelector('.live-metrics');
+  if (row.children.length !== rows.length) {
+    row.textContent = '';
+    for (let k = 0; k < rows.length; k++) {
+      const box = document.createElement('div');
+      box.className = 'live-metric';
+      for (const part of ['label', 'value', 'delta']) {
+        const el = document.createElement('div');
+        el.className = `live-metric-${part}`;
+        box.appendChild(el);
+      }
+      row.appendChild(box);
+    }
+  }
+  rows.forEach(([label, value, delta], k) => {
+    const [l, v, d] = row.children[k].children;
+    if (l.textContent !== label) l.textContent = label;
+    v.textContent = value;
+    d.textContent = delta || '';
+    d.dataset.sign = delta ? (delta.startsWith('-') ? 'down' : 'up') : '';
+  });
+}
+
+// Whether a chart can take a frame: in view, not drawing, holding Play's base figure (else it skips
+// the frame; the loss keeps its rows for the next batch).
+function ready(plot) {
+  return Boolean(window.Plotly && plot && plot.data && plot.live.visible && !plot.live.busy &&
+    plot.live.pending === null && plot.layout.meta && plot.layout.meta.play);
+}
+
+// One frame on every chart and the metrics row, in the same task (so they are painted together).
+function showFrame(root, item, now) {
+  const p = root.live, Plotly = window.Plotly, all = plots(), f = item.frame;
+  const net = all[p.charts.net], out = all[p.charts.out], loss = all[p.charts.loss];
+  const pending = p.lossPending;
+  pending.x.push(...f.loss.x);
+  f.loss.y.forEach((values, s) => pending.y[s].push(...values));
+  const guarded = (apply) => { try { apply(); } catch (error) { console.error('live player:', error); } };
+  if (ready(net)) guarded(() => applyNetwork(Plotly, net, item.spec.net, { ...f.net, e: f.e }));
+  if (ready(out) && f.out) guarded(() => applyOutput(Plotly, out, item.spec.out, f.out, f.e));
+  if (ready(loss) && (now - p.lossAt >= p.lossMs || item.end)) {
+    guarded(() => flushLoss(Plotly, loss, item.spec.loss, pending));
+    p.lossAt = now;
+    p.lossPending = { x: [], y: pending.y.map(() => []) };
+  }
+  showMetrics(root, f.m);
+  p.epoch = f.e;
+  p.film = item.film;
+}
+
+// Show the queued frames, one per animation frame at most and at least frameMs apart; starting on a
+// film asks for the next (unless a later film is already queued). A hidden tab neither draws nor asks.
+function tick(root) {
+  const p = root.live;
+  p.raf = null;
+  if (!root.isConnected || p.stopped || document.visibilityState === 'hidden') return;
+  const now = performance.now();
+  if (p.queue.length && now - p.shownAt >= p.frameMs - 1) {
+    const item = p.queue.shift();
+    if (item.first && !item.last && p.askedFor !== item.film && !p.queue.some((q) => q.film !== item.film)) {
+      p.askedFor = item.film;
+      p.setTrigger('shown', { film: item.film, fps: Math.round(p.fps) });
+    }
+    if (p.waited === false) p.fps = 0.8 * p.fps + 0.2 * (1000 / Math.max(now - p.shownAt, 1));
+    p.shownAt = now;
+    showFrame(root, item, now);
+    if (item.end && item.last) {  // the run stopped (limit, divergence): the final figures follow
+      Object.assign(p, { stopped: true, playing: false });
+      p.setTrigger('ended', item.film);
+      return;
+    }
+  }
+  p.waited = !p.queue.length;  // the next interval measures the browser only if a frame is waiting
+  p.raf = requestAnimationFrame(() => tick(root));
+}
+
+function schedule(root) {
+  const p = root.live;
+  if (!p.raf && !p.stopped) p.raf = requestAnimationFrame(() => tick(root));
+}
+
+// Pause: a click on the page's Pause button stops the film at once and tells the server the epoch on
+// screen (before the button's own click reaches Streamlit, whose rerun carries it).
+function pauseHandler(root) {
+  return (event) => {
+    const p = root.live;
+    const target = event.target && event.target.closest ? event.target : null;
+    if (!root.isConnected || !p.playing || !target || !target.closest(`.st-key-${p.pauseKey} button`)) return;
+    Object.assign(p, { stopped: true, playing: false, paused: true, queue: [] });
+    const all = plots(), net = all[p.charts.net], loss = all[p.charts.loss];
+    const epoch = p.epoch !== null ? p.epoch : (net && net.layout && net.layout.meta ? net.layout.meta.epoch : null);
+    // a state value, not a trigger: it rides along with every later rerun, the Pause button's included
+    p.setState('paused', { epoch, film: p.film });
+    if (ready(loss) && p.spec) {
+      try { flushLoss(window.Plotly, loss, p.spec.loss, p.lossPending); } catch (error) { console.error('live player:', error); }
+    }
+  };
+}
+
+function player(component) {
+  const { data, parentElement, setTriggerValue, setStateValue } = component;
+  let root = parentElement.querySelector('.live-player');
+  if (!root) {
+    root = document.createElement('div');
+    root.className = 'live-player';
+    const row = document.createElement('div');
+    row.className = 'live-metrics';
+    root.appendChild(row);
+    root.live = {
+      queue: [], seen: new Set(), askedFor: null, stopped: true, playing: false, paused: false, epoch: null,
+      film: null,
+      shownAt: 0, lossAt: 0, fps: 20, waited: true, lossPending: { x: [], y: [[], [], [], []] }, raf: null,
+    };
+    parentElement.appendChild(root);
+  }
+  const p = root.live;
+  Object.assign(p, {
+    charts: data.charts, frameMs: data.frame_ms, lossMs: data.loss_ms, pauseKey: data.pause_key,
+    setTrigger: setTriggerValue, setState: setStateValue,
+  });
+  plotlyLoaded(data.plotly_url).catch(() => {});
+  const film = data.film;
+  if (!film) {  // still: the server's numbers; the next film is a new Play
+    Object.assign(p, { playing: false, stopped: true, paused: false, queue: [], epoch: null });
+    showMetrics(root, data.metrics);
+  } else if (!p.seen.has(film.id) && !p.paused) {  // films that arrive after a Pause were not asked for
+    p.seen.add(film.id);
+    if (!p.playing) {  // a new Play: the numbers of its first frame, which shows next
+      Object.assign(p, { playing: true, stopped: false, epoch: null, shownAt: 0 });
+      showMetrics(root, film.frames[0].m);
+    }
+    p.spec = film.spec;
+    film.frames.forEach((frame, k) => {
+      p.queue.push({ film: film.id, frame, spec: film.spec, first: k === 0, end: k === film.frames.length - 1,
+        last: film.last });
+    });
+    // a film that arrived unasked (a toggle's rerun) joins the queue; at most three films wait
+    const films = [...new Set(p.queue.map((q) => q.film))];
+    if (films.length > 3) p.queue = p.queue.filter((q) => q.film !== films[0]);
+  }
+  // the page's listeners, once per player element; they do nothing once it has left the page (the
+  // component's cleanup may run after its next render, so it removes nothing here)
+  if (!p.listening) {
+    p.listening = true;
+    document.addEventListener('click', pauseHandler(root), true);
+    document.addEventListener('visibilitychange', () => schedule(root));
+  }
+  schedule(root);
+  return () => {};
+}
+
+export default function (component) {
+  return component.data.kind === 'player' ? player(component) : chart(component);
 }

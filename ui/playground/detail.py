@@ -52,12 +52,12 @@ def detail_view(run: Run) -> None:
         st.session_state[keys.DETAIL_CACHE] = ((choice, layer, spec), now, figs, caption)
     figs = share.for_layout(figs, st.session_state)  # larger for a projector
     if len(figs) == 1:
-        live_chart(figs[0], f"chart_{choice}", revision(run), ask=False)
+        live_chart(figs[0], f"chart_{choice}", revision(run))
     else:  # side by side where there is room (see ui.playground.views.LAYOUT_CSS)
         row = st.container(horizontal=True, key=keys.DETAIL_ROW, gap="medium")
         for k, fig in enumerate(figs, start=1):
             with row.container():
-                live_chart(fig, f"chart_{choice}_{k}", revision(run), ask=False)
+                live_chart(fig, f"chart_{choice}_{k}", revision(run))
     st.caption(caption)
 
 

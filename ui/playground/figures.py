@@ -17,6 +17,7 @@ from ui.theme import DIVERGING, NEGATIVE, POSITIVE, SEQUENTIAL, f32, figure
 Array = np.ndarray
 
 WIDTH_BUCKETS = (0.25, 0.5, 0.75, 1.0)
+EDGE_BUCKETS = [(positive, level) for positive in (False, True) for level in range(len(WIDTH_BUCKETS))]
 MAX_DRAWN_UNITS = 16
 MAX_TEXT_CELLS = 120
 MAX_TRAJECTORIES = 40
@@ -40,6 +41,30 @@ def node_positions(sizes: list[int]) -> tuple[list[Array], float]:
     return [((m - 1) / 2 - np.arange(m)) * step for m in drawn], step
 
 
+def edge_levels(w: Array | float, wmax: float) -> Array:
+    """The width bucket (0 thinnest to 3 widest) of each weight, by |w| relative to the largest |w|."""
+    return np.minimum(np.searchsorted(WIDTH_BUCKETS, np.abs(w) / wmax), len(WIDTH_BUCKETS) - 1)
+
+
+def edge_name(l: int, j: int, i: int) -> str:
+    """w_ji^(l) of weight layer l (0-based), from input j to unit i (0-based), as plotly text."""
+    return f"w<sub>{j + 1}{i + 1}</sub><sup>({l + 1})</sup>"
+
+
+def unit_texts(net: MLP, l: int, i: int, value: float, node_title: str) -> tuple[str, str]:
+    """Unit i of layer l ≥ 1 (0-based i): its label below it ("b = …") and its hover text."""
+    short = f"b = {bounded(net.b[l - 1][i])}" if net.bias else ""
+    kind = "output" if l == len(net.sizes) - 1 else f"hidden layer {l}"
+    bias = f"<br>bias b = {net.b[l - 1][i]:.4g}" if net.bias else ""
+    return short, f"{kind}, unit {i + 1}{bias}" + ("" if np.isnan(value) else f"<br>{node_title} = {value:.3g}")
+
+
+def colour_range(values: Array, node_title: str) -> tuple[float, float]:
+    """The units' colour scale: from 0 for a mean |δ|, else from the smallest value; never empty."""
+    lo = 0.0 if node_title.startswith("mean") else float(values.min())
+    return lo, max(float(values.max()), lo + 1e-12)
+
+
 def bounded(value: float) -> str:
     """A signed number in at most six characters: +3.08, -41, +2e+03."""
     if abs(value) < 9.995:
@@ -53,6 +78,7 @@ def network_figure(
     gradients: list[Array] | None = None,
     input_names: list[str] | None = None,
     node_title: str = "mean |δ|",
+    every_bucket: bool = False,
 ) -> go.Figure:
     """Units by layer; edge colour = sign of w_ji^(l), width = |w|; units coloured by `node_values` on a scale.
 
@@ -61,6 +87,8 @@ def network_figure(
     midpoint shows w_ji^(l), its value and its current gradient ∂L/∂w_ji^(l); hovering a unit
     shows its bias b and value. Units far enough apart carry "b = …" (inputs: their name) below
     them; on larger networks these are in the hover only. At most 16 units per layer are drawn.
+    With `every_bucket`, every (sign, width) bucket has its edge trace, empty or not, in a fixed order
+    (negative then positive, thin to wide), so that Play can move edges between them in place.
     """
     sizes = net.sizes
     ys, step = node_positions(sizes)
@@ -78,14 +106,17 @@ def network_figure(
         for j in range(len(ys[l])):
             for i in range(len(ys[l + 1])):
                 value = float(w[j, i])
-                level = min(int(np.searchsorted(WIDTH_BUCKETS, abs(value) / wmax)), 3)
+                level = int(edge_levels(value, wmax))
                 xs, yv = segments.setdefault((value >= 0, level), ([], []))
                 xs += [l, l + 1, None]
                 yv += [ys[l][j], ys[l + 1][i], None]
                 mid_x.append(l + 0.5)
                 mid_y.append((ys[l][j] + ys[l + 1][i]) / 2)
                 grad = "" if gradients is None or gradients[l] is None else f"<br>∂L/∂w = {gradients[l][j, i]:.4g}"
-                mid_text.append(f"w<sub>{j + 1}{i + 1}</sub><sup>({l + 1})</sup> = {value:.4g}{grad}")
+                mid_text.append(f"{edge_name(l, j, i)} = {value:.4g}{grad}")
+    if every_bucket:
+        for key in EDGE_BUCKETS:
+            segments.setdefault(key, ([], []))
     traces = [
         dict(type="scatter", x=xs, y=yv, mode="lines", hoverinfo="skip", showlegend=False,
              line=dict(color=POSITIVE if positive else NEGATIVE, width=0.6 + 4.4 * WIDTH_BUCKETS[level]),
@@ -108,10 +139,7 @@ def network_figure(
             else:
                 d = np.nan if node_values is None else float(node_values[l - 1][i])
                 group = unvalued if np.isnan(d) else valued
-                short = f"b = {bounded(net.b[l - 1][i])}" if net.bias else ""
-                kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}"
-                bias = f"<br>bias b = {net.b[l - 1][i]:.4g}" if net.bias else ""
-                hover = f"{kind}, unit {i + 1}{bias}" + ("" if np.isnan(d) else f"<br>{node_title} = {d:.3g}")
+                short, hover = unit_texts(net, l, i, d, node_title)
                 if group is valued:
                     group["value"].append(d)
             group["x"].append(l)
@@ -128,12 +156,11 @@ def network_figure(
                    "marker": dict(size=marker_px, color=theme.WHITE, line=outline)})
     if valued["x"]:
         values = np.asarray(valued["value"])
-        lo, hi = (0.0, float(values.max())) if node_title.startswith("mean") else (float(values.min()),
-                                                                                  float(values.max()))
+        lo, hi = colour_range(values, node_title)
         traces.append({**unit, "x": valued["x"], "y": valued["y"],
                        "hovertext": valued["hover"], "name": "units",
                        "marker": dict(size=marker_px, color=f32(values), colorscale=SEQUENTIAL, line=outline,
-                                      cmin=lo, cmax=max(hi, lo + 1e-12), showscale=True,
+                                      cmin=lo, cmax=hi, showscale=True,
                                       colorbar=dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top",
                                                     ypad=10, len=0.6, thickness=8, tickformat=".2g", nticks=4,
                                                     title=dict(text=node_title, side="top"),
@@ -235,6 +262,22 @@ def _points(data: Dataset, show_test: bool, regression: bool) -> list[dict]:
     return traces
 
 
+def plane_values(net: MLP, data: Dataset, grid: Array) -> tuple[Array, float, float]:
+    """The y* map's value at each grid point and its colour range (zmin, zmax).
+
+    Binary: y* of class 1 on [0, 1]; several classes: the winning class c with confidence p lands
+    inside its own band [c/k, (c+1)/k), darker when surer; regression: y* on ±(largest |y*| or |y|).
+    """
+    pred = net.predict(data.inputs(grid))
+    if data.task == "multiclass":
+        k = pred.shape[1]
+        return (pred.argmax(axis=1) + (pred.max(axis=1) - 1 / k) / (1 - 1 / k) * 0.98) / k, 0.0, 1.0
+    if data.task == "binary":
+        return (pred[:, 0] if pred.shape[1] == 1 else pred[:, 1]), 0.0, 1.0
+    lim = float(max(np.abs(pred[:, 0]).max(), np.abs(data.y_train).max(), 1e-9))
+    return pred[:, 0], -lim, lim
+
+
 def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: int = 60) -> go.Figure:
     """What the network has learned: y* over the input plane with the data on top.
 
@@ -247,34 +290,24 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
     if data.P_train.shape[1] == 1:
         return _curve_figure(net, data, show_test)
     gx, gy, grid = plane_grid(data, resolution)
-    pred = net.predict(data.inputs(grid))
-    shape = (resolution, resolution)
-    heat = dict(type="heatmap", x=f32(gx), y=f32(gy))
+    z, lo, hi = plane_values(net, data, grid)
+    z = z.reshape(resolution, resolution)
+    heat = dict(type="heatmap", x=f32(gx), y=f32(gy), z=f32(z), zmin=lo, zmax=hi)
     traces = []
     if data.task == "multiclass":
-        k = pred.shape[1]
+        k = net.sizes[-1]
         colours = []
         for c in range(k):
             colours += [[c / k, theme.WHITE], [(c + 1) / k - 1e-6, theme.class_colour(c)]]
         colours[-1][0] = 1.0
-        # class c with confidence p lands inside its own colour band, darker when surer
-        z = (pred.argmax(axis=1) + (pred.max(axis=1) - 1 / k) / (1 - 1 / k) * 0.98) / k
-        traces.append({**heat, "z": f32(z.reshape(shape)), "zmin": 0, "zmax": 1, "colorscale": colours,
-                       "showscale": False, "opacity": 0.75, "hoverinfo": "skip"})
-    elif data.task == "binary":
-        p1 = (pred[:, 0] if pred.shape[1] == 1 else pred[:, 1]).reshape(shape)
-        traces.append({**heat, "z": f32(p1), "zmin": 0, "zmax": 1, "colorscale": DIVERGING, "opacity": 0.8,
-                       "colorbar": COLORBAR,
+        traces.append({**heat, "colorscale": colours, "showscale": False, "opacity": 0.75, "hoverinfo": "skip"})
+    else:
+        traces.append({**heat, "colorscale": DIVERGING, "opacity": 0.8, "colorbar": COLORBAR,
                        "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
-        bx, by = level_line(gx, gy, p1, 0.5)
+    if data.task == "binary":
+        bx, by = level_line(gx, gy, z, 0.5)
         traces.append(dict(type="scatter", x=f32(bx), y=f32(by), mode="lines", name="y* = 0.5",
                            line=dict(color=theme.INK, width=2.5), hoverinfo="skip"))
-    else:
-        z = pred[:, 0]
-        lim = float(max(np.abs(z).max(), np.abs(data.y_train).max(), 1e-9))
-        traces.append({**heat, "z": f32(z.reshape(shape)), "zmin": -lim, "zmax": lim, "colorscale": DIVERGING,
-                       "opacity": 0.8, "colorbar": COLORBAR,
-                       "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
     traces += _points(data, show_test, data.task == "regression")
     margin = {} if data.task == "multiclass" else COLORBAR_MARGIN
     return figure(traces, MAP_HEIGHT, showlegend=False, margin=margin,  # the caption explains dots, rings, line

@@ -1,21 +1,35 @@
-"""The Playground's main figures (network, y*, loss: one chart each) and the films of frames sent while playing."""
+"""The Playground's main figures (network, y*, loss: one chart each) and the films of frames sent while playing.
+
+While playing, each rerun trains a film: about half a second of the browser's frames (fewer on a
+busy server), each `speed` epochs on, encoded compactly (`ui.playground.frames`). The main charts
+hold base figures with a fixed trace structure, built once per play set-up, and the browser
+applies the frames to them; the server keeps the trainer of each film's start, so that Pause can
+roll the run back to the frame on screen (`ui.session_run.pause_at`).
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import MutableMapping
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import keys, session_run
-from ui.playground import figures
+from ui import keys, live_chart, session_run, share
+from ui.playground import figures, frames
 from ui.session_run import Run
 
-FILM_FRAMES = 4  # frames trained and sent per round trip while playing, at most
+FILM_SHOWN_SECONDS = 0.5  # a film holds about this long of the browser's frames
+FILM_FRAMES = (2, 30)  # frames per film, at least and at most
+START_FPS = 20.0  # the browser's frame rate assumed until it reports its own
 FILM_SECONDS = 0.3  # no further frame once a film has taken this long, so Pause answers soon
 FRAME_TRAIN_SECONDS = 0.15  # training time per frame at most (at least one epoch is trained)
 PLAY_RESOLUTION = 36  # a coarser y* map while playing keeps frames quick
+BUSY_RESOLUTION = 24  # and coarser still while the server is busy
+BUSY_LOAD = 2.0  # films whose wall time exceeds their CPU time this many times: the server is busy
+CALM_LOAD = 1.4  # and no longer busy below this
 # the main views' toggles, one above each view's chart: widget key → default
 MAIN_TOGGLES = {keys.COLOUR_BY_SAMPLE: False, keys.SHOW_TEST: True, keys.LOG_LOSS: False}
 
@@ -23,24 +37,23 @@ MAIN_TOGGLES = {keys.COLOUR_BY_SAMPLE: False, keys.SHOW_TEST: True, keys.LOG_LOS
 VIEWS = ("network", "output", "loss")  # the main views, one chart each, left to right
 
 
-def main_figures(run: Run, colour_by_sample: bool, show_test: bool, log_loss: bool) -> list[go.Figure]:
+def main_figures(run: Run, colour_by_sample: bool, show_test: bool, log_loss: bool,
+                 play_resolution: int | None = None) -> list[go.Figure]:
     """The network diagram, the output over the input plane and the loss curves: one figure per view.
 
     Each figure carries its epoch in the layout's `meta` (and the diagram names it in a corner):
     while playing, the charts show films of frames, and the metrics row moves on once per film.
     Each also carries a text alternative (`meta.label`) with what it shows, the epoch and the loss.
+    With `play_resolution`, they are the base figures of Play: the y* map at that resolution and the
+    diagram with every edge bucket's trace.
     """
     net, data, trainer = run.net, run.data, run.trainer
     grads = net.gradients(data.X_train, trainer.Y_train)[0]
-    if colour_by_sample:
-        values, title = [o[0] for o in net.forward(data.X_train[:1]).O], "O (point 1)"
-    else:
-        values = trainer.last.neuron_delta if trainer.last is not None else None
-        title = "mean |δ|"
+    values, title = frames.node_values(run, colour_by_sample)
     diverged = trainer.divergence.epoch if trainer.divergence else None
     figs = [
-        figures.network_figure(net, values, grads, data.input_names, title),
-        figures.output_figure(net, data, show_test, resolution=PLAY_RESOLUTION if run.playing else 60),
+        figures.network_figure(net, values, grads, data.input_names, title, every_bucket=bool(play_resolution)),
+        figures.output_figure(net, data, show_test, resolution=play_resolution or 60),
         figures.loss_figure(trainer.history, trainer.metric_name, log_loss, diverged),
     ]
     epoch, h = trainer.epoch, trainer.history
@@ -52,7 +65,7 @@ def main_figures(run: Run, colour_by_sample: bool, show_test: bool, log_loss: bo
               f"What the network has learned at epoch {epoch}, {loss}: its prediction y* over the data.",
               f"Loss over the epochs up to epoch {epoch}: {loss}.")
     for fig, label in zip(figs, labels):
-        fig.layout.meta = {"epoch": epoch, "label": label}
+        fig.layout.meta = {"epoch": epoch, "label": label, **({"play": True} if play_resolution else {})}
     figs[0].add_annotation(text=f"epoch {epoch}", x=0, y=1, xref="paper", yref="paper", xanchor="left",
                            yanchor="bottom", showarrow=False, font=dict(size=13))
     return figs
@@ -68,15 +81,102 @@ def main_toggles() -> dict[str, bool]:
     return {key: bool(st.session_state.get(key, default)) for key, default in MAIN_TOGGLES.items()}
 
 
-def film(run: Run) -> list[list[go.Figure]]:
-    """While playing: up to FILM_FRAMES frames of `speed` epochs each, with the main figures after each.
+def film(run: Run) -> dict[str, Any]:
+    """While playing: a film of compact frames of `speed` epochs each, and the base figures' set-up.
 
-    A slow network gets shorter films (down to one frame), so a Pause waits for one film at most.
+    Returns {"id", "frames", "spec", "last"} (`last`: the run stopped, at the limit or on divergence,
+    and no film follows). A slow network or a busy server gets shorter films (down to one frame),
+    so that a Pause or another user's click waits for a fraction of a second at most.
     """
-    toggles, frames, start = main_toggles(), [], time.monotonic()
-    for _ in range(FILM_FRAMES):
-        session_run.step(st.session_state, run.values["speed"], budget=FRAME_TRAIN_SECONDS, explain=False)
-        frames.append(main_figures(run, **toggles))
+    session = st.session_state
+    toggles = main_toggles()
+    session_run.keep_play_snapshot(session)
+    resolution = play_resolution(session, run)
+    wanted = frames_wanted(session)
+    shown, start, cpu = [], time.monotonic(), time.thread_time()
+    for _ in range(wanted):
+        since = run.trainer.epoch
+        session_run.step(session, run.values["speed"], budget=FRAME_TRAIN_SECONDS, explain=False)
+        shown.append(frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, resolution))
+        if len(shown) == 1:
+            base = base_figures(run, toggles, resolution)
         if not run.playing or time.monotonic() - start > FILM_SECONDS:  # stopped (limit, divergence) or slow
             break
-    return frames
+    note_load(session, (time.monotonic() - start) / max(time.thread_time() - cpu, 1e-4))
+    if frames.output_kind(run.data) == "figure":  # the y* view moves once per film
+        output = share.for_layout(main_figures(run, **toggles), st.session_state)[1]
+        shown[0]["out"] = {"fig": live_chart.prepared(output, "chart_output", revision(run))}
+    number = session[keys.PLAY_FILM] = session.get(keys.PLAY_FILM, 0) + 1
+    return {"id": number, "frames": shown, "spec": base["spec"], "last": not run.playing}
+
+
+def frames_wanted(session) -> int:
+    """Frames for the next film: FILM_SHOWN_SECONDS at the browser's reported rate, halved while busy."""
+    fps = session.get(keys.PLAY_PACE) or START_FPS
+    wanted = round(FILM_SHOWN_SECONDS * fps)
+    if busy(session):
+        wanted //= 2
+    return int(np.clip(wanted, *FILM_FRAMES))
+
+
+def note_load(session, load: float) -> None:
+    """Keep a film's wall time over its CPU time, smoothed, and whether the server counts as busy."""
+    smooth, was_busy = session.get(keys.PLAY_LOAD, (1.0, False))
+    smooth = 0.6 * smooth + 0.4 * load
+    session[keys.PLAY_LOAD] = (smooth, smooth > (CALM_LOAD if was_busy else BUSY_LOAD))
+
+
+def busy(session) -> bool:
+    """Whether the last films found the server busy (other sessions or programs taking the cores)."""
+    return session.get(keys.PLAY_LOAD, (1.0, False))[1]
+
+
+def _setup(run: Run) -> tuple:
+    """What every base figure is built for besides its view's toggle and the y* resolution: run and theme."""
+    return revision(run), live_chart.page_theme()
+
+
+def play_resolution(session, run: Run) -> int:
+    """The y* map's resolution while playing: the base figures' for the same run (a change would
+    redraw every chart), else coarser if the server is busy."""
+    kept = session.get(keys.PLAY_BASE)
+    if kept and kept["setup"] == _setup(run):
+        return kept["resolution"]
+    return BUSY_RESOLUTION if busy(session) else PLAY_RESOLUTION
+
+
+def base_figures(run: Run, toggles: dict[str, bool], resolution: int) -> dict[str, Any]:
+    """The main charts' figures while playing and the films' spec: {"texts": [(JSON, height)] per view,
+    "spec", ...}. A view's figure is built anew when the run, the theme, the resolution or its own
+    toggle changes; else the one kept in the session is sent again, which leaves its plot alone."""
+    setup = _setup(run)
+    views = [(setup, resolution, on) for on in toggles.values()]
+    kept = st.session_state.get(keys.PLAY_BASE)
+    if kept and kept["views"] == views:
+        return kept
+    figs = share.for_layout(main_figures(run, **toggles, play_resolution=resolution), st.session_state)
+    for trace in figs[2].data:  # the loss curves as plain lists, which plotly can extend
+        trace.x, trace.y = [int(e) for e in trace.x], [None if np.isnan(v) else float(v) for v in trace.y]
+    texts = [kept["texts"][k] if kept and kept["views"][k] == views[k]
+             else (live_chart.prepared(fig, f"chart_{view}", revision(run)), fig.layout.height)
+             for k, (fig, view) in enumerate(zip(figs, VIEWS))]
+    kept = {"setup": setup, "resolution": resolution, "views": views, "texts": texts,
+            "spec": frames.film_spec(run, figs, resolution)}
+    st.session_state[keys.PLAY_BASE] = kept
+    return kept
+
+
+def note_pace(session: MutableMapping | None = None) -> None:
+    """The player's report on starting a film: the frames per second it draws (kept if plausible)."""
+    session = st.session_state if session is None else session
+    shown = (session.get(keys.PLAYER) or {}).get("shown")
+    fps = shown.get("fps") if isinstance(shown, dict) else None
+    if isinstance(fps, (int, float)) and not isinstance(fps, bool) and 1 <= fps <= 120:
+        session[keys.PLAY_PACE] = float(fps)
+
+
+def pause(session: MutableMapping | None = None) -> None:
+    """The player's Pause: stop, with the run rolled back to the epoch on the user's screen."""
+    session = st.session_state if session is None else session
+    paused = (session.get(keys.PLAYER) or {}).get("paused")
+    session_run.pause_at(session, paused.get("epoch") if isinstance(paused, dict) else None)

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from functools import partial
 
-import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
-from ui import controls, keys, plain, session_run, share
-from ui.live_chart import live_chart
-from ui.playground import detail, film, run_tools
+from ui import keys, plain, session_run, share
+from ui.live_chart import live_chart, live_player, show_prepared
+from ui.playground import detail, film, frames, run_tools
 from ui.session_run import Run
 
 
@@ -62,21 +60,17 @@ def messages(run: Run) -> None:
                 icon=":material/stop_circle:")
 
 
-def metrics(run: Run) -> None:
-    """Epoch, losses and the task's metric, outside the figures."""
-    h = run.trainer.history
-    fmt = controls.TASK_ACCURACY_LABEL[run.data.task]
+def metrics(run: Run, shown: dict | None = None) -> None:
+    """Epoch, losses and the task's metric, outside the figures; while playing (a film `shown`), the
+    player draws them frame by frame with the charts (see `ui.live_chart.live_player`)."""
+    texts = frames.metric_texts(run)
+    if shown is not None:
+        charts = {"net": "chart_network", "out": "chart_output", "loss": "chart_loss"}
+        live_player(shown, keys.PLAYER, charts, texts, keys.PAUSE, on_shown=film.note_pace, on_pause=film.pause)
+        return
     row = st.container(horizontal=True, gap="medium")  # wraps on a narrow screen
-    cols = [row.container(width=150) for _ in range(5)]
-    cols[0].metric("Epoch", run.trainer.epoch)
-    for col, name, label in ((cols[1], "train_loss", "Train loss"), (cols[2], "test_loss", "Test loss")):
-        v = h.column(name)
-        change = v[-1] - v[-2] if len(v) > 1 else np.nan
-        delta = f"{change:+.2e}" if np.isfinite(change) else None
-        col.metric(label, plain.number(v[-1], ".4f"), delta, delta_color="inverse")
-    for col, name in ((cols[3], "train"), (cols[4], "test")):
-        v = h.column(f"{name}_metric")[-1]
-        col.metric(f"{name.capitalize()} {run.trainer.metric_name}", fmt(v) if np.isfinite(v) else "—")
+    for label, value, change in texts:
+        row.container(width=150).metric(label, value, change, delta_color="inverse")
 
 
 # The main views (and a detail view's charts) side by side while each gets at least VIEW_MIN_PX, fewer
@@ -95,10 +89,11 @@ VIEW_HEADINGS = ("Network", "What it has learned", "Loss")
 TOGGLE_LABELS = ("Colour units by the output O of training point 1", "Show test points", "Log scale")
 
 
-def main_views(run: Run, frames: list[list[go.Figure]] | None = None) -> None:
+def main_views(run: Run, playing: bool = False) -> None:
     """The network, what it has learned and the loss, each with its heading, toggle, chart and caption.
 
-    One chart per view, in a row that wraps; `frames` is the film of frames just trained, if playing.
+    One chart per view, in a row that wraps; while `playing` (a film was just trained), the charts
+    hold Play's base figures, on which the player shows the film's frames.
     """
     st.html(LAYOUT_CSS)
     row = st.container(horizontal=True, key=keys.MAIN_VIEWS, gap="medium")
@@ -107,9 +102,8 @@ def main_views(run: Run, frames: list[list[go.Figure]] | None = None) -> None:
     for cell, heading, label, (key, default) in zip(cells, VIEW_HEADINGS, TOGGLE_LABELS, film.MAIN_TOGGLES.items()):
         cell.subheader(heading)
         toggles[key] = cell.toggle(label, default, key=key)
-    films = list(zip(*frames)) if frames else [[fig] for fig in film.main_figures(run, **toggles)]
-    films = [share.for_layout(list(figs), st.session_state) for figs in films]  # larger for a projector
-    playing = bool(frames) and run.playing
+    # while playing, the charts hold Play's base figures; else this state's (larger for a projector)
+    figs = None if playing else share.for_layout(film.main_figures(run, **toggles), st.session_state)
     colour = ("its output O for the first training point" if toggles[keys.COLOUR_BY_SAMPLE]
               else "its mean |δ| over the last epoch (from the first epoch on)")
     captions = (f"Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; a "
@@ -118,10 +112,13 @@ def main_views(run: Run, frames: list[list[go.Figure]] | None = None) -> None:
                 output_caption(run.data),
                 "Train loss should fall; a test loss that rises while the train loss falls means "
                 "the network is memorising the training points.")
-    for k, (cell, view, figs, caption) in enumerate(zip(cells, film.VIEWS, films, captions)):
-        with cell:
-            # one chart asks for the next film, and watches the page's theme, for all three
-            live_chart(list(figs), f"chart_{view}", film.revision(run), playing=playing, ask=k == 0)
+    for k, (cell, view, caption) in enumerate(zip(cells, film.VIEWS, captions)):
+        with cell:  # one chart watches the page's theme for all
+            if figs is None:
+                text, height = st.session_state[keys.PLAY_BASE]["texts"][k]
+                show_prepared(text, f"chart_{view}", height, watch_theme=k == 0)
+            else:
+                live_chart(figs[k], f"chart_{view}", film.revision(run), watch_theme=k == 0)
             st.caption(caption)
 
 
@@ -171,7 +168,7 @@ def sidebar_is_stale(session: MutableMapping) -> bool:
 def live(run: Run) -> None:
     """The main area as one fragment: a step reruns only this, not the sidebar.
 
-    While playing, each rerun trains a short film of frames; the chart asks for the next rerun
+    While playing, each rerun trains a short film of frames; the player asks for the next rerun
     when it starts showing the film (see `ui.live_chart`), so no timer is needed.
     """
 
@@ -182,12 +179,12 @@ def live(run: Run) -> None:
         if sidebar_is_stale(st.session_state):
             st.rerun(scope="app")
         current = st.session_state[keys.RUN]
-        frames = film.film(current) if current.playing else None
+        shown = film.film(current) if current.playing else None
         run_buttons(current)
         messages(current)
-        metrics(current)
+        metrics(current, shown)
         run_tools.draw(current)
-        main_views(current, frames)
+        main_views(current, playing=shown is not None)
         detail.detail_view(current)
         downloads(current)
 

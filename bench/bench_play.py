@@ -1,0 +1,257 @@
+"""Play in a real browser against a bare page replaying the same plotly calls; server CPU per frame; Pause.
+
+At the reference set-up (REFERENCE below, the Playground's defaults), run after run, taking turns
+(the bare page first in even runs, the app first in odd ones):
+* the app: Play, then the distinct frames per second the network chart shows (its layout.meta.epoch)
+  over `--seconds`, and the server's CPU time (utime + stime of the `streamlit run` process) over the
+  same window, per frame shown;
+* the bare page (a bare page of the app's origin with its plotly.js and three divs of the app's chart sizes, no
+  Streamlit, REPLAY below): the three main plots as the app holds them while playing, then the plotly calls the
+  app made per frame (recorded once from the app, in order: Plotly.update of the network and of the
+  y* map, Plotly.extendTraces of the loss when the app batched one) replayed one frame per animation
+  frame, as fast as the browser draws them;
+* Pause: the time from a click on Pause until the Play button is back and the metrics row shows the
+  epoch that was on screen (the frame on screen is final at the click), `--pauses` times per run.
+Prints min / median / max over the runs of each figure and of the ratio app / bare page, and the
+sessions one core holds at 20 and at 10 frames per second (1000 ms / (fps · CPU ms per frame)).
+
+Targets (issue 12): fps ≥ 0.9 × the bare page's and ≥ 20 on a quiet machine; ≤ 10 ms of server CPU
+per frame; Pause → final ≤ 250 ms median.
+
+Needs Debian's chromium at /usr/bin/chromium and playwright from requirements-dev.txt.
+    python bench/bench_play.py [--runs 3] [--seconds 5] [--pauses 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_sessions import cpu_seconds  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, app_process  # noqa: E402
+
+REFERENCE = ("?dataset=xor&n_layers=1&units_1=4&hidden=sigmoid&loss=bce&lr=1&batch_mode=mini&batch_k=10"
+             "&speed=2&seed=0")
+VIEWPORT = {"width": 1440, "height": 1000}
+NET_EPOCH = "(document.querySelector('.js-plotly-plot')?.layout?.meta?.epoch ?? -1)"
+
+# Distinct frames per second of the network chart over `seconds` (a frame: a new epoch on it).
+COUNT_FRAMES = """
+async (seconds) => {
+  let frames = 0, last = null;
+  const t0 = performance.now();
+  return await new Promise(resolve => {
+    const tick = () => {
+      const epoch = document.querySelector('.js-plotly-plot').layout.meta.epoch;
+      if (epoch !== last) { frames++; last = epoch; }
+      if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(tick); else resolve(frames / seconds);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+# Record, over `ms`, the three main plots as they are and the plotly calls made on them after.
+RECORD = """
+async (ms) => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')].slice(0, 3);
+  const plain = (key, value) => (ArrayBuffer.isView(value) ? Array.from(value) : value);
+  const copy = (value) => JSON.parse(JSON.stringify(value, plain));
+  const figures = plots.map(p => ({data: copy(p.data), layout: copy(p.layout), width: p.clientWidth,
+                                   height: p.clientHeight}));
+  const calls = [], P = window.Plotly, originals = {};
+  for (const name of ['update', 'restyle', 'relayout', 'extendTraces', 'react']) {
+    originals[name] = P[name];
+    P[name] = function (gd, ...args) {
+      const k = plots.indexOf(gd);
+      if (k >= 0) calls.push([name, k, copy(args)]);
+      return originals[name].call(this, gd, ...args);
+    };
+  }
+  await new Promise(r => setTimeout(r, ms));
+  Object.assign(P, originals);
+  return {figures, calls};
+}
+"""
+
+# The bare page: draw the recorded figures, replay the calls frame by frame (a frame starts with the
+# network's update), one frame per animation frame, for `seconds`; frames per second.
+REPLAY = """
+async ([recording, seconds]) => {
+  const P = window.Plotly;
+  const divs = recording.figures.map((f) => {
+    const div = document.createElement('div');
+    div.style.cssText = `width:${f.width}px;height:${f.height}px;display:inline-block`;
+    document.body.appendChild(div);
+    return div;
+  });
+  await Promise.all(recording.figures.map((f, k) => P.newPlot(divs[k], f.data, f.layout, {displaylogo: false})));
+  const frames = [];
+  for (const call of recording.calls) {
+    if (call[0] === 'update' && call[1] === 0 || !frames.length) frames.push([]);
+    frames[frames.length - 1].push(call);
+  }
+  let shown = 0;
+  const t0 = performance.now();
+  return await new Promise(resolve => {
+    const tick = () => {
+      for (const [name, k, args] of frames[shown % frames.length]) P[name](divs[k], ...args);
+      shown++;
+      if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(tick);
+      else resolve(shown / ((performance.now() - t0) / 1000));
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+# Click Pause; resolves with [ms until the Play button is back and the metrics row shows the epoch that
+# was on screen, that epoch].
+PAUSE = """
+async () => {
+  const shown = document.querySelector('.js-plotly-plot').layout.meta.epoch;
+  const t0 = performance.now();
+  document.querySelector('.st-key-pause button').click();
+  return await new Promise(resolve => {
+    const tick = () => {
+      const metric = document.querySelector("[data-testid='stMetricValue']");
+      if (document.querySelector('.st-key-play button') && metric && metric.innerText === String(shown)) {
+        resolve([performance.now() - t0, shown]);
+      } else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+
+def open_app(browser, url: str):
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.goto(url + "/" + REFERENCE)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_function(f"{NET_EPOCH} === 0", timeout=60_000)
+    return page
+
+
+def play(page, after: int) -> None:
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function(f"{NET_EPOCH} >= {after}", timeout=60_000)
+
+
+def app_run(browser, url: str, pid: int, seconds: float, pauses: int) -> dict[str, float]:
+    """The app's frames per second and server CPU per frame while playing, and its Pause times."""
+    page = open_app(browser, url)
+    play(page, 10)
+    c0 = cpu_seconds(pid)
+    fps = page.evaluate(COUNT_FRAMES, seconds)
+    cpu = cpu_seconds(pid) - c0
+    pause_ms = []
+    for k in range(pauses):
+        if k:
+            play(page, page.evaluate(NET_EPOCH) + 10)
+        page.wait_for_timeout(1000)
+        pause_ms.append(page.evaluate(PAUSE)[0])
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    page.context.close()
+    return {"fps": fps, "cpu_ms": 1000 * cpu / max(fps * seconds, 1), "pause_ms": statistics.median(pause_ms)}
+
+
+def record(browser, url: str) -> dict:
+    """The app's main plots and its plotly calls over 3 s of Play (recorded once, not timed)."""
+    page = open_app(browser, url)
+    play(page, 10)
+    page.wait_for_timeout(1000)
+    recording = page.evaluate(RECORD, 3000)
+    page.context.close()
+    return recording
+
+
+def bare_run(browser, url: str, recording: dict, seconds: float) -> float:
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.goto(f"{url}/_stcore/health")  # a bare page of the app's origin, which serves plotly.js
+    page.evaluate("document.body.textContent = ''")
+    page.add_script_tag(url=f"{url}/app/static/plotly.min.js")
+    fps = page.evaluate(REPLAY, [recording, seconds])
+    page.context.close()
+    return fps
+
+
+def rerun_cpu_per_frame(fps: float, films: int = 5) -> float:
+    """In process (AppTest, its own overhead included): process CPU ms per frame of the reruns that
+    train films for a browser drawing `fps` frames per second, at the reference set-up."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui import keys
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(dict(p.split("=") for p in REFERENCE[1:].split("&")))
+    at.run()
+    at.session_state[keys.PLAY_PACE] = fps
+    at.session_state[keys.PLAY_LOAD] = (1.0, False)  # as on a calm server: full films, the 36-point grid
+    at.button(key=keys.PLAY).click().run()
+    frames, cpu = 0, 0.0
+    for _ in range(films):
+        at.session_state[keys.PLAY_LOAD] = (1.0, False)
+        start = time.process_time()
+        at.run()
+        cpu += time.process_time() - start
+        frames += sum(len(json.loads(c.proto.json)["film"]["frames"]) for c in at.get("bidi_component")
+                      if c.proto.component_name == "live_player")
+    return 1000 * cpu / max(frames, 1)
+
+
+def spread(values: list[float]) -> str:
+    v = sorted(values)
+    return f"{v[0]:8.2f} {statistics.median(v):8.2f} {v[-1]:8.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds of Play counted per run")
+    parser.add_argument("--pauses", type=int, default=3, help="Play/Pause cycles timed per run")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    rows: dict[str, list[float]] = {"app fps": [], "bare page fps": [], "app / bare page": [],
+                                    "server CPU ms per frame": [], "Pause -> final ms (median of run)": []}
+    with app_process() as (proc, url), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        recording = record(browser, url)
+        frames = sum(1 for c in recording["calls"] if c[0] == "update" and c[1] == 0)
+        print(f"recorded {len(recording['calls'])} plotly calls over {frames} frames "
+              f"({len(recording['calls']) / max(frames, 1):.2f} calls per frame)")
+        for run in range(args.runs):
+            order = ("bare", "app") if run % 2 == 0 else ("app", "bare")
+            result = {}
+            for which in order:
+                if which == "bare":
+                    result["bare"] = bare_run(browser, url, recording, args.seconds)
+                else:
+                    result.update(app_run(browser, url, proc.pid, args.seconds, args.pauses))
+            rows["app fps"].append(result["fps"])
+            rows["bare page fps"].append(result["bare"])
+            rows["app / bare page"].append(result["fps"] / result["bare"])
+            rows["server CPU ms per frame"].append(result["cpu_ms"])
+            rows["Pause -> final ms (median of run)"].append(result["pause_ms"])
+            print(f"run {run + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in result.items()), flush=True)
+        browser.close()
+    print(f"\n{args.runs} runs (min / median / max), load average {Path('/proc/loadavg').read_text().split()[0]}:")
+    for name, values in rows.items():
+        print(f"  {name:36s} {spread(values)}")
+    for fps in (20, 10):
+        cpu = [rerun_cpu_per_frame(fps) for _ in range(args.runs)]
+        ms = statistics.median(cpu)
+        print(f"  in process, films for {fps} frames/s: CPU ms per frame {spread(cpu)}; "
+              f"sessions per core at {fps} frames/s: {1000 / (fps * ms):.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Play's compact frames (ui.playground.frames) and Pause's rollback (ui.session_run.pause_at).
+
+References are plain numpy written here (the forward pass, the buckets) or a run trained afresh
+from the same seed, never the encoder's own helpers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ui import keys, session_run
+from ui.playground import figures, frames
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+@pytest.fixture
+def session() -> dict:
+    """A session on the default run (XOR, 2-4-1 sigmoid, bce), trained 5 epochs."""
+    session: dict = {}
+    session_run.sync(session)
+    session_run.step(session, 5)
+    return session
+
+
+def test_quantised_values_come_back_within_half_a_step():
+    z = np.linspace(-0.3, 1.3, 1001)
+    back = frames.dequantised(frames.unpacked(frames.packed(frames.quantised(z, 0.0, 1.0), "u1"), "u1"), 0.0, 1.0)
+    inside = (z >= 0) & (z <= 1)
+    assert np.abs(back[inside] - z[inside]).max() <= 0.5 / frames.LEVELS + 1e-12
+    assert back[z < 0].max() == 0.0 and back[z > 1].min() == 1.0  # outside the range: clipped to its ends
+
+
+def test_a_frames_y_star_is_the_networks_prediction_within_the_quantisation_step(session):
+    session_run.step(session, 100)  # far enough for y* to cross 0.5 somewhere
+    run = session[keys.RUN]
+    f = frames.frame(run, False, run.trainer.epoch - 1, resolution=20)
+    out = f["out"]
+    z = frames.dequantised(frames.unpacked(out["z"], "u1"), out["lo"], out["hi"])
+    _, _, grid = figures.plane_grid(run.data, 20)  # the grid's points; y* is computed here by hand
+    u = run.data.inputs(grid)
+    (W1, W2), (b1, b2) = run.net.W, run.net.b
+    expected = _sigmoid(_sigmoid(u @ W1 + b1) @ W2 + b2)[:, 0]
+    assert (out["lo"], out["hi"]) == (0.0, 1.0)
+    assert np.abs(z - expected).max() <= 0.5 / frames.LEVELS + 1e-6
+    bx, by = frames.unpacked(out["bx"], "<f4"), frames.unpacked(out["by"], "<f4")
+    assert bx.size == by.size > 0  # the y* = 0.5 line, NaN between segments
+    assert np.isnan(bx[2::3]).all() and np.isfinite(bx[0::3]).all()
+
+
+def test_a_frame_holds_the_networks_weights_buckets_and_numbers(session):
+    run = session[keys.RUN]
+    f = frames.frame(run, False, 3, resolution=20)
+    net = f["net"]
+    W = np.concatenate([w.ravel() for w in run.net.W])  # every weight is drawn in this small network
+    w = frames.unpacked(net["w"], "<f4")
+    assert np.allclose(w, W, rtol=1e-6)
+    wmax = np.abs(W).max()
+    level = np.array([min(sum(abs(v) / wmax > t for t in (0.25, 0.5, 0.75)), 3) for v in W])
+    assert frames.unpacked(net["c"], "u1").tolist() == (4 * (W >= 0) + level).tolist()  # sign, then width
+    assert np.allclose(frames.unpacked(net["v"], "<f4"), np.concatenate(run.trainer.last.neuron_delta), rtol=1e-6)
+    assert net["t"][0] == f"b = {run.net.b[0][0]:+.2f}" and len(net["h"]) == 5
+    assert f["e"] == 5 and f["m"][0] == ("Epoch", "5", None)
+    h = run.trainer.history
+    assert f["loss"]["x"] == [4, 5]  # the rows after epoch 3
+    assert f["loss"]["y"][0] == pytest.approx(list(h.column("train_loss")[-2:]), rel=1e-5)
+
+
+def test_a_film_spec_places_every_edge_and_names_the_traces(session):
+    run = session[keys.RUN]
+    base = [figures.network_figure(run.net, run.trainer.last.neuron_delta, None, None, every_bucket=True),
+            figures.output_figure(run.net, run.data, True, 20),
+            figures.loss_figure(run.trainer.history, run.trainer.metric_name)]
+    base[0].add_annotation(text="epoch 5")
+    spec = frames.film_spec(run, base, 20)
+    xy = frames.unpacked(spec["net"]["xy"], "<f4").reshape(-1, 4)
+    assert len(xy) == 2 * 4 + 4 * 1 and set(xy[:, 0]) == {0, 1} and set(xy[:, 2]) == {1, 2}
+    assert spec["net"]["names"][1] == "w<sub>12</sub><sup>(1)</sup>"
+    assert [base[0].data[k].mode for k in spec["net"]["buckets"]] == ["lines"] * 8
+    assert base[0].data[spec["net"]["units"]].name == "units"
+    # the bias labels follow the inputs' names on their own trace: the frame's unit labels complete it
+    labels = base[0].data[spec["net"]["labels"]]
+    assert labels.name == "labels" and list(labels.text) == spec["net"]["fixed"] + [
+        t for t in frames.frame(run, False, 0, 20)["net"]["t"] if t]
+    assert spec["out"]["kind"] == "plane" and base[1].data[spec["out"]["line"]].name == "y* = 0.5"
+    assert [base[2].data[k].name for k in spec["loss"]["traces"]] == [
+        "train L", "train accuracy", "test L", "test accuracy"]
+
+
+def _state(trainer) -> tuple:
+    return (trainer.epoch, [w.copy() for w in trainer.net.W], [b.copy() for b in trainer.net.b],
+            trainer.rng.bit_generator.state, trainer.history.column("train_loss").copy(), trainer.record.position)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return (a[0] == b[0] and all(np.array_equal(x, y) for x, y in zip(a[1] + a[2], b[1] + b[2]))
+            and a[3] == b[3] and np.array_equal(a[4], b[4]) and a[5] == b[5])
+
+
+def test_pause_rolls_the_run_back_to_the_frame_on_screen():
+    session: dict = {}
+    run = session_run.sync(session)
+    session_run.set_playing(session, True)
+    shown = {}
+    for _ in range(3):  # three films of four frames of 2 epochs, the server training ahead of the screen
+        session_run.keep_play_snapshot(session)
+        for _ in range(4):
+            session_run.step(session, 2, explain=False)
+            shown[run.trainer.epoch] = _state(run.trainer)
+    assert run.trainer.epoch == 24
+    session_run.pause_at(session, 14)  # the second film's third frame was on screen
+    run = session[keys.RUN]
+    assert not run.playing and _same(_state(run.trainer), shown[14])
+    fresh = session_run.build_run(run.values, {})  # the same run trained straight to epoch 14
+    fresh.trainer.run(14)
+    assert all(np.array_equal(a, b) for a, b in zip(fresh.net.W, run.net.W))
+    session_run.step(session, 2)  # and it trains on from there as the run would have
+    assert _same(_state(run.trainer), shown[16])
+
+
+@pytest.mark.parametrize("epoch", [None, "7", True, 25, -1, 3.0])
+def test_a_pause_with_no_usable_epoch_stops_where_the_run_is(epoch):
+    session: dict = {}
+    run = session_run.sync(session)
+    session_run.set_playing(session, True)
+    session_run.keep_play_snapshot(session)
+    session_run.step(session, 10)
+    before = _state(run.trainer)
+    session_run.pause_at(session, epoch)
+    assert not session[keys.RUN].playing and _same(_state(session[keys.RUN].trainer), before)
+
+
+def test_a_trainer_copy_is_independent():
+    session: dict = {}
+    run = session_run.sync(session)
+    session_run.step(session, 3)
+    twin = session_run.trainer_copy(run.trainer)
+    before = _state(twin)
+    run.trainer.run(5)
+    assert _same(_state(twin), before)
+    twin.run(5)
+    assert _same(_state(twin), _state(run.trainer))

@@ -1,0 +1,155 @@
+"""Compact frames for Play: per frame, only the numbers the main views change.
+
+While playing, the browser holds the three main plots (drawn once from base figures built with a
+fixed trace structure, see `ui.playground.film`), and each frame says what moved: the epoch and the
+metrics row's text; each drawn edge's bucket (sign and width), w and ∂L/∂w; the units' colour values,
+labels and hover texts; y* on the play grid as one byte per point over its colour range, with the
+y* = 0.5 line; and the loss rows trained since the previous frame. Arrays travel as base64 of their
+little-endian bytes; `ui/live_chart/live_chart.js` decodes them and makes one plotly call per plot
+(the loss in batches). A `spec` per film says where in the base figures each part goes.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui import controls, plain
+from ui.playground import figures
+from ui.session_run import Run
+
+Array = np.ndarray
+LEVELS = 255  # y* is sent as 0..LEVELS over its colour range
+LOSS_SERIES = ("train_loss", "train_metric", "test_loss", "test_metric")
+
+
+def packed(values: Array, dtype: str) -> str:
+    """An array as base64 of its bytes in `dtype` (little-endian: '<f4', 'u1')."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
+
+
+def unpacked(text: str, dtype: str) -> Array:
+    """The array `packed` wrote."""
+    return np.frombuffer(base64.b64decode(text), dtype=dtype)
+
+
+def quantised(z: Array, lo: float, hi: float) -> Array:
+    """z on [lo, hi] as bytes 0..LEVELS (nearest level; values outside are clipped)."""
+    return np.clip(np.rint((np.asarray(z, dtype=np.float64) - lo) / (hi - lo) * LEVELS), 0, LEVELS).astype(np.uint8)
+
+
+def dequantised(q: Array, lo: float, hi: float) -> Array:
+    """The levels back on [lo, hi]: within half a step, (hi − lo) / (2 · LEVELS), of the value sent."""
+    return lo + np.asarray(q, dtype=np.float64) / LEVELS * (hi - lo)
+
+
+def metric_texts(run: Run) -> list[tuple[str, str, str | None]]:
+    """The metrics row: (label, value, change since the previous epoch or None) for epoch, losses, metrics."""
+    h, fmt = run.trainer.history, controls.TASK_ACCURACY_LABEL[run.data.task]
+    rows: list[tuple[str, str, str | None]] = [("Epoch", str(run.trainer.epoch), None)]
+    for name, label in (("train_loss", "Train loss"), ("test_loss", "Test loss")):
+        v = h.column(name)
+        change = v[-1] - v[-2] if len(v) > 1 else np.nan
+        rows.append((label, plain.number(v[-1], ".4f"), f"{change:+.2e}" if np.isfinite(change) else None))
+    for name in ("train", "test"):
+        v = h.column(f"{name}_metric")[-1]
+        rows.append((f"{name.capitalize()} {run.trainer.metric_name}", fmt(v) if np.isfinite(v) else "—", None))
+    return rows
+
+
+def node_values(run: Run, colour_by_sample: bool) -> tuple[list[Array] | None, str]:
+    """The units' colour values (one array per weight layer) and what they are."""
+    if colour_by_sample:
+        return [o[0] for o in run.net.forward(run.data.X_train[:1]).O], "O (point 1)"
+    last = run.trainer.last
+    return (last.neuron_delta if last is not None else None), "mean |δ|"
+
+
+def _drawn(net, arrays: list[Array]) -> Array:
+    """The entries of per-layer (inputs × units) arrays that the diagram draws, in its order (l, j, i)."""
+    shown = [len(y) for y in figures.node_positions(net.sizes)[0]]
+    return np.concatenate([a[: shown[l], : shown[l + 1]].ravel() for l, a in enumerate(arrays)])
+
+
+def _trace(fig: go.Figure, name: str) -> int:
+    return next((k for k, t in enumerate(fig.data) if t.name == name), -1)
+
+
+def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any]:
+    """Where each frame's parts go in the base figures (network, y* map, loss), and the fixed geometry."""
+    net, data = run.net, run.data
+    ys = figures.node_positions(net.sizes)[0]
+    xy, names = [], []
+    for l in range(net.n_layers):
+        for j in range(len(ys[l])):
+            for i in range(len(ys[l + 1])):
+                xy += [l, ys[l][j], l + 1, ys[l + 1][i]]
+                names.append(figures.edge_name(l, j, i))
+    network, output, loss = base
+    labels = _trace(network, "labels")
+    spec: dict[str, Any] = {
+        "net": {"buckets": list(range(len(figures.EDGE_BUCKETS))), "mid": _trace(network, "weights"),
+                "units": _trace(network, "units"), "note": len(network.layout.annotations) - 1,
+                # the bias labels (a trace of their own, after the inputs' fixed labels) change each frame
+                "labels": labels, "fixed": list(network.data[labels].text[: len(ys[0])]) if labels >= 0 else [],
+                "xy": packed(xy, "<f4"), "names": names},
+        "out": {"kind": output_kind(data)},
+        "loss": {"traces": [_trace(loss, n) for n in _loss_names(run)]},
+    }
+    if spec["out"]["kind"] == "plane":
+        gx, gy, _ = figures.plane_grid(data, resolution)
+        spec["out"].update(x=packed(gx, "<f4"), y=packed(gy, "<f4"), line=_trace(output, "y* = 0.5"))
+    return spec
+
+
+def output_kind(data) -> str:
+    """'plane' (y* over the input plane, sent as bytes per frame) or 'figure' (the whole figure, once per film)."""
+    return "plane" if data.has_plane and data.P_train.shape[1] == 2 else "figure"
+
+
+def _loss_names(run: Run) -> list[str]:
+    metric = run.trainer.metric_name
+    return [f"{split} {kind}" for split in ("train", "test") for kind in ("L", metric)]
+
+
+def frame(run: Run, colour_by_sample: bool, since: int, resolution: int) -> dict[str, Any]:
+    """The state of the main views now: epoch, metrics, network, y* (a 'plane' map) and the loss rows
+    after epoch `since`."""
+    net, data, trainer = run.net, run.data, run.trainer
+    values, title = node_values(run, colour_by_sample)
+    grads = net.gradients(data.X_train, trainer.Y_train)[0]
+    w = _drawn(net, net.W)
+    wmax = max(float(np.abs(m).max()) for m in net.W) or 1.0
+    codes = 4 * (w >= 0) + figures.edge_levels(w, wmax)  # the index in figures.EDGE_BUCKETS
+    shown = [len(y) for y in figures.node_positions(net.sizes)[0]]
+    d = np.concatenate([np.nan_to_num(v[: shown[l + 1]]) for l, v in enumerate(values)])
+    lo, hi = figures.colour_range(d, title)
+    texts = [figures.unit_texts(net, l, i, float(values[l - 1][i]), title)
+             for l in range(1, len(shown)) for i in range(shown[l])]
+    out: dict[str, Any] = {
+        "e": trainer.epoch,
+        "m": metric_texts(run),
+        "net": {"c": packed(codes, "u1"), "w": packed(w, "<f4"), "g": packed(_drawn(net, grads), "<f4"),
+                "v": packed(d, "<f4"), "lo": lo, "hi": hi, "t": [t for t, _ in texts], "h": [h for _, h in texts]},
+        "loss": _loss_rows(run, since),
+    }
+    if output_kind(data) == "plane":
+        gx, gy, grid = figures.plane_grid(data, resolution)
+        z, zlo, zhi = figures.plane_values(net, data, grid)
+        out["out"] = {"z": packed(quantised(z, zlo, zhi), "u1"), "lo": zlo, "hi": zhi}
+        if data.task == "binary":
+            bx, by = figures.level_line(gx, gy, z.reshape(resolution, resolution), 0.5)
+            out["out"].update(bx=packed(bx, "<f4"), by=packed(by, "<f4"))
+    return out
+
+
+def _loss_rows(run: Run, since: int) -> dict[str, Any]:
+    """The history rows after epoch `since`: their epochs and the four loss-chart series (None for NaN)."""
+    h = run.trainer.history
+    start = int(np.searchsorted(h.epochs, since, side="right"))
+    series = [h.column(name)[start:] for name in LOSS_SERIES]
+    return {"x": h.epochs[start:].tolist(),
+            "y": [[None if np.isnan(v) else float(f"{v:.6g}") for v in s] for s in series]}
