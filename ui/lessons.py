@@ -16,15 +16,12 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui import controls, keys, plain, session_run
+from ui.derivation import exercises
 from ui.derivation.sections import ANCHORS
 
 # relative to the app's own pages, so that a base URL path (a proxy in front of the app) is kept
 PLAYGROUND_PATH = "./"
 DERIVATION_PATH = "./derivation"
-# The Step-by-step page's exercises are being built elsewhere; until their link format is known, an exercise
-# link opens the lesson's Step-by-step section. Placeholders: {page} (DERIVATION_PATH), {query} (the lesson's
-# settings), {section} (the section's anchor) and {exercise} (the lesson's exercise name).
-EXERCISE_LINK = "{page}?{query}#{section}"
 
 
 @dataclass(frozen=True)
@@ -38,7 +35,7 @@ class Setup:
 @dataclass(frozen=True)
 class Lesson:
     """A step of the guided path: what it shows (with the lecture's formula), its setups, what to look at,
-    and the Step-by-step section (a key of `ANCHORS`) and exercise that go with it."""
+    and the Step-by-step section (a key of `ANCHORS`) that goes with it (its exercise: `exercise_link`)."""
 
     key: str
     title: str
@@ -48,7 +45,6 @@ class Lesson:
     setups: tuple[Setup, ...]
     look_at: str
     section: str
-    exercise: str
 
     def values(self, setup: Setup) -> dict[str, Any]:
         """Every control's value in this setup."""
@@ -68,7 +64,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Step one epoch at a time: the boundary y* = 0.5 is a straight line through the middle that turns "
         "until it separates the classes. On the Step-by-step page, δ at the output is y* − y: the sigmoid's "
         "slope y*(1 − y*) cancels against the loss's, and each gradient is δ times its input xⱼ.",
-        "backward", "single-unit-rule",
+        "backward",
     ),
     Lesson(
         "two-two-one", "The 2-2-1 sigmoid network of the slides",
@@ -82,7 +78,7 @@ LESSONS: tuple[Lesson, ...] = (
         "On the Step-by-step page, play the two passes: δ⁽²⁾ appears at the output, then travels back along "
         "the two weights w⁽²⁾ to give δ⁽¹⁾, and every edge gets uⱼ δᵢ. Without biases, as on the slides, "
         "this small network struggles with XOR; turn Biases on in the sidebar and it learns.",
-        "passes", "two-layer-deltas",
+        "passes",
     ),
     Lesson(
         "vector-form", "The vector form at larger H",
@@ -95,7 +91,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Section 1 of the Step-by-step page writes each layer as one product, (w⁽¹⁾)ᵀ (8 × 2) times u⁽¹⁾ "
         "(2 × 1) gives the 8 entries of I⁽¹⁾. In the Playground, the Weights view shows the same matrices "
         "and the Neuron maps view what each of the 8 units computes over the plane.",
-        "forward", "vector-form",
+        "forward",
     ),
     Lesson(
         "loss", "Squared loss vs cross-entropy",
@@ -106,7 +102,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Open both and step 50 epochs in each: the squared-loss run is slower, because y*(1 − y*) is small "
         "when y* is near 0 or 1, even when it is wrong. Section 2 of the Step-by-step page shows the two "
         "forms of δ at the output; the Compare page runs both from the same start.",
-        "backward", "loss-delta",
+        "backward",
     ),
     Lesson(
         "activations", "Sigmoid vs tanh vs ReLU",
@@ -119,7 +115,7 @@ LESSONS: tuple[Lesson, ...] = (
         (Setup("Sigmoid", {"hidden": "sigmoid"}), Setup("tanh", {"hidden": "tanh"}), Setup("ReLU", {"hidden": "relu"})),
         "The sigmoid's slope is at most 0.25, tanh's at most 1, ReLU's 0 or 1. Step 100 epochs in each and "
         "compare the loss; the Deltas δ view shows how large δ stays in each hidden layer.",
-        "backward", "activation-slopes",
+        "backward",
     ),
     Lesson(
         "learning-rate", "ξ too small, about right, too large",
@@ -130,7 +126,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Step 100 epochs in each: with ξ = 0.01 the loss creeps down, with 0.5 it falls steadily, with 10 it "
         "jumps about, because each step overshoots the valley. Section 3 of the Step-by-step page shows one "
         "update, w − ξ ∂L/∂w, with ξ's value in it.",
-        "update", "learning-rate",
+        "update",
     ),
     Lesson(
         "deep", "Deeper networks and vanishing gradients",
@@ -143,7 +139,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Train 50 epochs and open the Grad norms view: with sigmoids the first layer's gradient sits far "
         "below the last one's and the network barely learns; with ReLU and He's initial weights the layers "
         "stay closer. On the Step-by-step page, play the backward pass and watch δ shrink layer by layer.",
-        "passes", "vanishing-gradients",
+        "passes",
     ),
 )
 
@@ -163,8 +159,10 @@ def section_link(lesson: Lesson) -> str:
 
 
 def exercise_link(lesson: Lesson) -> str:
-    return EXERCISE_LINK.format(page=DERIVATION_PATH, query=query(lesson.values(lesson.setups[0])),
-                                section=ANCHORS[lesson.section], exercise=lesson.exercise)
+    """Your turn on the Step-by-step page, on the network of the lesson's first setup, seeded by the lesson's
+    number: every student who opens it gets the same questions."""
+    settings = query(lesson.values(lesson.setups[0]))
+    return exercises.link(LESSONS.index(lesson) + 1, base=f"{DERIVATION_PATH}?{settings}")
 
 
 SECTION_NAMES = {"passes": "the two passes on the diagram", "forward": "1 · forward pass",

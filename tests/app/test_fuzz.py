@@ -24,12 +24,13 @@ from ui.derivation.sections import MODES
 from ui.playground import film
 
 PAGES = {"playground": "app_pages/playground.py", "derivation": "app_pages/derivation.py",
-         "compare": "app_pages/compare.py"}
+         "compare": "app_pages/compare.py", "lessons": "app_pages/lessons.py"}
 # widgets each page always draws (the rest depend on the settings)
 ALWAYS = {
     "playground": ("dataset", "hidden", "lr", keys.STEP_1, keys.STEP_N, keys.RESET, keys.RESTART),
     "derivation": (keys.DERIV_MODE, keys.DERIV_LOAD["lecture"], keys.DERIV_LOAD["mazur"]),
     "compare": (keys.CMP_VIEW,),
+    "lessons": (),  # links only
 }
 COMPARE_VIEWS = {VIEWS[0]: (keys.CMP_PRESET, keys.CMP_N_RUNS, keys.CMP_EPOCHS),
                  VIEWS[1]: (keys.CMP_SWEEP_LO, keys.CMP_SWEEP_HI, keys.CMP_SWEEP_K)}

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP, open_page
 from tests.conftest import ROOT
 from ui import controls, keys, lessons, session_run
+from ui.derivation import exercises
 from ui.derivation.sections import ANCHORS
 
 
@@ -26,7 +27,7 @@ def _navigation() -> dict[str, str]:
 
 PAGES = _navigation()
 TITLES = {"app_pages/playground.py": "Backprop Playground", "app_pages/derivation.py": "Backprop, step by step"}
-PARAMETERS = {c.key for c in controls.CONTROLS}
+PARAMETERS = {c.key for c in controls.CONTROLS} | set(controls.FLAG_BY_KEY)  # settings and link flags (v)
 
 LINKS = [(lesson, setup.label, lessons.playground_link(lesson, setup), lesson.values(setup))
          for lesson in lessons.LESSONS for setup in lesson.setups]
@@ -52,14 +53,18 @@ def test_the_navigation_was_read():
 def test_every_link_is_valid_and_opens_its_page_with_its_setup(lesson, what, link, values):
     parts = urlsplit(link)
     params = dict(parse_qsl(parts.query, strict_parsing=True))
-    assert set(params) <= PARAMETERS
+    own = exercises.LINK_PARAMS if what == "exercise" else ()  # an exercise link's own parameters
+    assert set(params) - set(own) <= PARAMETERS
+    if what == "exercise":
+        assert params[exercises.SEED_PARAM] == str(lessons.LESSONS.index(lesson) + 1)
     session: dict = {}
-    assert session_run.seed_from_url(session, params) == []  # validated as any shared link is, no problems
+    assert session_run.seed_from_url(session, params, own) == []  # validated as any shared link is, no problems
     assert session[keys.CONFIG] == values
     assert controls.validate(values)[1] == {}
     script = _script(parts.path)
+    anchors = [*ANCHORS.values(), exercises.ANCHOR]
     if parts.fragment:
-        assert parts.fragment in ANCHORS.values()
+        assert parts.fragment in anchors
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(script)
     for key, value in params.items():

@@ -37,10 +37,11 @@ def exercise_of(state: Mapping) -> exq.Exercise:
 
 def link(seed: int, setup: str | None = None, sample: int = 0, base: str = "derivation") -> str:
     """An exercise's link: the page's address with the seed, the sample (when not 0), the network's code
-    (`Setup.code()`; without it the page's own network is used) and the section's anchor."""
+    (`Setup.code()`; without it the page's own network is used) and the section's anchor; `base` may carry
+    the page's settings already (a lesson's network)."""
     query = [f"{SEED_PARAM}={int(seed)}"] + ([f"{SAMPLE_PARAM}={int(sample)}"] if sample else []) + (
         [f"{NET_PARAM}={setup}"] if setup else [])
-    return f"{base}?{'&'.join(query)}#{ANCHOR}"
+    return f"{base}{'&' if '?' in base else '?'}{'&'.join(query)}#{ANCHOR}"
 
 
 def _whole(params: Mapping, name: str, high: int, default: int | None = None) -> int:
