@@ -22,6 +22,7 @@ MAX_HIDDEN_LAYERS = 6
 MAX_UNITS = 256
 MAX_INPUTS = 4096
 REGULARIZERS = ("none", "l1", "l2")
+FLOAT64 = np.dtype(np.float64)
 
 
 def _xavier(rng: np.random.Generator, n_in: int, n_out: int) -> Array:
@@ -146,7 +147,11 @@ class MLP:
 
     def activation_of(self, layer: int):
         """The activation entry of weight layer `layer` (0-based); the last one is the output unit."""
-        return OUTPUT_UNITS[self.output] if layer == len(self._W) - 1 else ACTIVATIONS[self.hidden]
+        return self.units()[layer]
+
+    def units(self) -> list:
+        """The activation entry of every weight layer: the hidden activation, then the output unit."""
+        return [ACTIVATIONS[self.hidden]] * (len(self._W) - 1) + [OUTPUT_UNITS[self.output]]
 
     def set_regularization(self, reg: str, lam: float) -> None:
         """Choose the weight penalty ('none', 'l1', 'l2') and its rate λ (biases are not penalised)."""
@@ -239,17 +244,17 @@ class MLP:
     def forward(self, X: Array) -> Forward:
         """u^(1) = X; then I^(l) = u^(l) W^(l) + b^(l), O^(l) = A(I^(l)) = u^(l+1)."""
         u, I_, O = [], [], []
-        a = np.asarray(X, dtype=np.float64)
+        a = X if type(X) is np.ndarray and X.dtype is FLOAT64 else np.asarray(X, dtype=np.float64)
         bias = self.bias
-        for l, (w, b) in enumerate(zip(self._W, self._b)):
+        for w, b, unit in zip(self._W, self._b, self.units()):
             u.append(a)
             z = a @ w
             if bias:
                 z += b
-            a = self.activation_of(l).forward(z)
+            a = unit.forward(z)
             I_.append(z)
             O.append(a)
-        return Forward(u, I_, O)
+        return tuple.__new__(Forward, (u, I_, O))  # as Forward(u, I_, O), without its Python-level __new__
 
     def backward(self, fwd: Forward, Y: Array, out: GradientBuffer | None = None) -> Backward:
         """δ^(L) from the loss through the output unit, then δ^(l) = (δ^(l+1) W^(l+1)ᵀ) ⊙ A′(I^(l)).
@@ -258,29 +263,28 @@ class MLP:
         ∂L/∂W^(l) = u^(l)ᵀ δ^(l) / N, plus the weight penalty's gradient. They are written into
         `out` (from `gradient_buffer`, overwritten by every call) or else into new arrays.
         """
-        n = fwd.u[0].shape[0]
-        act = ACTIVATIONS[self.hidden]
-        d = output_delta(self.lossfn, self.output, Y, fwd.I[-1], fwd.O[-1])
-        deltas = [d]
-        W = self._W
-        for l in range(len(W) - 2, -1, -1):
-            d = (d @ W[l + 1].T) * act.derivative(fwd.I[l], fwd.O[l])
-            deltas.append(d)
-        deltas.reverse()
+        u, I_, O = fwd
+        n = u[0].shape[0]
+        derivative = ACTIVATIONS[self.hidden].derivative
         grad, dW, db = out if out is not None else self.gradient_buffer()
-        for u, d, g in zip(fwd.u, deltas, dW):
-            np.matmul(u.T, d, out=g)
-        k = self.n_weights
-        if self.bias:
-            for d, g in zip(deltas, db):
-                np.add.reduce(d, axis=0, out=g)
-        else:
+        bias, W = self.bias, self._W
+        d = output_delta(LOSSES[self.loss_name], self.output, Y, I_[-1], O[-1])
+        deltas = [d] * len(W)
+        for l in range(len(W) - 1, -1, -1):  # layer l's gradients, then the delta of the layer below
+            np.matmul(u[l].T, d, dW[l])
+            if bias:
+                np.add.reduce(d, 0, None, db[l])
+            if l:
+                d = (d @ W[l].T) * derivative(I_[l - 1], O[l - 1])
+                deltas[l - 1] = d
+        k = self._spans[len(W)][0]  # n_weights
+        if not bias:
             grad[k:] = 0.0
         if n > 1:  # the mean over rows; one row is the lecture's per-sample rule as it stands
             grad /= n
         if self.reg != "none" and self.lam > 0:
             grad[:k] += self.penalty_gradient(self.params[:k])
-        return Backward(deltas, dW, db, grad)
+        return tuple.__new__(Backward, (deltas, dW, db, grad))
 
     def penalty_gradient(self, w: Array) -> Array:
         """∂(penalty)/∂W for one weight matrix: λW for L2, λ sign(W) for L1."""
@@ -310,11 +314,16 @@ class MLP:
 
     def descend(self, grad: Array, lr: float) -> None:
         """`step` for a gradient laid out like `params` (a `Backward`'s `grad`), in one operation."""
+        trained, g = self.trained_views(grad)
+        trained -= lr * g
+
+    def trained_views(self, grad: Array) -> tuple[Array, Array]:
+        """The part of `params` that descent changes (all of it, or the weights when biases are not
+        trained) and the same part of `grad`, a vector laid out like `params`."""
         if self.bias and self.train_bias:
-            self.params -= lr * grad
-        else:
-            k = self.n_weights
-            self.params[:k] -= lr * grad[:k]
+            return self.params, grad
+        k = self.n_weights
+        return self.params[:k], grad[:k]
 
     def sample_losses(self, X: object, Y: object) -> Array:
         """The data loss of every sample, shape (N,)."""

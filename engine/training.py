@@ -15,7 +15,7 @@ import numpy as np
 from engine.datasets import Dataset
 from engine.history import History
 from engine.metrics import METRICS
-from engine.network import MLP, Backward, Forward
+from engine.network import MLP, Backward, Forward, GradientBuffer
 from engine.record import Checkpoint, Epochs, Operation, RunRecord, SampleStep, SetParams, Settings, frozen_params
 from engine.step import Step, compute_step
 from engine.validation import int_in_range, positive_number
@@ -83,23 +83,28 @@ def train_epoch(
 
 
 def _train_epoch(
-    net: MLP, X: Array, Y: Array, lr: float, batch_size: int | None, rng: np.random.Generator, epoch: int
+    net: MLP, X: Array, Y: Array, lr: float, batch_size: int | None, rng: np.random.Generator, epoch: int,
+    start: Array | None = None,
 ) -> EpochResult:
-    """`train_epoch` on validated arguments: X and encoded Y as float arrays with as many rows."""
+    """`train_epoch` on validated arguments: X and encoded Y as float arrays with as many rows.
+
+    `start`, when given, is a copy of `net.params` the caller already made (restored on divergence).
+    """
     n = X.shape[0]
     order = rng.permutation(n)
     Xs, Ys = X.take(order, axis=0), Y.take(order, axis=0)
-    start = net.params.copy()
-    stats = _EpochStats(net, Ys)
-    slices = batch_slices(n, batch_size)
+    start = net.params.copy() if start is None else start
     buffer = net.gradient_buffer()  # each batch's gradient is used up before the next is computed
-    forward, backward, add, descend = net.forward, net.backward, stats.add, net.descend
+    stats = _EpochStats(net, Ys, buffer)
+    slices = batch_slices(n, batch_size)
+    rate = np.array(lr, dtype=np.float64)  # 0-d: the same floats as lr, without a conversion per update
+    trained, trained_grad = net.trained_views(buffer[0])  # `net.descend`, its views taken once
+    forward, backward, add = net.forward, net.backward, stats.add
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for s in slices:
             fwd = forward(Xs[s])
-            back = backward(fwd, Ys[s], buffer)
-            add(fwd, back)
-            descend(back.grad, lr)
+            add(fwd, backward(fwd, Ys[s], buffer))
+            trained -= rate * trained_grad
         loss_sum, grad_sums, delta_sums, neuron_sums = stats.result()
     loss = loss_sum / n
     divergence = _find_divergence(net, loss, epoch)
@@ -119,18 +124,20 @@ class _EpochStats:
     """An epoch's loss sum and, per layer, Σ over updates of ‖∂L/∂W^(l)‖ and Σ over samples of ‖δ^(l)‖
     and of |δ_i^(l)|.
 
-    Per mini-batch only the gradient norms are taken (one dot product each); the output layer's
-    I and O and the deltas (fresh arrays, never changed later) are kept until about `MAX_FLOATS`
-    values are held, then reduced together: the loss in one call of the loss function, sums over
-    samples as matrix-vector products.
+    Per mini-batch only the gradient norms are taken (one dot product each, on flat views of the
+    gradient buffer the epoch's batches write into); the output layer's I and O and the deltas
+    (fresh arrays, never changed later) are kept until about `MAX_FLOATS` values are held, then
+    reduced together: the loss in one call of the loss function, sums over samples as
+    matrix-vector products.
     """
 
     MAX_FLOATS = 1 << 20
 
-    def __init__(self, net: MLP, Y: Array) -> None:
+    def __init__(self, net: MLP, Y: Array, buffer: GradientBuffer) -> None:
         widths = net.sizes[1:]
         self.per_sample = net.lossfn.per_sample
         self.Y = Y  # the epoch's targets in the order the batches take them
+        self.weight_grads = [g.reshape(-1) for g in buffer[1]]
         self.done = 0  # rows already reduced
         self.held = 0  # floats held
         self.row_floats = sum(widths) + 2 * widths[-1]
@@ -139,13 +146,16 @@ class _EpochStats:
         self.loss_sum = 0.0
         self.grad_sum = [0.0] * len(widths)
         self.norm_sum = [0.0] * len(widths)
-        self.abs_sum: list[Array | float] = [0.0] * len(widths)
+        self.abs_sum: list[Array] = []
 
     def add(self, fwd: Forward, back: Backward) -> None:
-        for l, g in enumerate(back.dW):
-            self.grad_sum[l] += math.sqrt(np.vdot(g, g))
-        self.pending.append((fwd.I[-1], fwd.O[-1], back.delta))
-        self.held += back.delta[0].shape[0] * self.row_floats
+        """Take the batch's gradient norms now and keep what the rest of the statistics need."""
+        grad_sum, dot, sqrt = self.grad_sum, np.dot, math.sqrt
+        for l, g in enumerate(self.weight_grads):
+            grad_sum[l] += sqrt(dot(g, g))
+        delta = back.delta
+        self.pending.append((fwd.I[-1], fwd.O[-1], delta))
+        self.held += delta[0].shape[0] * self.row_floats
         if self.held >= self.MAX_FLOATS:
             self._flush()
 
@@ -156,9 +166,11 @@ class _EpochStats:
         rows, ones = I.shape[0], self.ones
         Y = self.Y[self.done : self.done + rows]
         self.loss_sum += float(np.add.reduce(self.per_sample(Y, I, O)))
+        column = ones[:rows]
+        sums = [column @ np.abs(D) for D in deltas]
+        self.abs_sum = [a + b for a, b in zip(self.abs_sum, sums)] if self.abs_sum else sums
         for l, D in enumerate(deltas):
-            self.abs_sum[l] = self.abs_sum[l] + ones[:rows] @ np.abs(D)
-            self.norm_sum[l] += float(ones[:rows] @ np.sqrt((D * D) @ ones[: D.shape[1]]))
+            self.norm_sum[l] += float(column @ np.sqrt((D * D) @ ones[: D.shape[1]]))
         self.done += rows
         self.pending, self.held = [], 0
 
@@ -309,7 +321,7 @@ class Trainer:
             settings = self.settings
             start = self.net.params.copy()  # one vector: W and b are views into it
             result = _train_epoch(self.net, self.data.X_train, self.Y_train, self.lr,
-                                  self.batch_size, self.rng, self.epoch + 1)
+                                  self.batch_size, self.rng, self.epoch + 1, start)
             results.append(result)
             self.last = result
             scalars = self.evaluate() if result.divergence is None else {}

@@ -61,3 +61,19 @@ def test_output_unit_backprop_is_the_jacobian_transpose_product(name):
             step[k] = h
             jac[k] = (unit.forward(Z[n : n + 1] + step) - unit.forward(Z[n : n + 1] - step))[0] / (2 * h)
         np.testing.assert_allclose(unit.backprop(O[n : n + 1], G[n : n + 1])[0], jac @ G[n], rtol=1e-8, atol=1e-10)
+
+
+def test_sigmoid_and_derivatives_give_the_floats_of_the_plain_formulas():
+    """The table's sigmoid (0-d float64 operands, in place) is 1 / (1 + e^(−max(I, −700))) bit for
+    bit, and A′ is O(1 − O) for the sigmoid and 1 − O² for tanh, as written with Python floats."""
+    import numpy as np
+
+    from engine.activations import ACTIVATIONS
+
+    I = np.concatenate([np.random.default_rng(0).normal(0, 30, 500), [-1e308, -750.0, -700.0, 0.0, 800.0]])
+    with np.errstate(over="ignore"):
+        expected = 1.0 / (1.0 + np.exp(-np.maximum(I, -700.0)))
+    O = ACTIVATIONS["sigmoid"].forward(I.reshape(-1, 5))
+    np.testing.assert_array_equal(O.ravel(), expected)
+    np.testing.assert_array_equal(ACTIVATIONS["sigmoid"].derivative(I, expected), expected * (1.0 - expected))
+    np.testing.assert_array_equal(ACTIVATIONS["tanh"].derivative(I, np.tanh(I)), 1.0 - np.tanh(I) ** 2)

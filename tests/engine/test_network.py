@@ -97,3 +97,27 @@ def test_backward_into_a_buffer_and_descend_match_new_arrays_and_step(bias, trai
     net.step(fresh.dW, fresh.db, 0.3)
     twin.descend(reused.grad, 0.3)
     np.testing.assert_array_equal(net.params, twin.params)
+
+
+def test_units_list_the_hidden_activation_then_the_output_unit():
+    from engine.activations import ACTIVATIONS, OUTPUT_UNITS
+
+    net = MLP([2, 4, 3, 3], hidden="tanh", output="softmax", loss="ce")
+    assert net.units() == [ACTIVATIONS["tanh"], ACTIVATIONS["tanh"], OUTPUT_UNITS["softmax"]]
+    assert [net.activation_of(l) for l in range(3)] == net.units()
+    assert MLP([2, 1]).units() == [OUTPUT_UNITS["sigmoid"]]
+
+
+@pytest.mark.parametrize("train_bias", [True, False])
+def test_trained_views_are_the_part_of_params_descent_changes(train_bias):
+    net = MLP([2, 3, 1], train_bias=train_bias)
+    grad = np.arange(net.params.size, dtype=float)
+    trained, g = net.trained_views(grad)
+    k = net.n_weights if not train_bias else net.params.size
+    assert np.shares_memory(trained, net.params) and trained.size == k
+    np.testing.assert_array_equal(g, grad[:k])
+    before = net.params.copy()
+    trained -= 0.5 * g
+    expected = before.copy()
+    expected[:k] -= 0.5 * grad[:k]
+    np.testing.assert_array_equal(net.params, expected)
