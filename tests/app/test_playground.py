@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, open_page, plotly_specs
+from tests.app.conftest import APP, live_films, open_page, plotly_specs
 from ui import controls, keys, session_run
 from ui.playground import film, views
+from ui.playground.detail import DETAIL_VIEWS
 
 
 def _run(at):
@@ -425,3 +426,17 @@ def test_a_click_trains_for_a_bounded_time(app):
 def test_the_output_caption_fits_the_data(dataset, phrase):
     at = _fresh({"dataset": dataset})
     assert any(phrase in c.value for c in at.caption)
+
+
+def test_every_detail_view_chart_carries_the_epoch_it_shows():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"n_layers": "2", "steps": "3"})
+    at.run()
+    at.button(key=keys.STEP_N).click().run()
+    for view in DETAIL_VIEWS:
+        if view not in at.button_group(key=keys.DETAIL_VIEW).options:
+            continue
+        at.button_group(key=keys.DETAIL_VIEW).set_value(view).run()
+        assert not at.exception, at.exception
+        epochs = [film[-1]["layout"]["meta"]["epoch"] for film in live_films(at)]
+        assert epochs and set(epochs) == {3}, (view, epochs)

@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser.conftest import screenshot, wait_idle
 from tests.make_bad_csvs import HTML_HEADER
+from ui.playground import views
 
 SCRIPT = '<img src=x onerror="alert(1)"><a href="https://example.org/x">click</a><script>alert(2)</script>'
 MARKDOWN = "[md](javascript:alert(3)) https://example.org/y"
@@ -39,7 +40,7 @@ def _injected(page) -> dict[str, int]:
 
 
 def _upload(page, name: str, data: bytes) -> None:
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+    page.get_by_test_id("stSidebar").locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": data})
 
 
@@ -75,7 +76,7 @@ def test_a_file_over_the_upload_limit_is_refused_with_a_message(page, app_url):
     page.goto(f"{app_url}/?dataset=csv")
     wait_idle(page)
     _upload(page, "big.csv", b"a,b\n" + b"1,0\n" * (3 * 2**20 // 4))
-    uploader = page.locator("[data-testid='stFileUploader']")
+    uploader = page.get_by_test_id("stSidebar").locator("[data-testid='stFileUploader']")
     uploader.get_by_text("2.0MB", exact=False).first.wait_for(timeout=15_000)
     assert "or smaller" in uploader.inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
@@ -88,7 +89,7 @@ def test_two_downloads_clicked_in_quick_succession_both_arrive(page, app_url):
     page.wait_for_selector(".js-plotly-plot")
     downloads = []
     page.on("download", lambda d: downloads.append(d))
-    labels = ("Download weights + config (JSON)", "Download history (CSV)", "Download weights + config (JSON)")
+    labels = (views.RUN_DOWNLOAD, "Download history (CSV)", views.RUN_DOWNLOAD)
     for label in labels:  # within about a second in all
         page.get_by_role("button", name=label).click()
         page.wait_for_timeout(100)

@@ -140,7 +140,7 @@ def test_every_page_fits_every_screen(page, app_url):
     _go(page, "Backprop, step by step")
     page.wait_for_selector(".katex-display")
     page.get_by_role("button", name="Apply this step").wait_for()
-    _on_every_screen(page, "derivation", 1, ELEMENT)
+    _on_every_screen(page, "derivation", 2, ELEMENT)  # the sample picker and the two passes' diagram
 
     _go(page, "Compare")
     page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.browser.conftest import wait_idle
+from ui.playground import views
 
 PLOTS = "[...document.querySelectorAll('.js-plotly-plot')]"
 NET_EPOCH = "document.querySelector('.js-plotly-plot')?.layout?.meta?.epoch"
@@ -59,7 +60,7 @@ def _metric(page, label: str) -> str:
 
 def _downloaded_epoch(page) -> int:
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download weights + config (JSON)").click()
+        page.get_by_role("button", name=views.RUN_DOWNLOAD).click()
     return json.loads(open(download.value.path(), encoding="utf-8").read())["epoch"]
 
 

@@ -10,7 +10,7 @@ from tests.browser.conftest import screenshot, serve_app, wait_idle
 
 PAGES = (("", "Backprop Playground"), ("derivation", "Backprop, step by step"),
          ("compare", "Compare runs from the same start"))
-NAV = ["Playground", "Backprop, step by step", "Compare"]
+NAV = ["Playground", "Backprop, step by step", "Compare", "Lessons"]
 
 
 def _metric(page, label: str) -> str:
@@ -162,7 +162,7 @@ def test_each_tab_names_its_page_and_icons_need_no_emoji_font(page, app_url):
         page.get_by_role("heading", name=heading).wait_for()
         expect(page).to_have_title(f"{name} · Backprop Playground")
         nav = page.locator("[data-testid='stSidebarNav'] a")
-        assert [link.locator("[data-testid='stIconMaterial']").count() for link in nav.all()] == [1, 1, 1], path
+        assert [link.locator("[data-testid='stIconMaterial']").count() for link in nav.all()] == [1] * len(NAV), path
         loaded, icons = page.evaluate(MATERIAL_ICONS)
         assert loaded, path
         assert icons and all(width < 1.5 for _, width in icons), (path, icons)

@@ -14,13 +14,15 @@ SIDEBAR = "[data-testid='stSidebar']"
 WIDGETS = ", ".join(f"{SIDEBAR} [data-testid='{t}']" for t in
                     ("stSelectbox", "stNumberInput", "stSlider", "stCheckbox", "stMultiSelect", "stToggle"))
 LOAD_MS = 60_000  # a first page load on a busy machine
-EPOCH = "document.querySelector(\"[data-testid='stMetricValue']\").innerText"
+# the metrics row's epoch: Streamlit's metric, or the player's own row while playing
+EPOCH = ("(document.querySelector(\"[data-testid='stMetricValue']\") || "
+         "document.querySelector('.live-metric-value')).innerText")
 # every piece of text in the main area outside the charts, as page boxes
 TEXT_BOXES = """() => [...document.querySelectorAll(
     "[data-testid='stMain'] :is(h1, h2, h3, p, button, [data-testid='stMetricValue'], [data-testid='stMetricLabel'])")]
   .filter((el) => !el.closest('.js-plotly-plot') && !el.querySelector('p, h1, h2, h3'))
   .map((el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, el.innerText]; })
-  .filter((b) => b[2] - b[0] > 0 && b[3] - b[1] > 0)"""
+  .filter((b) => b[2] - b[0] > 0 && b[3] - b[1] > 0 && b[4].trim())"""
 
 
 def _share(page):

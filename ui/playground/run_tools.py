@@ -58,7 +58,10 @@ def timeline(run: Run) -> None:
     if head.epoch == 0:
         return
     session[keys.TIMELINE] = run.trainer.epoch  # follows training, and any rewind
+    # while playing it follows the film and takes no drag: the browser can send back a value from before the
+    # latest film, which would read as a drag back and stop Play
     st.slider("Timeline: the epoch the views show", 0, head.epoch, key=keys.TIMELINE, on_change=_on_timeline,
+              disabled=run.playing,
               help="Drag back to see the network, y*, the losses and the Step-by-step page as they were at "
                    "that epoch (recomputed exactly from the nearest checkpoint). Step and Play train on from "
                    "the latest epoch.")
@@ -77,7 +80,8 @@ def timeline(run: Run) -> None:
 
 def _on_timeline() -> None:
     session = st.session_state
-    session_run.rewind(session, int(session[keys.TIMELINE]))
+    if not session[keys.RUN].playing:  # a value sent while playing is one the slider showed before a film
+        session_run.rewind(session, int(session[keys.TIMELINE]))
 
 
 # --- load a saved run -------------------------------------------------------------------------------

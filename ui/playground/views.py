@@ -140,13 +140,16 @@ def output_caption(data) -> str:
             "points); watch the y* = 0.5 boundary bend to separate the classes.")
 
 
+RUN_DOWNLOAD = "Download the run (JSON, to load again)"  # the button's label
+
+
 def downloads(run: Run) -> None:
     """Weights and configuration as JSON, history as CSV (built only when clicked).
 
     A click does not rerun the page (`on_click="ignore"`): during a rerun the buttons are redrawn
     with new files, and a second click within a moment of the first gave no file."""
     cols = st.columns(2)
-    cols[0].download_button("Download the run (JSON, to load again)",
+    cols[0].download_button(RUN_DOWNLOAD,
                             partial(session_run.weights_json, run, st.session_state),
                             file_name="backprop-playground-weights.json", mime="application/json",
                             key=keys.DOWNLOAD_WEIGHTS, on_click="ignore")
