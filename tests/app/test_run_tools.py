@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP, open_page, plotly_specs
 from tests.make_bad_saves import corpus
 from ui import keys, session_run
+from ui.playground import run_tools
 
 
 def _run(at):
@@ -110,7 +111,7 @@ def test_the_timeline_shows_a_past_epoch_everywhere_and_step_goes_on_from_the_la
     latest = _run(at).trainer
     ref = session_run.build_run(_run(at).values, {}).trainer  # a fresh run from the same start
     ref.run(7)
-    at.slider(key=keys.TIMELINE).set_value(7).run()
+    at.slider(key=run_tools.timeline_key(_run(at))).set_value(7).run()
     run = _run(at)
     assert run.trainer.epoch == 7 and run.latest is latest
     np.testing.assert_array_equal(run.net.params, ref.net.params)
@@ -121,7 +122,7 @@ def test_the_timeline_shows_a_past_epoch_everywhere_and_step_goes_on_from_the_la
     open_page(at, "app_pages/derivation.py")
     assert any("epoch 7" in m.value for m in [*at.markdown, *at.caption, *at.info])
     open_page(at, "app_pages/playground.py")
-    assert _run(at).trainer.epoch == 7 and at.slider(key=keys.TIMELINE).value == 7
+    assert _run(at).trainer.epoch == 7 and at.slider(key=run_tools.timeline_key(_run(at))).value == 7
     at.button(key=keys.STEP_1).click().run()  # Step trains on from the latest epoch: nothing is lost
     assert _run(at).trainer.epoch == 21 and _run(at).latest is None
 
@@ -129,10 +130,10 @@ def test_the_timeline_shows_a_past_epoch_everywhere_and_step_goes_on_from_the_la
 def test_continue_from_here_drops_the_later_epochs():
     at = _fresh()
     at.button(key=keys.STEP_N).click().run()
-    at.slider(key=keys.TIMELINE).set_value(4).run()
+    at.slider(key=run_tools.timeline_key(_run(at))).set_value(4).run()
     at.button(key=keys.CONTINUE_HERE).click().run()
     run = _run(at)
-    assert run.trainer.epoch == 4 and run.latest is None and at.slider(key=keys.TIMELINE).max == 4
+    assert run.trainer.epoch == 4 and run.latest is None and at.slider(key=run_tools.timeline_key(_run(at))).max == 4
     at.button(key=keys.STEP_1).click().run()
     ref = session_run.build_run(run.values, {}).trainer
     ref.run(5)

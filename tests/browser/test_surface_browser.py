@@ -35,6 +35,8 @@ def test_each_preset_shows_its_surface_on_every_screen(page, app_url):
             button.scroll_into_view_if_needed()
             button.click()
             wait_idle(page)
+            # the detail view's chart in view: one out of view does not draw (on a phone it is far down the page)
+            page.locator(".js-plotly-plot").last.scroll_into_view_if_needed()
             page.wait_for_function(SURFACE_SHOWN, arg=preset.epochs, timeout=60_000)
             _in_view_each(page, "p._fullLayout")  # a chart out of view draws when it comes into view
             _check(page, f"surface {key} {screen}")

@@ -57,14 +57,16 @@ def timeline(run: Run) -> None:
     head = session_run.latest(run)
     if head.epoch == 0:
         return
-    session[keys.TIMELINE] = run.trainer.epoch  # follows training, and any rewind
-    # while playing it follows the film and takes no drag: the browser can send back a value from before the
-    # latest film, which would read as a drag back and stop Play
-    st.slider("Timeline: the epoch the views show", 0, head.epoch, key=keys.TIMELINE, on_change=_on_timeline,
-              disabled=run.playing,
-              help="Drag back to see the network, y*, the losses and the Step-by-step page as they were at "
-                   "that epoch (recomputed exactly from the nearest checkpoint). Step and Play train on from "
-                   "the latest epoch.")
+    # One slider per latest epoch: the browser can send back the value of a slider drawn before the last run
+    # (while playing, or after a preset's rerun), which would read as a drag back; a slider of an earlier
+    # latest epoch is no longer on the page, so its value is dropped. While playing it takes no drag.
+    key = timeline_key(run)
+    session[key] = run.trainer.epoch  # follows training, and any rewind
+    st.container(key=keys.TIMELINE).slider(
+        "Timeline: the epoch the views show", 0, head.epoch, key=key, on_change=_on_timeline, args=(key,),
+        disabled=run.playing,
+        help="Drag back to see the network, y*, the losses and the Step-by-step page as they were at that epoch "
+             "(recomputed exactly from the nearest checkpoint). Step and Play train on from the latest epoch.")
     if run.latest is None:
         return
     e, n = run.trainer.epoch, head.epoch
@@ -78,10 +80,15 @@ def timeline(run: Run) -> None:
                   on_click=session_run.continue_from_here, args=(session,))
 
 
-def _on_timeline() -> None:
+def timeline_key(run: Run) -> str:
+    """The timeline slider's key for the run's latest epoch."""
+    return f"{keys.TIMELINE}_{session_run.latest(run).epoch}"
+
+
+def _on_timeline(key: str) -> None:
     session = st.session_state
-    if not session[keys.RUN].playing:  # a value sent while playing is one the slider showed before a film
-        session_run.rewind(session, int(session[keys.TIMELINE]))
+    if not session[keys.RUN].playing:
+        session_run.rewind(session, int(session[key]))
 
 
 # --- load a saved run -------------------------------------------------------------------------------
