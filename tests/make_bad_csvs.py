@@ -55,12 +55,17 @@ def corpus() -> dict[str, tuple[bytes, str | None]]:
             for name, (text, phrase) in files.items()}
 
 
-def main(folder: str) -> None:
-    """Write every file of the corpus to `folder` as NAME.csv."""
+def write_corpus(files: dict, folder: str, suffix: str) -> None:
+    """Write every file of a corpus ({name: (bytes, expected)}) to `folder` as NAME + suffix."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    for name, (data, _) in corpus().items():
-        (out / f"{name}.csv").write_bytes(data)
+    for name, (data, _) in files.items():
+        (out / f"{name}{suffix}").write_bytes(data)
+
+
+def main(folder: str) -> None:
+    """Write every file of the corpus to `folder` as NAME.csv."""
+    write_corpus(corpus(), folder, ".csv")
 
 
 if __name__ == "__main__":

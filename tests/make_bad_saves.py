@@ -11,11 +11,11 @@ import copy
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
 from engine.save import MAX_SAVE_BYTES
+from tests.make_bad_csvs import write_corpus
 from ui import keys, session_run
 
 
@@ -109,10 +109,7 @@ def corpus() -> dict[str, tuple[bytes, str]]:
 
 def main(folder: str) -> None:
     """Write every file of the corpus to `folder` as NAME.json."""
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, (data, _) in corpus().items():
-        (out / f"{name}.json").write_bytes(data)
+    write_corpus(corpus(), folder, ".json")
 
 
 if __name__ == "__main__":
