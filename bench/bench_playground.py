@@ -53,7 +53,9 @@ async (label) => {
       const now = plots();  // in view now: the click's rerun can move a chart out of (or into) view
       const fresh = now.filter(p => p.data && !before.has(p.data) && p._fullLayout);
       if (epoch() !== start && now.length && fresh.length === now.length) resolve(performance.now() - t0);
-      else if (performance.now() - t0 > 20000) resolve(`stuck: epoch ${start} -> ${epoch()}, ${fresh.length} of ${now.length} charts redrawn`);
+      else if (performance.now() - t0 > 20000) {
+        resolve(`stuck: epoch ${start} -> ${epoch()}, ${fresh.length} of ${now.length} charts redrawn`);
+      }
       else requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);

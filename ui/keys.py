@@ -45,8 +45,12 @@ PLAYER = "player"  # the component that plays compact films on the main charts (
 PLAY_SNAPSHOTS = "play_snapshots"  # (run, [trainer at the start of each recent film]): Pause rolls back to one
 PLAY_BASE = "play_base"  # the main charts' figures while playing, what they were built for, the films' spec
 PLAY_FILM = "play_film"  # the number of the last film sent
+PLAY_SENT = "play_sent"  # (run, the last film sent) since Play was pressed
 PLAY_PACE = "play_pace"  # what the browser reports while playing: frames per second drawn
 PLAY_LOAD = "play_load"  # (films' wall time over CPU time, smoothed; whether the server counts as busy)
+MAIN_AREA = "main_area"  # the Playground's main area: a fragment (a step reruns it, not the sidebar)
+PLAY_AREA = "play_area"  # the metrics row or player inside it: a fragment of its own (a film reruns only that)
+MAIN_AREA_RUNNING = "main_area_running"  # set while the main area runs: the play area knows it is not alone
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

@@ -326,13 +326,22 @@ def at_limit(run: Run) -> bool:
     return bool(limit) and run.trainer.epoch >= limit
 
 
-def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS, explain: bool = True) -> None:
-    """Train `epochs` epochs, never past the epoch limit and for at most `budget` seconds.
+def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS) -> None:
+    """Train the session's run `epochs` epochs (see `train`); a note says how far a click got."""
+    run = sync(session)
+    done, wanted = train(run, epochs, budget)
+    cut = 0 < done < wanted and run.trainer.divergence is None
+    session[keys.STEP_NOTE] = (f"Trained {done} of {wanted} epochs: one click trains for at most {budget:g} s. "
+                               "Click again to go on." if cut else None)
+
+
+def train(run: Run, epochs: int, budget: float = STEP_SECONDS) -> tuple[int, int]:
+    """Train `epochs` epochs from the latest, never past the epoch limit and for at most `budget`
+    seconds; (epochs trained, epochs asked within the limit). Playing stops on divergence or at the limit.
 
     A large network with per-sample updates can take seconds per epoch; the time budget keeps
-    the page answering (and Pause working). With `explain`, a note says how far a click got.
+    the page answering (and Pause working).
     """
-    run = sync(session)
     to_latest(run)
     limit = run.values["max_epochs"]
     if limit:
@@ -343,11 +352,9 @@ def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS, exp
         done += 1
         if time.monotonic() - start > budget:
             break
-    cut = explain and 0 < done < epochs and run.trainer.divergence is None
-    session[keys.STEP_NOTE] = (f"Trained {done} of {epochs} epochs: one click trains for at most {budget:g} s. "
-                          "Click again to go on." if cut else None)
     if run.trainer.divergence is not None or at_limit(run):
         run.playing = False
+    return done, epochs
 
 
 def set_playing(session: MutableMapping, playing: bool) -> None:
@@ -358,6 +365,8 @@ def set_playing(session: MutableMapping, playing: bool) -> None:
     run = sync(session)
     if playing:
         to_latest(run)
+        session[keys.PLAY_SENT] = None  # a new Play: its first film is trained anew
+        session[keys.STEP_NOTE] = None  # "click again to go on" is for clicks, not for play
     run.playing = playing and run.trainer.divergence is None and not at_limit(run)
 
 

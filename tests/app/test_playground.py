@@ -181,6 +181,12 @@ def _film(at) -> dict | None:
     return json.loads(players[0].proto.json)["film"] if players else None
 
 
+def _ask_next(at) -> None:
+    """The rerun the player asks for when it starts showing the last film (it reports that film)."""
+    at.session_state[keys.PLAYER] = {"shown": {"film": _film(at)["id"], "fps": 20}}
+    at.run()
+
+
 def _epochs(at) -> list[int]:
     return [f["e"] for f in _film(at)["frames"]]
 
@@ -203,7 +209,9 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
     assert not _film(app)["last"] and not app.metric  # the player draws the metrics row while playing
     network = _main_chart(app)["frames"][0]  # the base figure: every edge bucket's trace, the first frame's epoch
     assert network["layout"]["meta"]["epoch"] == 3 and [t.get("mode") for t in network["data"][:8]] == ["lines"] * 8
-    app.run()  # the rerun the browser asks for when it starts showing a film
+    app.run()  # a rerun the player did not ask for (a toggle, say) sends the same film again
+    assert _epochs(app) == epochs and _run(app).trainer.epoch == epochs[-1]
+    _ask_next(app)  # the rerun the browser asks for when it starts showing a film
     assert _epochs(app) == [epochs[-1] + 3 * k for k in range(1, 5)]
     assert _main_chart(app)["frames"][0] == network  # the same base, re-sent unchanged (the plot is left alone)
     app.button(key=keys.PAUSE).click().run()  # a Pause the player did not see (as AppTest clicks it)
@@ -433,9 +441,9 @@ def test_every_detail_view_chart_carries_the_epoch_it_shows():
     at.query_params.update({"n_layers": "2", "steps": "3"})
     at.run()
     at.button(key=keys.STEP_N).click().run()
+    offered = at.button_group(key=keys.DETAIL_VIEW).options  # the views' names as shown
+    assert len(offered) == len(DETAIL_VIEWS)
     for view in DETAIL_VIEWS:
-        if view not in at.button_group(key=keys.DETAIL_VIEW).options:
-            continue
         at.button_group(key=keys.DETAIL_VIEW).set_value(view).run()
         assert not at.exception, at.exception
         epochs = [film[-1]["layout"]["meta"]["epoch"] for film in live_films(at)]

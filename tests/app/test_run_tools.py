@@ -117,7 +117,7 @@ def test_the_timeline_shows_a_past_epoch_everywhere_and_step_goes_on_from_the_la
     np.testing.assert_array_equal(run.net.params, ref.net.params)
     assert {m.label: m.value for m in at.metric}["Epoch"] == "7"
     epochs = [s["layout"].get("meta", {}).get("epoch") for s in plotly_specs(at)]
-    assert [e for e in epochs if e is not None] == [7, 7, 7]  # the network, y* and the loss
+    assert [e for e in epochs if e is not None] == [7, 7, 7, 7]  # the network, y*, the loss and the detail view
     assert any("Showing epoch 7 of 20" in i.value for i in at.info)
     open_page(at, "app_pages/derivation.py")
     assert any("epoch 7" in m.value for m in [*at.markdown, *at.caption, *at.info])

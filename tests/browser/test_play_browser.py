@@ -27,6 +27,10 @@ async (ms) => {
 }
 """
 
+# The main charts hold Play's figures, the network and y* showing the same epoch (the loss follows in batches).
+SAME_FRAME = (f"{PLOTS}.slice(0, 3).every(p => p.layout?.meta?.play) && "
+              f"{PLOTS}[1].layout.meta.epoch === {PLOTS}[0].layout.meta.epoch")
+
 # Click Pause (as a user's click, through the document) and give the epoch on screen at that moment.
 PAUSE = """() => {
   const button = document.querySelector('.st-key-pause button');
@@ -81,7 +85,7 @@ def test_frames_in_order_pause_on_the_frame_shown_and_a_hidden_tab_asks_nothing(
     wait_idle(page)
     page.wait_for_function(f"{NET_EPOCH} === 0")
     _play(page, 10)
-    page.wait_for_timeout(500)  # the charts have drawn Play's figures
+    page.wait_for_function(SAME_FRAME, timeout=30_000)  # the charts have drawn Play's figures
     seen = page.evaluate(WATCH, 5000)
     nets = [s[0] for s in seen]
     # in order, none skipped or repeated (a frame trains fewer than 5 epochs if they take too long)
@@ -93,6 +97,15 @@ def test_frames_in_order_pause_on_the_frame_shown_and_a_hidden_tab_asks_nothing(
     page.wait_for_timeout(1500)
     nets = [s[0] for s in page.evaluate(WATCH, 4000)]
     assert len(nets) >= 3 and all(0 < b - a <= 5 for a, b in zip(nets, nets[1:])), nets
+
+    # the detail view (neuron maps) comes with the films about once a second, without a rerun of the page
+    page.locator(".st-key-chart_neurons").scroll_into_view_if_needed()
+    detail = "document.querySelector('.st-key-chart_neurons .js-plotly-plot').layout.meta.epoch"
+    epochs = {page.evaluate(detail)}
+    for _ in range(8):
+        page.wait_for_timeout(500)
+        epochs.add(page.evaluate(detail))
+    assert len(epochs) >= 3, epochs
 
     page.evaluate(HIDE, True)  # a hidden tab: no frames drawn, nothing asked of the server
     page.wait_for_timeout(500)

@@ -108,7 +108,7 @@ def test_pause_rolls_the_run_back_to_the_frame_on_screen():
     for _ in range(3):  # three films of four frames of 2 epochs, the server training ahead of the screen
         session_run.keep_play_snapshot(session)
         for _ in range(4):
-            session_run.step(session, 2, explain=False)
+            session_run.train(run, 2)
             shown[run.trainer.epoch] = _state(run.trainer)
     assert run.trainer.epoch == 24
     session_run.pause_at(session, 14)  # the second film's third frame was on screen

@@ -99,7 +99,8 @@ def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], m
     replaces it. When the browser starts on a film it asks for the next with a rerun, calling
     `on_shown` first ({"film", "fps"} in `st.session_state[key]["shown"]`); a click on the button
     keyed `pause_key` stops the film at once and calls `on_pause` (the epoch on screen in
-    `st.session_state[key]["paused"]`).
+    `st.session_state[key]["paused"]`). A film's "charts" ({chart key: JSON from `prepared`}, if
+    any) are drawn on those live charts with its first frame.
     """
     _player(key=key, data={"kind": "player", "film": film, "charts": charts, "metrics": metrics,
                            "frame_ms": FRAME_MS, "loss_ms": LOSS_BATCH_MS, "plotly_url": plotly_url(),

@@ -259,7 +259,8 @@ function ready(plot) {
     plot.live.pending === null && plot.layout.meta && plot.layout.meta.play);
 }
 
-// One frame on every chart and the metrics row, in the same task (so they are painted together).
+// One frame on every chart and the metrics row, in the same task (so they are painted together); a
+// film's first frame also hands its detail charts (whole figures) to their live charts.
 function showFrame(root, item, now) {
   const p = root.live, Plotly = window.Plotly, all = plots(), f = item.frame;
   const net = all[p.charts.net], out = all[p.charts.out], loss = all[p.charts.loss];
@@ -274,6 +275,11 @@ function showFrame(root, item, now) {
     p.lossAt = now;
     p.lossPending = { x: [], y: pending.y.map(() => []) };
   }
+  Object.entries(item.charts || {}).forEach(([key, text]) => {  // a detail view, built anew about once a second
+    const plot = all[key];
+    if (plot && plot.live && !plot.live.gone) Object.assign(plot.live, { received: text, pending: text });
+    if (plot && plot.live) pump(plot);
+  });
   showMetrics(root, f.m);
   p.epoch = f.e;
   p.film = item.film;
@@ -289,7 +295,7 @@ function tick(root) {
   if (p.queue.length && now - p.shownAt >= p.frameMs - 1) {
     const item = p.queue.shift();
     if (item.first && !item.last && p.askedFor !== item.film && !p.queue.some((q) => q.film !== item.film)) {
-      p.askedFor = item.film;
+      Object.assign(p, { askedFor: item.film, askedAt: now });
       p.setTrigger('shown', { film: item.film, fps: Math.round(p.fps) });
     }
     if (p.waited === false) p.fps = 0.8 * p.fps + 0.2 * (1000 / Math.max(now - p.shownAt, 1));
@@ -301,9 +307,17 @@ function tick(root) {
       return;
     }
   }
+  if (!p.queue.length && p.askedAt !== null && now - p.askedAt > ASK_AGAIN_MS) {  // an ask that got lost
+    p.askedAt = now;
+    p.setTrigger('shown', { film: p.askedFor, fps: Math.round(p.fps) });
+  }
   p.waited = !p.queue.length;  // the next interval measures the browser only if a frame is waiting
   p.raf = requestAnimationFrame(() => tick(root));
 }
+
+// With nothing left to show this long after asking for the next film, the player asks again (a
+// rerun that carried the ask can be superseded by another).
+const ASK_AGAIN_MS = 3000;
 
 function schedule(root) {
   const p = root.live;
@@ -338,7 +352,7 @@ function player(component) {
     row.className = 'live-metrics';
     root.appendChild(row);
     root.live = {
-      queue: [], seen: new Set(), askedFor: null, stopped: true, playing: false, paused: false, epoch: null,
+      queue: [], seen: new Set(), askedFor: null, askedAt: null, stopped: true, playing: false, paused: false, epoch: null,
       film: null,
       shownAt: 0, lossAt: 0, fps: 20, waited: true, lossPending: { x: [], y: [[], [], [], []] }, raf: null,
     };
@@ -357,13 +371,13 @@ function player(component) {
   } else if (!p.seen.has(film.id) && !p.paused) {  // films that arrive after a Pause were not asked for
     p.seen.add(film.id);
     if (!p.playing) {  // a new Play: the numbers of its first frame, which shows next
-      Object.assign(p, { playing: true, stopped: false, epoch: null, shownAt: 0 });
+      Object.assign(p, { playing: true, stopped: false, epoch: null, shownAt: 0, askedAt: null });
       showMetrics(root, film.frames[0].m);
     }
     p.spec = film.spec;
     film.frames.forEach((frame, k) => {
       p.queue.push({ film: film.id, frame, spec: film.spec, first: k === 0, end: k === film.frames.length - 1,
-        last: film.last });
+        last: film.last, charts: k === 0 ? film.charts : null });
     });
     // a film that arrived unasked (a toggle's rerun) joins the queue; at most three films wait
     const films = [...new Set(p.queue.map((q) => q.film))];

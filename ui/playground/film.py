@@ -96,7 +96,7 @@ def film(run: Run) -> dict[str, Any]:
     shown, start, cpu = [], time.monotonic(), time.thread_time()
     for _ in range(wanted):
         since = run.trainer.epoch
-        session_run.step(session, run.values["speed"], budget=FRAME_TRAIN_SECONDS, explain=False)
+        session_run.train(run, run.values["speed"], budget=FRAME_TRAIN_SECONDS)
         shown.append(frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, resolution))
         if len(shown) == 1:
             base = base_figures(run, toggles, resolution)
@@ -107,7 +107,26 @@ def film(run: Run) -> dict[str, Any]:
         output = share.for_layout(main_figures(run, **toggles), st.session_state)[1]
         shown[0]["out"] = {"fig": live_chart.prepared(output, "chart_output", revision(run))}
     number = session[keys.PLAY_FILM] = session.get(keys.PLAY_FILM, 0) + 1
-    return {"id": number, "frames": shown, "spec": base["spec"], "last": not run.playing}
+    made = {"id": number, "frames": shown, "spec": base["spec"], "last": not run.playing}
+    session[keys.PLAY_SENT] = (run, made)
+    return made
+
+
+def sent_before(run: Run) -> dict[str, Any] | None:
+    """The last film sent since Play was pressed on this run (None: none yet), with the base
+    figures brought up to date for the main views' toggles.
+
+    A rerun of the main area while playing (a toggle, say) sends it again: the player has seen its
+    number and leaves it alone, so only the films the player asks for are trained and none is dropped
+    (None too when the player asks in this rerun for the film after it).
+    """
+    session = st.session_state
+    kept = session.get(keys.PLAY_SENT)
+    asked = (session.get(keys.PLAYER) or {}).get("shown")  # the player started on a film: it wants the next
+    if not kept or kept[0] is not run or (isinstance(asked, dict) and asked.get("film") == kept[1]["id"]):
+        return None
+    base_figures(run, main_toggles(), play_resolution(session, run))
+    return kept[1]
 
 
 def frames_wanted(session) -> int:

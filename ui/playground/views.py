@@ -169,26 +169,51 @@ def sidebar_is_stale(session: MutableMapping) -> bool:
 
 
 def live(run: Run) -> None:
-    """The main area as one fragment: a step reruns only this, not the sidebar.
+    """The main area as a fragment: a step reruns only this, not the sidebar.
 
-    While playing, each rerun trains a short film of frames; the player asks for the next rerun
-    when it starts showing the film (see `ui.live_chart`), so no timer is needed.
+    Inside it, the metrics row is a fragment of its own (`play_area`): while playing, the player
+    asks for each next film with a rerun of that alone, so a film costs the server its training and
+    frames, not a rerun of the whole main area, and the browser redraws nothing but the player.
     """
 
     st.session_state[keys.PAGE_SYNCED] = True  # the page script has just synced the run with the controls
 
-    @st.fragment
-    def frame() -> None:
+    @st.fragment(key=keys.MAIN_AREA)
+    def main_area() -> None:
         if sidebar_is_stale(st.session_state):
             st.rerun(scope="app")
         current = st.session_state[keys.RUN]
-        shown = film.film(current) if current.playing else None
         run_buttons(current)
         messages(current)
-        metrics(current, shown)
+        st.session_state[keys.MAIN_AREA_RUNNING] = True
+        playing = play_area()  # a film was trained: the main charts hold Play's base figures
         run_tools.draw(current)
-        main_views(current, playing=shown is not None)
+        main_views(current, playing=playing)
         detail.detail_view(current)
         downloads(current)
 
-    frame()
+    main_area()
+
+
+@st.fragment(key=keys.PLAY_AREA)
+def play_area() -> bool:
+    """The metrics row, or while playing the player with the next film (True: a film was sent).
+
+    Rerun alone (the player asking for the next film), it trains that film and adds the open detail
+    view's charts about once a second. In a rerun of the main area (a toggle, say) it sends the last
+    film again (`film.sent_before`), which trains nothing and which the player leaves alone. Alone
+    with the run no longer playing (it reached the epoch limit or diverged, or a Pause got there
+    first), it reruns the page, so that the buttons and messages follow.
+    """
+    session = st.session_state
+    alone = not session.pop(keys.MAIN_AREA_RUNNING, False)
+    if alone and (sidebar_is_stale(session) or not session[keys.RUN].playing):
+        st.rerun(scope="app")
+    current, shown = session[keys.RUN], None
+    if current.playing:
+        shown = None if alone else film.sent_before(current)
+        if shown is None:
+            shown = film.film(current)
+            shown["charts"] = detail.refreshed_charts(current) if alone else {}
+    metrics(current, shown)
+    return shown is not None
