@@ -36,7 +36,7 @@ HERE = Path(__file__).parent
 STATIC_PLOTLY = "app/static/plotly.min.js"  # ./static/plotly.min.js with `server.enableStaticServing`
 CONFIG = {"displaylogo": False, "responsive": True}
 FRAME_MS = 20  # shortest time from one film frame to the next (at most 50 frames per second)
-LOSS_BATCH_MS = 150  # the loss chart is extended at most this often while playing (about 6 times a second)
+LOSS_BATCH_MS = 180  # the loss chart is extended at most this often while playing (at least 5 times a second)
 
 _JS, _CSS = (HERE / "live_chart.js").read_text(), (HERE / "live_chart.css").read_text()
 _live = st.components.v2.component("live_plotly_chart", js=_JS, css=_CSS, isolate_styles=False)
