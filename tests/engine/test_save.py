@@ -20,8 +20,8 @@ def moons():
     return make_dataset("moons", n=120, seed=2)
 
 
-def _eventful(t: Trainer) -> None:
-    """Epochs under changing settings, a sample step and a hand edit."""
+def _first_nine_epochs(t: Trainer) -> None:
+    """Nine epochs, ξ changed after six, then a sample step and a hand edit at epoch 9."""
     t.run(6)
     t.lr = 0.05
     t.run(3)
@@ -29,6 +29,11 @@ def _eventful(t: Trainer) -> None:
     W, b = t.net.get_params()
     W[1][2, 0] = -0.75
     t.set_params(W, b)
+
+
+def _eventful(t: Trainer) -> None:
+    """Epochs under changing settings, a sample step and a hand edit."""
+    _first_nine_epochs(t)
     t.batch_size = None
     t.net.set_regularization("l2", 0.01)
     t.run(4)
@@ -131,13 +136,7 @@ def test_rewinding_an_eventful_run_equals_its_operations_done_by_hand(moons):
     _eventful(t)
     past = t.at_epoch(9)  # after the sample step and the edit made at epoch 9
     ref = CONFIG.build(moons)
-    ref.run(6)
-    ref.lr = 0.05
-    ref.run(3)
-    ref.apply_sample_step(4)
-    W, b = ref.net.get_params()
-    W[1][2, 0] = -0.75
-    ref.set_params(W, b)
+    _first_nine_epochs(ref)  # the same operations, done on a fresh trainer
     np.testing.assert_array_equal(past.net.params, ref.net.params)
     assert past.history.marks == ref.history.marks and len(past.history.marks) == 1
     kinds = [type(op) for op in past.record.operations]

@@ -44,20 +44,20 @@ SINGLE_UNIT = {"dataset": "gaussians", "n_points": 300, "noise": 1.0, "test_perc
                "standardize": False, "n_layers": 0, "bias": False, "loss": "bce", "init": "xavier", "seed": 0,
                "reg": "none"}
 PRESETS: dict[str, Preset] = {
-    p.key: p
-    for p in (
-        Preset("small", "ξ too small", {**SINGLE_UNIT, "lr": 0.02, "batch_mode": "full"}, 40,
-               "ξ = 0.02, full batch, 40 epochs: each step is short, so the path has crept only a little way "
-               "towards the bottom of the valley."),
-        Preset("right", "ξ about right", {**SINGLE_UNIT, "lr": 1.0, "batch_mode": "full"}, 40,
-               "ξ = 1, full batch, 40 epochs: the path runs straight down the slope, across the level lines, "
-               "and settles at the bottom."),
-        Preset("large", "ξ too large", {**SINGLE_UNIT, "lr": 10.0, "batch_mode": "full"}, 40,
-               "ξ = 10, full batch, 40 epochs: the first step overshoots far out of the valley (the loss goes "
-               "up), the path comes back and then bounces across the bottom without settling."),
-        Preset("sgd", "per-sample SGD", {**SINGLE_UNIT, "lr": 0.5, "batch_mode": "sample"}, 40,
-               "ξ = 0.5, one sample per update (the lecture's rule), 40 epochs: each epoch's updates follow "
-               "single points, so the path wanders about the bottom where the full batch goes straight."),
+    key: Preset(key, label, {**SINGLE_UNIT, "lr": lr, "batch_mode": batch_mode}, 40, text)
+    for key, label, lr, batch_mode, text in (
+        ("small", "ξ too small", 0.02, "full",
+         "ξ = 0.02, full batch, 40 epochs: each step is short, so the path has crept only a little way "
+         "towards the bottom of the valley."),
+        ("right", "ξ about right", 1.0, "full",
+         "ξ = 1, full batch, 40 epochs: the path runs straight down the slope, across the level lines, "
+         "and settles at the bottom."),
+        ("large", "ξ too large", 10.0, "full",
+         "ξ = 10, full batch, 40 epochs: the first step overshoots far out of the valley (the loss goes "
+         "up), the path comes back and then bounces across the bottom without settling."),
+        ("sgd", "per-sample SGD", 0.5, "sample",
+         "ξ = 0.5, one sample per update (the lecture's rule), 40 epochs: each epoch's updates follow "
+         "single points, so the path wanders about the bottom where the full batch goes straight."),
     )
 }
 
