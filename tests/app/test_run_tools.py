@@ -220,3 +220,14 @@ def test_a_run_on_an_uploaded_csv_is_saved_with_its_text_and_loads_in_a_fresh_se
         session_run.step(s, 5)
     _assert_same(session[keys.RUN].trainer, fresh[keys.RUN].trainer)
     np.testing.assert_array_equal(session[keys.RUN].data.X_train, fresh[keys.RUN].data.X_train)
+
+
+def test_while_playing_the_timeline_says_where_play_started():
+    at = _fresh()
+    at.button(key=keys.STEP_N).click().run()
+    at.button(key=keys.PLAY).click().run()  # the page around the player stays as Play left it
+    start = session_run.latest(_run(at)).epoch
+    slider = at.slider(key=run_tools.timeline_key(_run(at)))
+    assert slider.disabled and slider.label == f"Timeline: playing on from epoch {start}; pause to look back"
+    at.button(key=keys.PAUSE).click().run()
+    assert at.slider(key=run_tools.timeline_key(_run(at))).label == "Timeline: the epoch the views show"

@@ -62,8 +62,10 @@ def timeline(run: Run) -> None:
     # latest epoch is no longer on the page, so its value is dropped. While playing it takes no drag.
     key = timeline_key(run)
     session[key] = run.trainer.epoch  # follows training, and any rewind
+    label = (f"Timeline: playing on from epoch {head.epoch}; pause to look back" if run.playing
+             else "Timeline: the epoch the views show")  # while playing, the page around the player stays as it was
     st.container(key=keys.TIMELINE).slider(
-        "Timeline: the epoch the views show", 0, head.epoch, key=key, on_change=_on_timeline, args=(key,),
+        label, 0, head.epoch, key=key, on_change=_on_timeline, args=(key,),
         disabled=run.playing,
         help="Drag back to see the network, y*, the losses and the Step-by-step page as they were at that epoch "
              "(recomputed exactly from the nearest checkpoint). Step and Play train on from the latest epoch.")
