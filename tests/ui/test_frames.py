@@ -6,10 +6,12 @@ from the same seed, never the encoder's own helpers.
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pytest
 
-from ui import keys, session_run
+from ui import keys, session_run, theme
 from ui.playground import figures, frames
 
 
@@ -88,6 +90,38 @@ def test_a_film_spec_places_every_edge_and_names_the_traces(session):
     assert spec["out"]["kind"] == "plane" and base[1].data[spec["out"]["line"]].name == "y* = 0.5"
     assert [base[2].data[k].name for k in spec["loss"]["traces"]] == [
         "train L", "train accuracy", "test L", "test accuracy"]
+
+
+def _hex_rgb(colour: str) -> list[int]:
+    return [int(colour[k:k + 2], 16) for k in (1, 3, 5)]
+
+
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+def test_plays_y_star_map_is_an_image_painted_in_the_heatmaps_colours(session, theme_name):
+    run = session[keys.RUN]
+    painted = figures.output_figure(run.net, run.data, True, 20, painted=True)
+    still = figures.output_figure(run.net, run.data, True, 20)
+    names = [t.name for t in painted.data]
+    assert "y* = 0.5" not in names and "y* = 0.5" in [t.name for t in still.data]  # the line is painted too
+    image = painted.layout.images[0]
+    gx, gy, _ = figures.plane_grid(run.data, 20)
+    half = (gx[1] - gx[0]) / 2  # the image covers the heatmap's cells: half a cell past each grid end
+    assert (image.x, image.sizex, image.xref, image.layer) == (pytest.approx(gx[0] - half),
+                                                                 pytest.approx(gx[-1] - gx[0] + 2 * half), "x", "below")
+    assert image.opacity == still.data[0].opacity
+    heat = painted.data[0]  # kept for its colour bar, beyond the axis range
+    assert min(heat.x) > painted.layout.xaxis.range[1] and (heat.zmin, heat.zmax) == (0.0, 1.0)
+    spec = frames.film_spec(run, [figures.network_figure(run.net, run.trainer.last.neuron_delta, None, None,
+                                                         every_bucket=True), painted,
+                                  figures.loss_figure(run.trainer.history, run.trainer.metric_name)], 20)
+    assert spec["out"]["paint"] == figures.map_paint(run.data, run.net, "light")  # outside a page: light
+    paint = figures.map_paint(run.data, run.net, theme_name)
+    assert paint["ink"] == (theme.DARK[theme.INK] if theme_name == "dark" else theme.INK)
+    lut = np.frombuffer(base64.b64decode(paint["lut"]), np.uint8).reshape(256, 4)
+    dark = {k.lower(): v for k, v in theme.DARK.items()} if theme_name == "dark" else {}
+    ends = [_hex_rgb(dark.get(c.lower(), c)) for c in (theme.NEGATIVE, theme.NEUTRAL, theme.POSITIVE)]
+    assert lut[0, :3].tolist() == ends[0] and lut[255, :3].tolist() == ends[2] and (lut[:, 3] == 255).all()
+    assert np.abs(lut[127:129, :3].astype(int).mean(axis=0) - ends[1]).max() <= 1  # the scale's middle, y* = 0.5
 
 
 def _state(trainer) -> tuple:

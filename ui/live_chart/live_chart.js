@@ -196,6 +196,7 @@ function applyOutput(Plotly, plot, spec, out, epoch) {
     return Plotly.react(plot, figure.data, figure.layout, plot.live.config);
   }
   const gx = spec.xArray || (spec.xArray = floats(spec.x)), gy = spec.yArray || (spec.yArray = floats(spec.y));
+  if (spec.paint) return paintMap(Plotly, plot, spec, out, epoch, gx, gy);
   const q = bytes(out.z), step = (out.hi - out.lo) / 255, z = [];
   for (let r = 0; r < gy.length; r++) {
     const row = new Float32Array(gx.length);
@@ -209,6 +210,48 @@ function applyOutput(Plotly, plot, spec, out, epoch) {
     traces.push(spec.line);
   }
   return Plotly.update(plot, update, { 'meta.epoch': epoch }, traces);
+}
+
+// The y* map painted as the plot's layout image (see ui.playground.figures.output_figure's `painted`):
+// each grid cell in its level's colour, the y* = 0.5 line on top, at the plot area's size in pixels.
+// Changing an image's source is the one plotly update that lays nothing out again.
+function paintMap(Plotly, plot, spec, out, epoch, gx, gy) {
+  const n = gx.length, m = gy.length, q = bytes(out.z);
+  const lut = spec.lutArray || (spec.lutArray = bytes(spec.paint.lut));
+  const live = plot.live;
+  if (!live.cells) Object.assign(live, { cells: document.createElement('canvas'), map: document.createElement('canvas') });
+  const { cells, map } = live;
+  cells.width = n;
+  cells.height = m;
+  const small = cells.getContext('2d'), pixels = small.createImageData(n, m);
+  for (let r = 0; r < m; r++) {  // image rows run from the top: the largest x2 first
+    for (let c = 0; c < n; c++) pixels.data.set(lut.subarray(4 * q[r * n + c], 4 * q[r * n + c] + 4), 4 * ((m - 1 - r) * n + c));
+  }
+  small.putImageData(pixels, 0, 0);
+  const area = (plot._fullLayout && plot._fullLayout._size) || { w: 4 * n, h: 4 * m };
+  map.width = Math.max(n, Math.round(area.w));
+  map.height = Math.max(m, Math.round(area.h));
+  const ctx = map.getContext('2d');
+  ctx.imageSmoothingEnabled = false;  // cells as the heatmap draws them
+  ctx.drawImage(cells, 0, 0, map.width, map.height);
+  if (out.bx !== undefined) {
+    const bx = floats(out.bx), by = floats(out.by);
+    const dx = (gx[n - 1] - gx[0]) / (n - 1), dy = (gy[m - 1] - gy[0]) / (m - 1);
+    const x0 = gx[0] - dx / 2, y1 = gy[m - 1] + dy / 2, sx = map.width / (n * dx), sy = map.height / (m * dy);
+    ctx.strokeStyle = spec.paint.ink;
+    ctx.lineWidth = 2.5;
+    ctx.beginPath();
+    let pen = false;
+    for (let k = 0; k < bx.length; k++) {
+      if (Number.isNaN(bx[k])) { pen = false; continue; }
+      const px = (bx[k] - x0) * sx, py = (y1 - by[k]) * sy;
+      if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      pen = true;
+    }
+    ctx.stroke();
+  }
+  if (plot.layout.meta) plot.layout.meta.epoch = epoch;  // not drawn: no relayout for it
+  return Plotly.relayout(plot, { 'images[0].source': map.toDataURL() });
 }
 
 // The loss chart: the rows gathered since the last batch, past each trace's last epoch, in one extendTraces.

@@ -6,6 +6,8 @@ text (epoch, loss), and arrays go out as float32, to keep the browser fast.
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -278,12 +280,16 @@ def plane_values(net: MLP, data: Dataset, grid: Array) -> tuple[Array, float, fl
     return pred[:, 0], -lim, lim
 
 
-def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: int = 60) -> go.Figure:
+def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: int = 60,
+                  painted: bool = False) -> go.Figure:
     """What the network has learned: y* over the input plane with the data on top.
 
     Binary: y* as a heatmap with the y* = 0.5 boundary; several classes: the winning class,
     shaded by its y*; 2-D regression: the prediction surface; 1-D: the curve; data without a
     plane (real data sets): the points on their first two principal components, ringed when wrong.
+    `painted` (Play, where `painted_map` holds): the heatmap and boundary give way to a layout image
+    that the browser paints from each frame's bytes (`map_paint`), which plotly draws without
+    laying the plot out again; a heatmap beyond the axes' ranges keeps the colour bar.
     """
     if not data.has_plane:
         return _projection_figure(net, data, show_test)
@@ -293,26 +299,65 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
     z, lo, hi = plane_values(net, data, grid)
     z = z.reshape(resolution, resolution)
     heat = dict(type="heatmap", x=f32(gx), y=f32(gy), z=f32(z), zmin=lo, zmax=hi)
+    colours, opacity = map_colours(data, net)
+    layout = {}
+    if painted:
+        # two cells beyond the axes' ranges, only for the colour bar (the plot area shows the image)
+        beyond = [float(gx[-1] + 10 * (gx[-1] - gx[0])), float(gx[-1] + 11 * (gx[-1] - gx[0]))]
+        heat.update(x=beyond, y=f32(gy[:1]), z=[[lo, hi]], hoverinfo="skip")
+        dx, dy = (gx[-1] - gx[0]) / (resolution - 1), (gy[-1] - gy[0]) / (resolution - 1)
+        layout["images"] = [dict(source="", xref="x", yref="y", x=float(gx[0] - dx / 2), y=float(gy[-1] + dy / 2),
+                                 sizex=float(gx[-1] - gx[0] + dx), sizey=float(gy[-1] - gy[0] + dy), sizing="stretch",
+                                 xanchor="left", yanchor="top", layer="below", opacity=opacity)]
     traces = []
     if data.task == "multiclass":
-        k = net.sizes[-1]
-        colours = []
-        for c in range(k):
-            colours += [[c / k, theme.WHITE], [(c + 1) / k - 1e-6, theme.class_colour(c)]]
-        colours[-1][0] = 1.0
-        traces.append({**heat, "colorscale": colours, "showscale": False, "opacity": 0.75, "hoverinfo": "skip"})
+        traces.append({**heat, "colorscale": colours, "showscale": False, "opacity": opacity, "hoverinfo": "skip"})
     else:
-        traces.append({**heat, "colorscale": DIVERGING, "opacity": 0.8, "colorbar": COLORBAR,
-                       "hovertemplate": "y* = %{z:.3f}<extra></extra>"})
-    if data.task == "binary":
+        traces.append({"hovertemplate": "y* = %{z:.3f}<extra></extra>", **heat, "colorscale": colours,
+                       "opacity": opacity, "colorbar": COLORBAR})
+    if data.task == "binary" and not painted:
         bx, by = level_line(gx, gy, z, 0.5)
         traces.append(dict(type="scatter", x=f32(bx), y=f32(by), mode="lines", name="y* = 0.5",
                            line=dict(color=theme.INK, width=2.5), hoverinfo="skip"))
     traces += _points(data, show_test, data.task == "regression")
     margin = {} if data.task == "multiclass" else COLORBAR_MARGIN
+    grid = dict(showgrid=False, zeroline=False) if painted else {}  # the heatmap hides them; the image lies below
     return figure(traces, MAP_HEIGHT, showlegend=False, margin=margin,  # the caption explains dots, rings, line
-                   xaxis=dict(range=[gx[0], gx[-1]], title=dict(text="x1")),
-                   yaxis=dict(range=[gy[0], gy[-1]], title=dict(text="x2")))
+                   xaxis=dict(range=[gx[0], gx[-1]], title=dict(text="x1"), **grid),
+                   yaxis=dict(range=[gy[0], gy[-1]], title=dict(text="x2"), **grid), **layout)
+
+
+def map_colours(data: Dataset, net: MLP) -> tuple[list, float]:
+    """The y* map's colour scale and opacity: diverging for one output, a light-to-full band per class."""
+    if data.task != "multiclass":
+        return DIVERGING, 0.8
+    k = net.sizes[-1]
+    colours = []
+    for c in range(k):
+        colours += [[c / k, theme.WHITE], [(c + 1) / k - 1e-6, theme.class_colour(c)]]
+    colours[-1][0] = 1.0
+    return colours, 0.75
+
+
+def painted_map(data: Dataset) -> bool:
+    """Whether Play paints the y* map as an image: a plane whose colour range is fixed (classes)."""
+    return data.has_plane and data.P_train.shape[1] == 2 and data.task != "regression"
+
+
+def map_paint(data: Dataset, net: MLP, theme_name: str) -> dict:
+    """What the browser needs to paint the y* map from a frame's bytes: the colour of each of the
+    256 levels (RGBA bytes, base64) and the boundary line's colour, in the page's theme."""
+    colours, _ = map_colours(data, net)
+    stops = np.array([stop for stop, _ in colours])
+    rgb = np.array([_rgb(theme.recolour(colour, theme_name)) for _, colour in colours], dtype=np.float64)
+    levels = np.linspace(0.0, 1.0, 256)
+    lut = np.column_stack([np.interp(levels, stops, rgb[:, c]) for c in range(3)] + [np.full(256, 255.0)])
+    return {"lut": base64.b64encode(np.rint(lut).astype(np.uint8).tobytes()).decode("ascii"),
+            "ink": theme.recolour(theme.INK, theme_name)}
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
 def _curve_figure(net: MLP, data: Dataset, show_test: bool) -> go.Figure:

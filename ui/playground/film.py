@@ -53,7 +53,8 @@ def main_figures(run: Run, colour_by_sample: bool, show_test: bool, log_loss: bo
     diverged = trainer.divergence.epoch if trainer.divergence else None
     figs = [
         figures.network_figure(net, values, grads, data.input_names, title, every_bucket=bool(play_resolution)),
-        figures.output_figure(net, data, show_test, resolution=play_resolution or 60),
+        figures.output_figure(net, data, show_test, resolution=play_resolution or 60,
+                              painted=bool(play_resolution) and figures.painted_map(data)),
         figures.loss_figure(trainer.history, trainer.metric_name, log_loss, diverged),
     ]
     epoch, h = trainer.epoch, trainer.history

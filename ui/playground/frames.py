@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ui import controls, plain
+from ui import controls, live_chart, plain
 from ui.playground import figures
 from ui.session_run import Run
 
@@ -102,6 +102,8 @@ def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any
     if spec["out"]["kind"] == "plane":
         gx, gy, _ = figures.plane_grid(data, resolution)
         spec["out"].update(x=packed(gx, "<f4"), y=packed(gy, "<f4"), line=_trace(output, "y* = 0.5"))
+        if figures.painted_map(data):  # the browser paints y* (and its boundary) as the plot's image
+            spec["out"]["paint"] = figures.map_paint(data, net, live_chart.page_theme())
     return spec
 
 
