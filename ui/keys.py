@@ -47,6 +47,7 @@ PLAY_BASE = "play_base"  # the main charts' figures while playing, what they wer
 PLAY_FILM = "play_film"  # the number of the last film sent
 PLAY_SENT = "play_sent"  # (run, the last film sent) since Play was pressed
 PLAY_PACE = "play_pace"  # what the browser reports while playing: frames per second drawn
+PLAY_WAIT = "play_wait"  # and its wait in seconds from asking for a film to receiving it
 PLAY_LOAD = "play_load"  # (films' wall time over CPU time, smoothed; whether the server counts as busy)
 MAIN_AREA = "main_area"  # the Playground's main area: a fragment (a step reruns it, not the sidebar)
 PLAY_AREA = "play_area"  # the metrics row or player inside it: a fragment of its own (a film reruns only that)

@@ -448,3 +448,20 @@ def test_every_detail_view_chart_carries_the_epoch_it_shows():
         assert not at.exception, at.exception
         epochs = [film[-1]["layout"]["meta"]["epoch"] for film in live_films(at)]
         assert epochs and set(epochs) == {3}, (view, epochs)
+
+
+def test_a_film_covers_the_browsers_wait_for_the_next(app, monkeypatch):
+    monkeypatch.setattr(film, "FILM_SECONDS", 60.0)
+    monkeypatch.setattr(film, "FRAME_TRAIN_SECONDS", 60.0)
+    session = app.session_state
+    app.button(key=keys.PLAY).click().run()
+    def ask(report: dict) -> int:  # the player's report as its callback takes it, then the rerun it asks for
+        session[keys.PLAYER] = {"shown": {"film": _film(app)["id"], **report}}
+        film.note_pace(session)
+        app.run()
+        return len(_film(app)["frames"])
+
+    for wait_ms, frames in ((100, 5), (1000, 15), (5000, 20)):  # at 10 frames/s: 0.5 s, 1.5 × the wait, 2 s at most
+        assert ask({"fps": 10, "wait": wait_ms}) == frames, wait_ms
+    assert ask({"fps": 10, "wait": "soon"}) == 20  # not a number: the last wait is kept
+    assert ask({"fps": 1000, "wait": -5}) == 20  # implausible: both kept

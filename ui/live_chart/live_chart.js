@@ -339,7 +339,7 @@ function tick(root) {
     const item = p.queue.shift();
     if (item.first && !item.last && p.askedFor !== item.film && !p.queue.some((q) => q.film !== item.film)) {
       Object.assign(p, { askedFor: item.film, askedAt: now });
-      p.setTrigger('shown', { film: item.film, fps: Math.round(p.fps) });
+      p.setTrigger('shown', { film: item.film, fps: Math.round(p.fps), wait: Math.round(p.wait) });
     }
     if (p.waited === false) p.fps = 0.8 * p.fps + 0.2 * (1000 / Math.max(now - p.shownAt, 1));
     p.shownAt = now;
@@ -352,7 +352,7 @@ function tick(root) {
   }
   if (!p.queue.length && p.askedAt !== null && now - p.askedAt > ASK_AGAIN_MS) {  // an ask that got lost
     p.askedAt = now;
-    p.setTrigger('shown', { film: p.askedFor, fps: Math.round(p.fps) });
+    p.setTrigger('shown', { film: p.askedFor, fps: Math.round(p.fps), wait: Math.round(p.wait) });
   }
   p.waited = !p.queue.length;  // the next interval measures the browser only if a frame is waiting
   p.raf = requestAnimationFrame(() => tick(root));
@@ -397,7 +397,7 @@ function player(component) {
     root.live = {
       queue: [], seen: new Set(), askedFor: null, askedAt: null, stopped: true, playing: false, paused: false, epoch: null,
       film: null,
-      shownAt: 0, lossAt: 0, fps: 20, waited: true, lossPending: { x: [], y: [[], [], [], []] }, raf: null,
+      shownAt: 0, lossAt: 0, fps: 20, wait: 0, waited: true, lossPending: { x: [], y: [[], [], [], []] }, raf: null,
     };
     parentElement.appendChild(root);
   }
@@ -413,6 +413,9 @@ function player(component) {
     showMetrics(root, data.metrics);
   } else if (!p.seen.has(film.id) && !p.paused) {  // films that arrive after a Pause were not asked for
     p.seen.add(film.id);
+    if (p.askedAt !== null && film.id > p.askedFor) {  // the wait for an asked film, smoothed
+      p.wait = 0.6 * p.wait + 0.4 * (performance.now() - p.askedAt);
+    }
     if (!p.playing) {  // a new Play: the numbers of its first frame, which shows next
       Object.assign(p, { playing: true, stopped: false, epoch: null, shownAt: 0, askedAt: null });
       showMetrics(root, film.frames[0].m);

@@ -1,7 +1,8 @@
 """The Playground's main figures (network, y*, loss: one chart each) and the films of frames sent while playing.
 
-While playing, each rerun trains a film: about half a second of the browser's frames (fewer on a
-busy server), each `speed` epochs on, encoded compactly (`ui.playground.frames`). The main charts
+While playing, each rerun of the play area trains a film: about half a second of the browser's
+frames, or more when the browser waits longer for a film (a busy server), each `speed` epochs on,
+encoded compactly (`ui.playground.frames`). The main charts
 hold base figures with a fixed trace structure, built once per play set-up, and the browser
 applies the frames to them; the server keeps the trainer of each film's start, so that Pause can
 roll the run back to the frame on screen (`ui.session_run.pause_at`).
@@ -22,7 +23,9 @@ from ui.playground import figures, frames
 from ui.session_run import Run
 
 FILM_SHOWN_SECONDS = 0.5  # a film holds about this long of the browser's frames
-FILM_FRAMES = (2, 30)  # frames per film, at least and at most
+FILM_COVER = 1.5  # or this many times the wait the browser reports for a film, if longer
+FILM_LONGEST_SECONDS = 2.0  # but no longer than this
+FILM_FRAMES = (2, 40)  # frames per film, at least and at most
 START_FPS = 20.0  # the browser's frame rate assumed until it reports its own
 FILM_SECONDS = 0.3  # no further frame once a film has taken this long, so Pause answers soon
 FRAME_TRAIN_SECONDS = 0.15  # training time per frame at most (at least one epoch is trained)
@@ -86,7 +89,7 @@ def film(run: Run) -> dict[str, Any]:
     """While playing: a film of compact frames of `speed` epochs each, and the base figures' set-up.
 
     Returns {"id", "frames", "spec", "last"} (`last`: the run stopped, at the limit or on divergence,
-    and no film follows). A slow network or a busy server gets shorter films (down to one frame),
+    and no film follows). A film stops once it has taken FILM_SECONDS to train (down to one frame),
     so that a Pause or another user's click waits for a fraction of a second at most.
     """
     session = st.session_state
@@ -131,12 +134,12 @@ def sent_before(run: Run) -> dict[str, Any] | None:
 
 
 def frames_wanted(session) -> int:
-    """Frames for the next film: FILM_SHOWN_SECONDS at the browser's reported rate, halved while busy."""
+    """Frames for the next film at the browser's reported rate: FILM_SHOWN_SECONDS of them, or enough
+    to cover FILM_COVER times the wait for a film the browser reports (a busy server answers later),
+    up to FILM_LONGEST_SECONDS. Training stops earlier if the film takes FILM_SECONDS (see `film`)."""
     fps = session.get(keys.PLAY_PACE) or START_FPS
-    wanted = round(FILM_SHOWN_SECONDS * fps)
-    if busy(session):
-        wanted //= 2
-    return int(np.clip(wanted, *FILM_FRAMES))
+    seconds = min(max(FILM_SHOWN_SECONDS, FILM_COVER * session.get(keys.PLAY_WAIT, 0.0)), FILM_LONGEST_SECONDS)
+    return int(np.clip(round(seconds * fps), *FILM_FRAMES))
 
 
 def note_load(session, load: float) -> None:
@@ -187,12 +190,15 @@ def base_figures(run: Run, toggles: dict[str, bool], resolution: int) -> dict[st
 
 
 def note_pace(session: MutableMapping | None = None) -> None:
-    """The player's report on starting a film: the frames per second it draws (kept if plausible)."""
+    """The player's report on starting a film: the frames per second it draws and its wait in ms
+    from asking for a film to receiving it (each kept if plausible)."""
     session = st.session_state if session is None else session
     shown = (session.get(keys.PLAYER) or {}).get("shown")
-    fps = shown.get("fps") if isinstance(shown, dict) else None
-    if isinstance(fps, (int, float)) and not isinstance(fps, bool) and 1 <= fps <= 120:
-        session[keys.PLAY_PACE] = float(fps)
+    shown = shown if isinstance(shown, dict) else {}
+    for name, key, low, high, scale in (("fps", keys.PLAY_PACE, 1, 120, 1), ("wait", keys.PLAY_WAIT, 0, 10_000, 1e-3)):
+        value = shown.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+            session[key] = float(value) * scale
 
 
 def pause(session: MutableMapping | None = None) -> None:
