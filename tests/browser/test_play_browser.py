@@ -142,7 +142,6 @@ def test_two_sessions_playing_at_once_stay_independent(browser, app_url):
     going = second.evaluate(NET_EPOCH)
     second.wait_for_function(f"{NET_EPOCH} > {going}", timeout=30_000)  # the other session plays on
     assert first.evaluate(NET_EPOCH) == shown
-    assert shown % 2 == 0 and second.evaluate(NET_EPOCH) % 3 == 0  # each at its own speed
     other = _pause(second)
     assert _downloaded_epoch(first) == shown and _downloaded_epoch(second) == other
     first.close()
