@@ -86,10 +86,11 @@ def test_frames_in_order_pause_on_the_frame_shown_and_a_hidden_tab_asks_nothing(
     page.wait_for_function(f"{NET_EPOCH} === 0")
     _play(page, 10)
     page.wait_for_function(SAME_FRAME, timeout=30_000)  # the charts have drawn Play's figures
-    painted = f"{PLOTS}[1].layout.images[0].source"  # y* painted as the map's image, anew each frame
-    first = page.evaluate(painted)
-    assert first.startswith("data:image/png;base64,")
-    page.wait_for_function(f"{painted} !== {first!r}", timeout=10_000)
+    for k in (0, 1):  # the diagram and y* painted as their plots' images, anew each frame
+        painted = f"{PLOTS}[{k}].layout.images[0].source"
+        first = page.evaluate(painted)
+        assert first.startswith("data:image/png;base64,")
+        page.wait_for_function(f"{painted} !== {first!r}", timeout=10_000)
     seen = page.evaluate(WATCH, 5000)
     nets = [s[0] for s in seen]
     # in order, none skipped or repeated (a frame trains fewer than 5 epochs if they take too long)

@@ -124,6 +124,29 @@ def test_plays_y_star_map_is_an_image_painted_in_the_heatmaps_colours(session, t
     assert np.abs(lut[127:129, :3].astype(int).mean(axis=0) - ends[1]).max() <= 1  # the scale's middle, y* = 0.5
 
 
+def test_plays_diagram_is_painted_from_the_figures_own_styles_and_places(session):
+    run = session[keys.RUN]
+    fig = figures.network_figure(run.net, run.trainer.last.neuron_delta, None, None, every_bucket=True)
+    fig.add_annotation(text="epoch 5")
+    before = fig.to_dict()
+    paint = frames.paint_network(fig, 2)
+    units = next(t for t in before["data"] if t.get("name") == "units")
+    labels = next(t for t in before["data"] if t.get("name") == "labels")
+    xy = frames.unpacked(paint["units"], "<f4").reshape(-1, 2)
+    assert np.allclose(xy, np.column_stack([units["x"], units["y"]])) and len(xy) == 4 + 1  # hidden and output
+    spots = frames.unpacked(paint["labels"], "<f4").reshape(-1, 2)
+    assert np.allclose(spots, np.column_stack([labels["x"][2:], labels["y"][2:]]))  # below each unit, not the inputs
+    assert paint["buckets"] == [[t["line"]["color"], t["line"]["width"], t["opacity"]] for t in before["data"][:8]]
+    assert paint["range"] == [*before["layout"]["xaxis"]["range"], *before["layout"]["yaxis"]["range"]]
+    # what is painted leaves the figure; the inputs, their names and the colour bar stay
+    assert all(len(t.x) == 0 for t in fig.data[:8]) and fig.layout.annotations[-1].text == ""
+    kept = {t.name: t for t in fig.data}
+    assert list(kept["labels"].text) == ["x1", "x2"] and kept["units"].marker.opacity == 0
+    assert kept["units"].marker.showscale and len(kept["inputs"].x) == 2
+    image = fig.layout.images[0]
+    assert (image.x, image.sizex) == (paint["range"][0], paint["range"][1] - paint["range"][0])
+
+
 def _state(trainer) -> tuple:
     return (trainer.epoch, [w.copy() for w in trainer.net.W], [b.copy() for b in trainer.net.b],
             trainer.rng.bit_generator.state, trainer.history.column("train_loss").copy(), trainer.record.position)

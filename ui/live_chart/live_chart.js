@@ -164,6 +164,7 @@ const only = (n, at, value) => { const a = new Array(n).fill(undefined); a[at] =
 // texts, and the epoch note, in one Plotly.update.
 function applyNetwork(Plotly, plot, spec, f) {
   const xy = spec.xyArray || (spec.xyArray = floats(spec.xy));
+  if (spec.paint && spec.paint.units) return paintNetwork(Plotly, plot, spec, f, xy);
   const codes = bytes(f.c), w = floats(f.w), g = floats(f.g);
   const xs = spec.buckets.map(() => []), ys = spec.buckets.map(() => []);
   const hover = new Array(codes.length);
@@ -212,6 +213,69 @@ function applyOutput(Plotly, plot, spec, out, epoch) {
   return Plotly.update(plot, update, { 'meta.epoch': epoch }, traces);
 }
 
+// A canvas at the plot area's size in pixels, kept on the plot under `name`.
+function areaCanvas(plot, name, fallback) {
+  const live = plot.live;
+  if (!live[name]) live[name] = document.createElement('canvas');
+  const canvas = live[name], area = (plot._fullLayout && plot._fullLayout._size) || fallback;
+  canvas.width = Math.max(1, Math.round(area.w));
+  canvas.height = Math.max(1, Math.round(area.h));
+  return canvas;
+}
+
+// The diagram painted as the plot's layout image (see ui.playground.frames.paint_network): the edges in
+// their buckets' styles, the units' circles in their values' colours on the colour bar's range, their
+// labels on a halo and the epoch note; the inputs and their names stay plotly's. A film's first frame
+// moves the colour bar to its range if that has drifted by a tenth of it.
+function paintNetwork(Plotly, plot, spec, f, xy) {
+  const paint = spec.paint;
+  const lut = paint.lutArray || (paint.lutArray = bytes(paint.lut));
+  const units = paint.unitsArray || (paint.unitsArray = floats(paint.units));
+  const spots = paint.spotsArray || (paint.spotsArray = floats(paint.labels));
+  const canvas = areaCanvas(plot, 'netCanvas', { w: 300, h: 300 }), ctx = canvas.getContext('2d');
+  const [x0, x1, y0, y1] = paint.range, sx = canvas.width / (x1 - x0), sy = canvas.height / (y1 - y0);
+  const px = (x) => (x - x0) * sx, py = (y) => (y1 - y) * sy;
+  const trace = plot.data[spec.units], bar = trace.marker;
+  if (f.first && Math.abs(f.lo - bar.cmin) + Math.abs(f.hi - bar.cmax) > 0.1 * (bar.cmax - bar.cmin)) {
+    Plotly.restyle(plot, { 'marker.cmin': f.lo, 'marker.cmax': f.hi }, [spec.units]);
+  }
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.lineCap = 'round';
+  const codes = bytes(f.c);
+  paint.buckets.forEach(([colour, width, opacity], b) => {  // thin first, as plotly orders the traces
+    ctx.beginPath();
+    for (let k = 0; k < codes.length; k++) {
+      if (codes[k] !== b) continue;
+      ctx.moveTo(px(xy[4 * k]), py(xy[4 * k + 1]));
+      ctx.lineTo(px(xy[4 * k + 2]), py(xy[4 * k + 3]));
+    }
+    Object.assign(ctx, { strokeStyle: colour, lineWidth: width, globalAlpha: opacity });
+    ctx.stroke();
+  });
+  ctx.globalAlpha = 1;
+  const values = floats(f.v), lo = bar.cmin, span = Math.max(bar.cmax - bar.cmin, 1e-12);
+  Object.assign(ctx, { strokeStyle: paint.ink, lineWidth: paint.outline });
+  for (let k = 0; k < values.length && 2 * k + 1 < units.length; k++) {
+    const level = 4 * Math.round(255 * Math.min(1, Math.max(0, (values[k] - lo) / span)));
+    ctx.fillStyle = `rgb(${lut[level]},${lut[level + 1]},${lut[level + 2]})`;
+    ctx.beginPath();
+    ctx.arc(px(units[2 * k]), py(units[2 * k + 1]), paint.size / 2, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.stroke();
+  }
+  Object.assign(ctx, { font: `${paint.label_size}px ${paint.family}`, textAlign: 'center', textBaseline: 'top',
+    lineJoin: 'round', lineWidth: 3, strokeStyle: paint.halo, fillStyle: paint.muted });
+  f.t.filter((t) => t).forEach((text, k) => {  // "b = …" below each unit, where the diagram has room
+    if (2 * k + 1 >= spots.length) return;
+    ctx.strokeText(text, px(spots[2 * k]), py(spots[2 * k + 1]));
+    ctx.fillText(text, px(spots[2 * k]), py(spots[2 * k + 1]));
+  });
+  Object.assign(ctx, { font: `${paint.note_size}px ${paint.family}`, textAlign: 'left', fillStyle: paint.ink });
+  ctx.fillText(`epoch ${f.e}`, 4, 4);
+  if (plot.layout.meta) plot.layout.meta.epoch = f.e;
+  return Plotly.relayout(plot, { 'images[0].source': canvas.toDataURL() });
+}
+
 // The y* map painted as the plot's layout image (see ui.playground.figures.output_figure's `painted`):
 // each grid cell in its level's colour, the y* = 0.5 line on top, at the plot area's size in pixels.
 // Changing an image's source is the one plotly update that lays nothing out again.
@@ -219,8 +283,8 @@ function paintMap(Plotly, plot, spec, out, epoch, gx, gy) {
   const n = gx.length, m = gy.length, q = bytes(out.z);
   const lut = spec.lutArray || (spec.lutArray = bytes(spec.paint.lut));
   const live = plot.live;
-  if (!live.cells) Object.assign(live, { cells: document.createElement('canvas'), map: document.createElement('canvas') });
-  const { cells, map } = live;
+  if (!live.cells) live.cells = document.createElement('canvas');
+  const cells = live.cells;
   cells.width = n;
   cells.height = m;
   const small = cells.getContext('2d'), pixels = small.createImageData(n, m);
@@ -228,10 +292,7 @@ function paintMap(Plotly, plot, spec, out, epoch, gx, gy) {
     for (let c = 0; c < n; c++) pixels.data.set(lut.subarray(4 * q[r * n + c], 4 * q[r * n + c] + 4), 4 * ((m - 1 - r) * n + c));
   }
   small.putImageData(pixels, 0, 0);
-  const area = (plot._fullLayout && plot._fullLayout._size) || { w: 4 * n, h: 4 * m };
-  map.width = Math.max(n, Math.round(area.w));
-  map.height = Math.max(m, Math.round(area.h));
-  const ctx = map.getContext('2d');
+  const map = areaCanvas(plot, 'mapCanvas', { w: 4 * n, h: 4 * m }), ctx = map.getContext('2d');
   ctx.imageSmoothingEnabled = false;  // cells as the heatmap draws them
   ctx.drawImage(cells, 0, 0, map.width, map.height);
   if (out.bx !== undefined) {
@@ -311,7 +372,7 @@ function showFrame(root, item, now) {
   pending.x.push(...f.loss.x);
   f.loss.y.forEach((values, s) => pending.y[s].push(...values));
   const guarded = (apply) => { try { apply(); } catch (error) { console.error('live player:', error); } };
-  if (ready(net)) guarded(() => applyNetwork(Plotly, net, item.spec.net, { ...f.net, e: f.e }));
+  if (ready(net)) guarded(() => applyNetwork(Plotly, net, item.spec.net, { ...f.net, e: f.e, first: item.first }));
   if (ready(out) && f.out) guarded(() => applyOutput(Plotly, out, item.spec.out, f.out, f.e));
   if (ready(loss) && (now - p.lossAt >= p.lossMs || item.end)) {
     guarded(() => flushLoss(Plotly, loss, item.spec.loss, pending));

@@ -347,13 +347,17 @@ def painted_map(data: Dataset) -> bool:
 def map_paint(data: Dataset, net: MLP, theme_name: str) -> dict:
     """What the browser needs to paint the y* map from a frame's bytes: the colour of each of the
     256 levels (RGBA bytes, base64) and the boundary line's colour, in the page's theme."""
-    colours, _ = map_colours(data, net)
+    return {"lut": colour_lut(map_colours(data, net)[0], theme_name), "ink": theme.recolour(theme.INK, theme_name)}
+
+
+def colour_lut(colours: list, theme_name: str) -> str:
+    """A colour scale ([stop, "#rrggbb"] pairs) at 256 evenly spaced levels as RGBA bytes (base64),
+    interpolated in RGB as plotly does, in the page's theme."""
     stops = np.array([stop for stop, _ in colours])
     rgb = np.array([_rgb(theme.recolour(colour, theme_name)) for _, colour in colours], dtype=np.float64)
     levels = np.linspace(0.0, 1.0, 256)
     lut = np.column_stack([np.interp(levels, stops, rgb[:, c]) for c in range(3)] + [np.full(256, 255.0)])
-    return {"lut": base64.b64encode(np.rint(lut).astype(np.uint8).tobytes()).decode("ascii"),
-            "ink": theme.recolour(theme.INK, theme_name)}
+    return base64.b64encode(np.rint(lut).astype(np.uint8).tobytes()).decode("ascii")
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

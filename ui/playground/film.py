@@ -178,6 +178,7 @@ def base_figures(run: Run, toggles: dict[str, bool], resolution: int) -> dict[st
     if kept and kept["views"] == views:
         return kept
     figs = share.for_layout(main_figures(run, **toggles, play_resolution=resolution), st.session_state)
+    paint = frames.paint_network(figs[0], len(figures.node_positions(run.net.sizes)[0][0]))
     for trace in figs[2].data:  # the loss curves as plain lists, which plotly can extend
         trace.x, trace.y = [int(e) for e in trace.x], [None if np.isnan(v) else float(v) for v in trace.y]
     texts = [kept["texts"][k] if kept and kept["views"][k] == views[k]
@@ -185,6 +186,7 @@ def base_figures(run: Run, toggles: dict[str, bool], resolution: int) -> dict[st
              for k, (fig, view) in enumerate(zip(figs, VIEWS))]
     kept = {"setup": setup, "resolution": resolution, "views": views, "texts": texts,
             "spec": frames.film_spec(run, figs, resolution)}
+    kept["spec"]["net"]["paint"] = paint
     st.session_state[keys.PLAY_BASE] = kept
     return kept
 

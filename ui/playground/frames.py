@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ui import controls, live_chart, plain
+from ui import controls, live_chart, plain, theme
 from ui.playground import figures
 from ui.session_run import Run
 
@@ -105,6 +105,43 @@ def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any
         if figures.painted_map(data):  # the browser paints y* (and its boundary) as the plot's image
             spec["out"]["paint"] = figures.map_paint(data, net, live_chart.page_theme())
     return spec
+
+
+def paint_network(fig: go.Figure, n_inputs: int) -> dict[str, Any]:
+    """Play's diagram as a painting: takes the edges, the units' circles and labels and the epoch note
+    out of Play's base diagram `fig` (built with every edge bucket's trace), puts a layout image over
+    its axes in their place and returns what the player needs to paint each frame into it (their
+    styles and places, read from `fig` itself, in the page's theme). The inputs, their names and
+    the colour bar stay in the figure.
+    """
+    if _trace(fig, "units") < 0:  # no unit has a colour yet: the player updates the plot instead
+        return {}
+    name = live_chart.page_theme()
+    buckets = []
+    for trace in fig.data[: len(figures.EDGE_BUCKETS)]:
+        buckets.append([theme.recolour(trace.line.color, name), trace.line.width, trace.opacity])
+        trace.x, trace.y = [], []
+    units = fig.data[_trace(fig, "units")]
+    units.marker.opacity, units.hoverinfo = 0, "skip"  # kept for its colour bar
+    fig.data[_trace(fig, "weights")].hoverinfo = "skip"  # the hover would show the film's first frame
+    labels = _trace(fig, "labels")
+    spots: list[float] = []
+    if labels >= 0:
+        trace = fig.data[labels]
+        spots = [v for xy in zip(trace.x[n_inputs:], trace.y[n_inputs:]) for v in xy]
+        trace.x, trace.y, trace.text = trace.x[:n_inputs], trace.y[:n_inputs], trace.text[:n_inputs]
+    note = fig.layout.annotations[-1]
+    note.text = ""
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    fig.layout.images = [dict(source="", xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
+                              sizing="stretch", xanchor="left", yanchor="top", layer="below")]
+    font = fig.data[labels].textfont if labels >= 0 else None
+    return {"buckets": buckets, "units": packed([v for xy in zip(units.x, units.y) for v in xy], "<f4"),
+            "labels": packed(spots, "<f4"), "size": units.marker.size, "outline": units.marker.line.width,
+            "lut": figures.colour_lut(list(units.marker.colorscale), name), "range": [x0, x1, y0, y1],
+            "ink": theme.recolour(theme.INK, name), "muted": theme.recolour(theme.MUTED, name),
+            "halo": theme.recolour(theme.WHITE, name), "family": theme.FONT["family"],
+            "label_size": font.size if font else 10, "note_size": note.font.size or 13}
 
 
 def output_kind(data) -> str:
