@@ -7,8 +7,8 @@ At the reference set-up (REFERENCE below, the Playground's defaults), run after 
   same window, per frame shown;
 * the bare page (a bare page of the app's origin with its plotly.js and three divs of the app's chart sizes, no
   Streamlit, REPLAY below): the three main plots as the app holds them while playing, then the plotly calls the
-  app made per frame (recorded once from the app, in order: Plotly.update of the network and of the
-  y* map, Plotly.extendTraces of the loss when the app batched one) replayed one frame per animation
+  app made per frame (recorded once from the app, in order: the network's and the y* map's painted
+  images by Plotly.relayout, Plotly.extendTraces of the loss when the app batched one) replayed one frame per animation
   frame, as fast as the browser draws them;
 * Pause: the time from a click on Pause until the Play button is back and the metrics row shows the
   epoch that was on screen (the frame on screen is final at the click), `--pauses` times per run.
@@ -81,8 +81,9 @@ async (ms) => {
 }
 """
 
-# The bare page: draw the recorded figures, replay the calls frame by frame (a frame starts with the
-# network's update), one frame per animation frame, for `seconds`; frames per second.
+# The bare page: draw the recorded figures, replay the calls frame by frame (a frame holds one drawing
+# call on the network: its painted image, or an update; a colour bar's restyle before it), one frame
+# per animation frame, for `seconds`; frames per second.
 REPLAY = """
 async ([recording, seconds]) => {
   const P = window.Plotly;
@@ -94,8 +95,9 @@ async ([recording, seconds]) => {
   });
   await Promise.all(recording.figures.map((f, k) => P.newPlot(divs[k], f.data, f.layout, {displaylogo: false})));
   const frames = [];
-  for (const call of recording.calls) {
-    if (call[0] === 'update' && call[1] === 0 || !frames.length) frames.push([]);
+  for (const call of recording.calls) {  // a frame ends before the network's next drawing call
+    const drawn = frames.length && frames[frames.length - 1].some((c) => c[1] === 0 && c[0] !== 'restyle');
+    if (!frames.length || (call[1] === 0 && drawn)) frames.push([]);
     frames[frames.length - 1].push(call);
   }
   let shown = 0;
