@@ -106,11 +106,11 @@ def train_and_show(key: str, show, empty: str) -> None:
     bar, slot = st.empty(), st.empty()
     drafts = itertools.count(1)
 
-    def draw(comp: Comparison, final: bool) -> None:
+    def draw(comp: Comparison, draft: str) -> None:
         with slot.container():
-            show(comp, "" if final else f"@{next(drafts)}")
+            show(comp, draft)
 
-    jobs.run_job(key, bar, draw)
+    jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
     with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
         preload_plotly(f"cmp_plotly_{key}")
     comp = st.session_state.get(key)
@@ -118,7 +118,7 @@ def train_and_show(key: str, show, empty: str) -> None:
         slot.info(empty)
         return
     with jobs.lock():
-        draw(comp, True)
+        draw(comp, "")
 
 
 def runs_view(run: session_run.Run) -> None:
