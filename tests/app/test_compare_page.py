@@ -37,7 +37,7 @@ def test_opens_with_the_first_preset_and_no_results(compare):
     assert compare.text_input(key=keys.cmp_field(1, "label")).value == "squared loss"
     assert compare.selectbox(key=keys.cmp_field(1, "loss")).value == "squared"
     assert any("Pick a preset" in i.value for i in compare.info)
-    assert not compare.get("plotly_chart")
+    assert not plotly_specs(compare)
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
@@ -164,7 +164,7 @@ def test_results_survive_a_trip_to_the_playground(compare):
     _no_problems(at)
     assert at.selectbox(key=keys.CMP_PRESET).value == "lr"
     assert at.session_state[keys.CMP_RUNS].runs[2].config.lr == 10.0
-    assert len(at.get("plotly_chart")) == 3 + 3 + 3
+    assert len(plotly_specs(at)) == 3 + 3 + 3
 
 
 def test_sweep_marks_diverged_runs(compare):
@@ -197,7 +197,7 @@ def test_other_tasks(compare, dataset, loss, output, charts):
     assert not at.exception
     comp = at.session_state[keys.CMP_RUNS]
     assert comp.data.name == dataset and all(r.epoch == 2 for r in comp.runs)
-    assert len(at.get("plotly_chart")) == charts
+    assert len(plotly_specs(at)) == charts
     if dataset == "blobs3":
         assert [r.config.loss for r in comp.runs] == ["ce", "squared"]
         assert comp.runs[0].net.sizes[-1] == 3
@@ -220,8 +220,8 @@ def test_editor_changes_reach_the_runs(compare):
 
 
 def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
-    """The job draws the runs so far after its first chunk, before it has finished; its last drawing
-    is the finished runs exactly as the rerun after it draws them, so the browser keeps those charts."""
+    """The job draws the runs so far after its first chunk, before it has finished; the rerun after it
+    draws the finished runs in charts that take over the drawings' plots by name (updated in place)."""
     draws, charts = [], []
     real_results, real_chart = views.results, views.chart
 
@@ -229,9 +229,9 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
         draws.append((draft, comp.epoch, [r.epoch for r in comp.runs]))
         real_results(comp, target, draft)
 
-    def chart(fig, key):
-        charts.append((key, fig.to_json()))
-        real_chart(fig, key)
+    def chart(fig, name, draft=""):
+        charts.append((name + draft, fig.to_json()))
+        real_chart(fig, name, draft)
 
     monkeypatch.setattr(views, "results", results)
     monkeypatch.setattr(views, "chart", chart)
@@ -243,17 +243,21 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     at.button(key=TRAIN).click().run()
     _no_problems(at)
     assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
-    drafts, finished = draws[:-2], draws[-2:]
+    drafts, finished = draws[:-1], draws[-1]
     assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
     assert all(e < 40 for _, e, _ in drafts) and [e for _, e, _ in drafts] == sorted({e for _, e, _ in drafts})
-    assert finished == [("", 40, [40] * 4)] * 2                     # the job's last drawing, then the rerun's
+    assert finished == ("", 40, [40] * 4)                            # drawn once, by the rerun after the job
     first_curves = json.loads(charts[0][1])
     assert charts[0][0] == "cmp_fig_curves_0@1"
     assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
     assert all(k.startswith("cmp_fig_curves_") for k, _ in charts if "@" in k)  # while training: the curves only
     per_drawing = 3 + 4 + 4                                          # the curves, then per run: regions, gradients
-    assert charts[-2 * per_drawing:-per_drawing] == charts[-per_drawing:]  # same keys, same figures
+    assert len(charts) == 3 * len(drafts) + per_drawing
     assert [k for k, _ in charts[-per_drawing:]] == ([f"cmp_fig_curves_{k}" for k in range(3)]
                                                     + [f"cmp_fig_boundaries_{k}" for k in range(4)]
                                                     + [f"cmp_fig_grads_{k}" for k in range(4)])
     assert len(plotly_specs(at)) == per_drawing and at.session_state[keys.CMP_JOB] is None
+    # each chart takes over the plot its drawing during training left (`adopt`), so the browser updates it in place
+    live = [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == "live_plotly_chart"]
+    assert [d["adopt"] for d in live] == [d["key"] for d in live] == [k for k, _ in charts[-per_drawing:]]
+    assert all(json.loads(d["frames"][0])["layout"]["uirevision"] == f"{d['key']}:" for d in live)

@@ -46,7 +46,7 @@ def test_preset_trains_and_renders(page, app_url):
     page.get_by_text("4 runs, epoch 120.").wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
     # the three curves, then each run's decision regions and its gradient norms
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 11"
+    page.wait_for_function("document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length == 11"
                            " && document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot .annotation-text')"
                            ".length >= 4", timeout=60_000)
     titles = " ".join(t.text_content() for t in page.locator(".js-plotly-plot .gtitle, "
@@ -68,7 +68,7 @@ def test_sweep_marks_diverged_runs(page, app_url):
     _set_number(page, "Epochs E", 30)
     page.get_by_role("button", name="Run the sweep").click()
     wait_idle(page, timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length == 1 + 3"
+    page.wait_for_function("document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length == 1 + 3"
                            " && document.querySelector('.js-plotly-plot').textContent.includes('diverged')",
                            timeout=60_000)
     sweep = page.locator(".js-plotly-plot").first.text_content()
@@ -83,6 +83,10 @@ def test_stop_ends_a_long_training(page, app_url):
     _set_number(page, "Epochs E", 5000)
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text(re.compile(r"Training: epoch [1-9]\d* of 5000")).wait_for()
+    # the runs so far are drawn while the job trains (the curves, updated in place), not only at its end
+    page.wait_for_function("document.querySelectorAll('[data-testid=stMain] .js-plotly-plot .main-svg').length >= 3"
+                           " && document.querySelector('[data-testid=stProgress]') !== null", timeout=60_000)
+    assert page.locator("[data-testid='stProgress']").count() == 1
     page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()
     wait_idle(page)
     page.get_by_text(re.compile(r"4 runs, epoch \d+\.")).wait_for()
@@ -90,7 +94,7 @@ def test_stop_ends_a_long_training(page, app_url):
         has_text="4 runs, epoch").first.inner_text()).group(1))
     assert 0 < epoch < 5000
     assert page.locator("[data-testid='stProgress']").count() == 0
-    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot .main-svg')"
+    page.wait_for_function("document.querySelectorAll('[data-testid=stMain] .js-plotly-plot .main-svg')"
                            ".length >= 3", timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "compare-deep-stopped")

@@ -95,13 +95,13 @@ def lock() -> threading.RLock:
     return st.session_state.setdefault(keys.CMP_LOCK, threading.RLock())
 
 
-def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison, bool], None]) -> None:
+def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> None:
     """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`.
 
     Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
-    `draw(comp, final)` shows the runs so far (under the lock): after the first chunk, then at
-    intervals of `DRAW_S`, and once finished with `final` set, as the rerun that follows shows them,
-    so the browser leaves those charts alone.
+    `draw(comp)` shows the runs so far (under the lock): after the first chunk, then at
+    intervals of `DRAW_S`. Once finished, the job reruns the script, which shows the finished runs
+    (in live charts of the same names, so the browser updates the drawings' plots in place).
     """
     ss = st.session_state
     job = ss.get(keys.CMP_JOB)
@@ -120,12 +120,10 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison, bool], No
         chunk = max(1, min(4 * chunk, int(chunk * CHUNK_S / max(now - t0, 1e-3))))
         if now >= next_draw and comp.epoch < target and not comp.all_diverged:
             with lock():
-                draw(comp, False)
+                draw(comp)
             next_draw = now + min(max(now - start, DRAW_S[0]), DRAW_S[1])
         bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     bar.empty()
     if ss.get(keys.CMP_JOB) is job:
         ss[keys.CMP_JOB] = None
-        with lock():
-            draw(comp, True)
-        st.rerun()  # redraw the buttons (Stop off, Continue on) with the finished runs
+        st.rerun()  # the buttons (Stop off, Continue on) and the finished runs, which take over the drawings' plots

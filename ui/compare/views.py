@@ -10,6 +10,7 @@ from engine.compare import Comparison
 from ui import controls, keys, plain, session_run
 from ui.compare import editor, figures, jobs, presets, tables
 from ui.compare.editor import kept
+from ui.live_chart import preload_plotly, prepared, show_prepared
 
 SWEEP_CHOICES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 VIEWS = ("Runs side by side", "Learning-rate sweep")
@@ -35,8 +36,10 @@ def buttons(key: str, start, epochs_key: str, label: str) -> None:
     row.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running)
 
 
-def chart(fig, key: str) -> None:
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+def chart(fig, name: str, draft: str = "") -> None:
+    """A live chart (`ui.live_chart`) keyed `name` + `draft`: a drawing during training, and the finished
+    runs after it, update the plot of that name in place."""
+    show_prepared(prepared(fig, name), name + draft, fig.layout.height, adopt=name)
 
 
 def chart_row(figs: list, name: str, draft: str) -> None:
@@ -44,7 +47,7 @@ def chart_row(figs: list, name: str, draft: str) -> None:
     row = st.container(horizontal=True, gap="small", key=f"cmp_row_{name}{draft}")
     for k, fig in enumerate(figs):
         with row:
-            chart(fig, f"cmp_fig_{name}_{k}{draft}")
+            chart(fig, f"cmp_fig_{name}_{k}", draft)
 
 
 def results(comp: Comparison, target: float, draft: str = "") -> None:
@@ -83,7 +86,7 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
 
 def sweep_results(comp: Comparison, draft: str = "") -> None:
     """The sweep's final losses against ξ and its curves (chart keys end in `draft`, as in `results`)."""
-    chart(figures.sweep_figure(comp), "cmp_fig_sweep" + draft)
+    chart(figures.sweep_figure(comp), "cmp_fig_sweep", draft)
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
     colours = figures.ramp(len(comp.runs))
@@ -103,17 +106,19 @@ def train_and_show(key: str, show, empty: str) -> None:
     bar, slot = st.empty(), st.empty()
     drafts = itertools.count(1)
 
-    def draw(comp: Comparison, final: bool) -> None:
+    def draw(comp: Comparison, draft: str) -> None:
         with slot.container():
-            show(comp, "" if final else f"@{next(drafts)}")
+            show(comp, draft)
 
-    jobs.run_job(key, bar, draw)
+    jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
+    with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
+        preload_plotly(f"cmp_plotly_{key}")
     comp = st.session_state.get(key)
     if comp is None:
         slot.info(empty)
         return
     with jobs.lock():
-        draw(comp, True)
+        draw(comp, "")
 
 
 def runs_view(run: session_run.Run) -> None:

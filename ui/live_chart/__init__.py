@@ -41,6 +41,7 @@ LOSS_BATCH_MS = 180  # the loss chart is extended at most this often while playi
 _JS, _CSS = (HERE / "live_chart.js").read_text(), (HERE / "live_chart.css").read_text()
 _live = st.components.v2.component("live_plotly_chart", js=_JS, css=_CSS, isolate_styles=False)
 _player = st.components.v2.component("live_player", js=_JS, css=_CSS, isolate_styles=False)
+_preload = st.components.v2.component("plotly_preload", js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _rerun() -> None:
@@ -83,11 +84,19 @@ def live_chart(fig: go.Figure, key: str, revision: str = "", watch_theme: bool =
     show_prepared(prepared(fig, key, revision), key, fig.layout.height or 450, watch_theme)
 
 
-def show_prepared(text: str, key: str, height: int, watch_theme: bool = False) -> None:
-    """Show a figure's JSON from `prepared` under `key` (an unchanged text leaves the plot alone)."""
-    _live(key=key, data={"key": key, "frames": [text], "report_theme": watch_theme, "plotly_url": plotly_url(),
-                         "config": CONFIG},
-          height=height, on_theme_change=_rerun)
+def show_prepared(text: str, key: str, height: int, watch_theme: bool = False, adopt: str = "") -> None:
+    """Show a figure's JSON from `prepared` under `key` (an unchanged text leaves the plot alone).
+
+    With `adopt`, the chart takes over the plot last shown under that name if it has left the page
+    (a drawing under another key replaced it), so the figure is updated in place, not drawn anew.
+    """
+    data = {"key": key, "frames": [text], "report_theme": watch_theme, "plotly_url": plotly_url(), "config": CONFIG}
+    _live(key=key, data=data | ({"adopt": adopt} if adopt else {}), height=height, on_theme_change=_rerun)
+
+
+def preload_plotly(key: str) -> None:
+    """Start loading plotly.js now, showing nothing, so a page's first live chart need not wait for it."""
+    _preload(key=key, data={"kind": "preload", "plotly_url": plotly_url()}, height=0)
 
 
 def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], metrics: list[tuple],

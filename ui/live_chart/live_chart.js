@@ -116,6 +116,16 @@ function followSize(plot) {
 function chart(component) {
   const { data, parentElement, setTriggerValue } = component;
   let plot = parentElement.querySelector('.live-plot');
+  const left = data.adopt && plots()[data.adopt];
+  if (!plot && left && !left.isConnected) {  // the plot of that name left the page: it moves here
+    plot = left;
+    parentElement.appendChild(plot);
+    if (plot.live.observer) {  // they watched its old place
+      plot.live.observer.disconnect();
+      plot.live.seen.disconnect();
+      plot.live.observer = null;
+    }
+  }
   if (!plot) {
     plot = document.createElement('div');
     plot.className = 'live-plot';
@@ -131,6 +141,7 @@ function chart(component) {
     plotlyUrl: data.plotly_url, config: data.config, reportTheme: data.report_theme, setTrigger: setTriggerValue,
   });
   plots()[data.key] = plot;
+  if (data.adopt) plots()[data.adopt] = plot;
   if (live.reportTheme && !live.themeTimer) live.themeTimer = setInterval(() => checkTheme(plot), 1000);
   const received = data.frames[data.frames.length - 1];
   if (received !== live.received) {  // an unchanged figure (as while playing) leaves the plot alone
@@ -139,6 +150,7 @@ function chart(component) {
     pump(plot);
   }
   return () => {
+    if (plot.parentNode !== parentElement) return;  // a chart that replaced this one took the plot over
     live.gone = true;
     live.observer.disconnect();
     live.seen.disconnect();
@@ -502,5 +514,10 @@ function player(component) {
 }
 
 export default function (component) {
-  return component.data.kind === 'player' ? player(component) : chart(component);
+  const kind = component.data.kind;
+  if (kind === 'preload') {  // nothing to draw: plotly.js loads now, for the page's first chart
+    plotlyLoaded(component.data.plotly_url).catch(() => {});
+    return () => {};
+  }
+  return kind === 'player' ? player(component) : chart(component);
 }
