@@ -14,7 +14,7 @@ def pytest_addoption(parser) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Under pyproject's `-n 2`: all the browser tests in one worker (one server and one browser for them, and
+    """Under `pytest -n 2`: all the browser tests in one worker (one server and one browser for them, and
     never two browsers at once), the other tests one at a time to whichever worker is free."""
     from xdist.scheduler import LoadScopeScheduling
 
