@@ -2,9 +2,24 @@
 
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_addoption(parser) -> None:
     parser.addoption("--fuzz-long", action="store_true",
-                     help="walk the pages at random for 10 minutes (tests/app/test_fuzz.py) instead of 40 s")
+                     help="walk the pages at random for 10 minutes (tests/app/test_fuzz.py) instead of 10 s")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `pytest -n 2`: all the browser tests in one worker (one server and one browser for them, and
+    never two browsers at once), the other tests one at a time to whichever worker is free."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTestsTogether(config, log)

@@ -9,7 +9,6 @@ import pytest
 
 from tests.browser.conftest import screenshot, wait_idle
 from tests.make_bad_csvs import HTML_HEADER
-from ui.playground import views
 
 SCRIPT = '<img src=x onerror="alert(1)"><a href="https://example.org/x">click</a><script>alert(2)</script>'
 MARKDOWN = "[md](javascript:alert(3)) https://example.org/y"
@@ -81,24 +80,6 @@ def test_a_file_over_the_upload_limit_is_refused_with_a_message(page, app_url):
     assert "or smaller" in uploader.inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "bad-input-too-big")
-
-
-def test_two_downloads_clicked_in_quick_succession_both_arrive(page, app_url):
-    page.goto(f"{app_url}/?steps=3")
-    wait_idle(page)
-    page.wait_for_selector(".js-plotly-plot")
-    downloads = []
-    page.on("download", lambda d: downloads.append(d))
-    labels = (views.RUN_DOWNLOAD, "Download history (CSV)", views.RUN_DOWNLOAD)
-    for label in labels:  # within about a second in all
-        page.get_by_role("button", name=label).click()
-        page.wait_for_timeout(100)
-    deadline = 50
-    while len(downloads) < len(labels) and deadline:
-        page.wait_for_timeout(200)
-        deadline -= 1
-    assert [d.suggested_filename for d in downloads] == [
-        "backprop-playground-weights.json", "backprop-playground-history.csv", "backprop-playground-weights.json"]
 
 
 def test_switching_from_the_1d_sine_to_a_2d_data_set_leaves_no_1d_legend(page, app_url):

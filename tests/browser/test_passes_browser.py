@@ -56,10 +56,17 @@ def test_the_two_passes_play_to_the_end_and_fit_every_screen(page, app_url):
     wait_idle(page, 60_000)
     _wait_step(page, 1)
     assert page.locator("[data-testid='stException']").count() == 0
-    page.locator(f".st-key-{keys.PASS_BUTTONS}").get_by_role("button", name="Play").click()
-    _wait_step(page, 2)
+    buttons = page.locator(f".st-key-{keys.PASS_BUTTONS}")
+    # Play from two steps before the end: two beats on by itself, then it stops (every step, and Play from
+    # the first: tests/app/test_passes.py)
+    for name, k in (("Last", STEPS), ("Previous", STEPS - 1), ("Previous", STEPS - 2)):
+        buttons.get_by_role("button", name=name).click()
+        _wait_step(page, k)
+        wait_idle(page, 60_000)
+    buttons.get_by_role("button", name="Play").click()
+    _wait_step(page, STEPS - 1)
     _wait_step(page, STEPS)  # played on by itself, one step a beat
-    page.locator(f".st-key-{keys.PASS_BUTTONS}").get_by_role("button", name="Play").wait_for(timeout=30_000)
+    buttons.get_by_role("button", name="Play").wait_for(timeout=30_000)
     wait_idle(page, 60_000)
     assert page.locator(".katex-error").count() == 0
     for name, (w, h) in SCREENS.items():

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, serve_app, wait_idle
+from ui.playground import views
 
 PAGES = (("", "Backprop Playground"), ("derivation", "Backprop, step by step"),
          ("compare", "Compare runs from the same start"))
@@ -18,7 +19,7 @@ def _metric(page, label: str) -> str:
     return box.locator("[data-testid='stMetricValue']").inner_text()
 
 
-def test_load_step_and_watch_the_loss_fall(page, app_url):
+def test_load_step_watch_the_loss_fall_and_download(page, app_url):
     page.goto(f"{app_url}/?dataset=xor&lr=1.0")
     wait_idle(page)
     page.wait_for_selector(".js-plotly-plot")
@@ -36,22 +37,21 @@ def test_load_step_and_watch_the_loss_fall(page, app_url):
         assert page.locator(".js-plotly-plot").nth(k).locator(".cartesianlayer .subplot").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "playground")
+    _download_three_in_quick_succession(page)
 
 
-def test_every_detail_view_renders(page, app_url):
-    page.goto(f"{app_url}/?dataset=circles&n_layers=2&steps=5")
-    wait_idle(page)
-    page.get_by_role("button", name="Step 5 epochs").click()
-    wait_idle(page)
-    for name in ("Weights", "Trajectories", "Deltas δ", "Grad norms", "Neuron maps"):
-        page.get_by_role("radio", name=name, exact=True).click()
-        wait_idle(page)
-        # the old detail chart may linger for a moment next to the new one on a busy machine; the
-        # weights are one chart per layer (three here), the others one chart
-        charts = 3 + (3 if name == "Weights" else 1)
-        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length === {charts}")
-        screenshot(page, f"playground-detail-{name.split()[0].lower()}")
-    assert page.locator("[data-testid='stException']").count() == 0
+def _download_three_in_quick_succession(page) -> None:
+    """The run, the history and the run again, clicked within about a second: every file arrives."""
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    labels = (views.RUN_DOWNLOAD, "Download history (CSV)", views.RUN_DOWNLOAD)
+    for label in labels:
+        page.get_by_role("button", name=label).click()
+        page.wait_for_timeout(100)
+    while len(downloads) < len(labels):
+        page.wait_for_event("download", timeout=10_000)
+    assert [d.suggested_filename for d in downloads] == [
+        "backprop-playground-weights.json", "backprop-playground-history.csv", "backprop-playground-weights.json"]
 
 
 MAIN_CHART_EPOCH = "document.querySelector('.js-plotly-plot')?.layout?.meta?.epoch"
@@ -131,15 +131,6 @@ def _nav(page) -> list[str]:
     return [t.split("\n")[-1].strip() for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
 
 
-def test_every_page_opens_directly_by_its_url(page, app_url):
-    for path, heading in PAGES:
-        page.goto(f"{app_url}/{path}")
-        wait_idle(page)
-        page.get_by_role("heading", name=heading).wait_for()
-        assert page.get_by_text("Page not found").count() == 0, path
-        assert _nav(page) == NAV, path
-
-
 # Whether Streamlit's Material Symbols font has loaded, and each visible icon's width in font sizes:
 # a drawn icon is one glyph about as wide as the font size; a missing font (or an icon name the
 # font lacks) would show the icon's name as text, several times wider.
@@ -154,12 +145,14 @@ MATERIAL_ICONS = """
 EMOJI_ON_PAGE = r"/\p{Extended_Pictographic}/u.test(document.title + document.body.innerText)"
 
 
-def test_each_tab_names_its_page_and_icons_need_no_emoji_font(page, app_url):
+def test_every_page_opens_by_its_url_names_its_tab_and_needs_no_emoji_font(page, app_url):
     """This machine has no emoji font: icons must come from Streamlit's bundled Material Symbols."""
     for (path, heading), name in zip(PAGES, NAV):
         page.goto(f"{app_url}/{path}")
         wait_idle(page)
         page.get_by_role("heading", name=heading).wait_for()
+        assert page.get_by_text("Page not found").count() == 0, path
+        assert _nav(page) == NAV, path
         expect(page).to_have_title(f"{name} · Backprop Playground")
         nav = page.locator("[data-testid='stSidebarNav'] a")
         assert [link.locator("[data-testid='stIconMaterial']").count() for link in nav.all()] == [1] * len(NAV), path

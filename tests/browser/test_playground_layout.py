@@ -1,5 +1,6 @@
 """The Playground's views on four screens (desktop, projector with the sidebar open and closed, phone), on
-small and large networks, in light and dark: nothing covers anything, everything fits the window.
+large networks (the default one: test_pages_on_screens.py), in light and dark: nothing covers anything,
+everything fits the window.
 
 One server and one page serve every screen size (the viewport changes between set-ups).
 """
@@ -14,7 +15,8 @@ from ui.playground import film
 from ui.playground.detail import DETAIL_VIEWS
 
 SCREENS = {"desktop": (1440, 1000), "projector": (1024, 768), "phone": (390, 844)}
-NETWORKS = {"xor": "", "digits": "dataset=digits", "deep": "n_layers=3&units_1=8&units_2=8&units_3=8"}
+# the default network (xor, 2-4-1) on these screens is test_pages_on_screens.py's, which checks the same boxes
+NETWORKS = {"digits": "dataset=digits", "deep": "n_layers=3&units_1=8&units_2=8&units_3=8"}
 CHARTS = len(film.VIEWS) + 1  # the main views and the detail view
 
 # Boxes of every plot, of the cell it should fill (the closest ancestor matching the selector passed in) and
