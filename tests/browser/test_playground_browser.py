@@ -76,7 +76,10 @@ def test_a_zoom_survives_the_next_epoch(page, app_url):
     page.wait_for_function(f"{x_range}[1] - {x_range}[0] < 3")
     zoomed = page.evaluate(x_range)
     page.get_by_role("button", name="Step 1 epoch").click()
-    page.wait_for_function(f"{MAIN_CHART_EPOCH} === 1")
+    # the output chart has drawn epoch 1 and finished drawing (during Plotly.react the layout holds
+    # the new figure's range until plotly puts the user's zoom back)
+    output = "document.querySelectorAll('.js-plotly-plot')[1]"
+    page.wait_for_function(f"{output}.layout.meta.epoch === 1 && !{output}.live.busy")
     assert page.evaluate(x_range) == zoomed
     _drag_zoom(page, 2)  # and the loss chart
     loss = "document.querySelectorAll('.js-plotly-plot')[2].layout"
