@@ -115,21 +115,6 @@ def test_a_chart_whose_library_failed_to_load_says_so_and_tries_again(page, app_
     assert failed and page.get_by_text("This chart could not be drawn").count() == 0
 
 
-def test_sessions_are_independent(browser, app_url):
-    first, second = browser.new_page(), browser.new_page()
-    for p in (first, second):
-        p.goto(app_url)
-        wait_idle(p)
-    first.get_by_role("button", name="Step 1 epoch").click()
-    first.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText === '1'")
-    second.reload()
-    wait_idle(second)
-    second.wait_for_selector("[data-testid='stMetricValue']")
-    assert _metric(second, "Epoch") == "0"
-    first.close()
-    second.close()
-
-
 def _nav(page) -> list[str]:
     return [t.split("\n")[-1].strip() for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
 
