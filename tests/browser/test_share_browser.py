@@ -15,8 +15,10 @@ WIDGETS = ", ".join(f"{SIDEBAR} [data-testid='{t}']" for t in
                     ("stSelectbox", "stNumberInput", "stSlider", "stCheckbox", "stMultiSelect", "stToggle"))
 LOAD_MS = 60_000  # a first page load on a busy machine
 # the metrics row's epoch: Streamlit's metric, or the player's own row while playing
+# the metrics row's epoch (st.metric at rest, the player's row while playing; neither for a moment
+# while one gives way to the other)
 EPOCH = ("(document.querySelector(\"[data-testid='stMetricValue']\") || "
-         "document.querySelector('.live-metric-value')).innerText")
+         "document.querySelector('.live-metric-value') || {}).innerText")
 # every piece of text in the main area outside the charts, as page boxes
 TEXT_BOXES = """() => [...document.querySelectorAll(
     "[data-testid='stMain'] :is(h1, h2, h3, p, button, [data-testid='stMetricValue'], [data-testid='stMetricLabel'])")]
