@@ -35,7 +35,7 @@ from ui import theme
 HERE = Path(__file__).parent
 STATIC_PLOTLY = "app/static/plotly.min.js"  # ./static/plotly.min.js with `server.enableStaticServing`
 CONFIG = {"displaylogo": False, "responsive": True}
-FRAME_MS = 20  # shortest time from one film frame to the next (at most 50 frames per second)
+FRAME_MS = 15  # shortest time from one film frame to the next: one per animation frame at 60 Hz, at most
 LOSS_BATCH_MS = 180  # the loss chart is extended at most this often while playing (at least 5 times a second)
 
 _JS, _CSS = (HERE / "live_chart.js").read_text(), (HERE / "live_chart.css").read_text()
