@@ -1,15 +1,16 @@
-"""Play in a real browser against a bare page replaying the same plotly calls; server CPU per frame; Pause.
+"""Play in a real browser against a bare page drawing the same films; server CPU per frame; Pause.
 
 At the reference set-up (REFERENCE below, the Playground's defaults), run after run, taking turns
 (the bare page first in even runs, the app first in odd ones):
 * the app: Play, then the distinct frames per second the network chart shows (its layout.meta.epoch)
   over `--seconds`, and the server's CPU time (utime + stime of the `streamlit run` process) over the
   same window, per frame shown;
-* the bare page (a bare page of the app's origin with its plotly.js and three divs of the app's chart sizes, no
-  Streamlit, REPLAY below): the three main plots as the app holds them while playing, then the plotly calls the
-  app made per frame (recorded once from the app, in order: the network's and the y* map's painted
-  images by Plotly.relayout, Plotly.extendTraces of the loss when the app batched one) replayed one frame per animation
-  frame, as fast as the browser draws them;
+* the bare page (a page of the app's origin with its plotly.js and no Streamlit, REPLAY below): the
+  app's own live-chart module on three divs of the app's chart sizes, holding Play's base figures,
+  and its player given Play's films (recorded in process from the app, the films a browser drawing
+  60 frames a second asks for), each film as soon as the player asks for it: what the browser can
+  draw of these frames when nothing else takes its time (a replay of the plotly calls alone would
+  draw next to nothing: Play paints what moves on canvases of its own);
 * Pause: the time from a click on Pause until the Play button is back and the metrics row shows the
   epoch that was on screen (the frame on screen is final at the click), `--pauses` times per run.
 Prints min / median / max over the runs of each figure and of the ratio app / bare page, and the
@@ -36,10 +37,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_sessions import cpu_seconds  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, app_process  # noqa: E402
+from ui.live_chart import FRAME_MS  # noqa: E402
 
 REFERENCE = ("?dataset=xor&n_layers=1&units_1=4&hidden=sigmoid&loss=bce&lr=1&batch_mode=mini&batch_k=10"
              "&speed=2&seed=0")
 VIEWPORT = {"width": 1440, "height": 1000}
+FILMS = 60  # films recorded for the bare page: more than it shows in --seconds
 NET_EPOCH = "(document.querySelector('.js-plotly-plot')?.layout?.meta?.epoch ?? -1)"
 
 # Distinct frames per second of the network chart over `seconds` (a frame: a new epoch on it).
@@ -58,56 +61,45 @@ async (seconds) => {
 }
 """
 
-# Record, over `ms`, the three main plots as they are and the plotly calls made on them after.
-RECORD = """
-async (ms) => {
-  const plots = [...document.querySelectorAll('.js-plotly-plot')].slice(0, 3);
-  const plain = (key, value) => (ArrayBuffer.isView(value) ? Array.from(value) : value);
-  const copy = (value) => JSON.parse(JSON.stringify(value, plain));
-  const figures = plots.map(p => ({data: copy(p.data), layout: copy(p.layout), width: p.clientWidth,
-                                   height: p.clientHeight}));
-  const calls = [], P = window.Plotly, originals = {};
-  for (const name of ['update', 'restyle', 'relayout', 'extendTraces', 'react']) {
-    originals[name] = P[name];
-    P[name] = function (gd, ...args) {
-      const k = plots.indexOf(gd);
-      if (k >= 0) calls.push([name, k, copy(args)]);
-      return originals[name].call(this, gd, ...args);
-    };
-  }
-  await new Promise(r => setTimeout(r, ms));
-  Object.assign(P, originals);
-  return {figures, calls};
-}
-"""
-
-# The bare page: draw the recorded figures, replay the calls frame by frame (a frame holds one drawing
-# call on the network: its painted image, or an update; a colour bar's restyle before it), one frame
-# per animation frame, for `seconds`; frames per second.
+# The bare page: the app's live-chart module (ui/live_chart/live_chart.js) on three divs of the app's
+# chart sizes holding Play's base figures, and its player given the recorded films one after another,
+# each as soon as the player asks for it (no Streamlit, no server); frames per second over `seconds`.
 REPLAY = """
-async ([recording, seconds]) => {
-  const P = window.Plotly;
-  const divs = recording.figures.map((f) => {
+async ([js, css, base, films, sizes, plotlyUrl, seconds]) => {
+  const style = document.createElement('style');
+  style.textContent = css;
+  document.head.appendChild(style);
+  const module = await import(URL.createObjectURL(new Blob([js], { type: 'text/javascript' })));
+  const keys = ['chart_network', 'chart_output', 'chart_loss'], config = { displaylogo: false, responsive: true };
+  keys.forEach((key, k) => {
     const div = document.createElement('div');
-    div.style.cssText = `width:${f.width}px;height:${f.height}px;display:inline-block`;
+    div.style.cssText = `width:${sizes[k][0]}px;display:inline-block;vertical-align:top`;
     document.body.appendChild(div);
-    return div;
+    module.default({ data: { key, frames: [base[k]], plotly_url: plotlyUrl, config }, parentElement: div,
+                     setTriggerValue: () => {} });
   });
-  await Promise.all(recording.figures.map((f, k) => P.newPlot(divs[k], f.data, f.layout, {displaylogo: false})));
-  const frames = [];
-  for (const call of recording.calls) {  // a frame ends before the network's next drawing call
-    const drawn = frames.length && frames[frames.length - 1].some((c) => c[1] === 0 && c[0] !== 'restyle');
-    if (!frames.length || (call[1] === 0 && drawn)) frames.push([]);
-    frames[frames.length - 1].push(call);
-  }
-  let shown = 0;
+  await new Promise((resolve) => {  // the three base figures drawn
+    const drawn = () => document.querySelectorAll('.js-plotly-plot').length === 3 ? resolve() : setTimeout(drawn, 50);
+    drawn();
+  });
+  const holder = document.createElement('div');
+  document.body.appendChild(holder);
+  let next = 0;
+  const give = () => module.default({
+    data: { kind: 'player', film: films[next++], charts: { net: keys[0], out: keys[1], loss: keys[2] }, metrics: [],
+            frame_ms: %FRAME_MS%, plotly_url: plotlyUrl, pause_key: 'pause' },
+    parentElement: holder, setStateValue: () => {},
+    setTriggerValue: (name) => { if (name === 'shown' && next < films.length) setTimeout(give, 0); },
+  });
+  give();
+  let frames = 0, last = null;
   const t0 = performance.now();
-  return await new Promise(resolve => {
+  return await new Promise((resolve) => {
     const tick = () => {
-      for (const [name, k, args] of frames[shown % frames.length]) P[name](divs[k], ...args);
-      shown++;
-      if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(tick);
-      else resolve(shown / ((performance.now() - t0) / 1000));
+      const epoch = document.querySelector('.js-plotly-plot').layout.meta.epoch;
+      if (epoch !== last) { frames++; last = epoch; }
+      if (performance.now() - t0 < seconds * 1000 && next <= films.length) requestAnimationFrame(tick);
+      else resolve(frames / ((performance.now() - t0) / 1000));
     };
     requestAnimationFrame(tick);
   });
@@ -165,22 +157,50 @@ def app_run(browser, url: str, pid: int, seconds: float, pauses: int) -> dict[st
     return {"fps": fps, "cpu_ms": 1000 * cpu / max(fps * seconds, 1), "pause_ms": statistics.median(pause_ms)}
 
 
-def record(browser, url: str) -> dict:
-    """The app's main plots and its plotly calls over 3 s of Play (recorded once, not timed)."""
+def chart_sizes(browser, url: str) -> list[list[int]]:
+    """The app's three main charts' sizes (width, height) at the bench's viewport."""
     page = open_app(browser, url)
-    play(page, 10)
-    page.wait_for_timeout(1000)
-    recording = page.evaluate(RECORD, 3000)
+    sizes = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)"
+                          ".map(p => [p.clientWidth, p.clientHeight])")
     page.context.close()
-    return recording
+    return sizes
 
 
-def bare_run(browser, url: str, recording: dict, seconds: float) -> float:
+def app_films(count: int, fps: float = 60) -> tuple[list[str], list[dict]]:
+    """In process, at the reference set-up: Play's three base figures (JSON) and its first `count`
+    films, asked for one after another by a browser drawing `fps` frames a second."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui import keys
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(dict(p.split("=") for p in REFERENCE[1:].split("&")))
+    at.run()
+    at.session_state[keys.PLAY_PACE] = fps
+    at.button(key=keys.PLAY).click().run()
+    films = [_sent(at)]
+    while len(films) < count:
+        at.session_state[keys.PLAYER] = {"shown": {"film": films[-1]["id"], "fps": fps}}
+        at.run()
+        films.append(_sent(at))
+    return [text for text, _ in at.session_state[keys.PLAY_BASE]["texts"]], films
+
+
+def _sent(at) -> dict:
+    """The film the player was given in the last run."""
+    return next(json.loads(c.proto.json)["film"] for c in at.get("bidi_component")
+                if c.proto.component_name == "live_player")
+
+
+def bare_run(browser, url: str, base: list[str], films: list[dict], sizes: list[list[int]], seconds: float) -> float:
     page = browser.new_context(viewport=VIEWPORT).new_page()
     page.goto(f"{url}/_stcore/health")  # a bare page of the app's origin, which serves plotly.js
     page.evaluate("document.body.textContent = ''")
     page.add_script_tag(url=f"{url}/app/static/plotly.min.js")
-    fps = page.evaluate(REPLAY, [recording, seconds])
+    chart = ROOT / "ui" / "live_chart"
+    fps = page.evaluate(REPLAY.replace("%FRAME_MS%", str(FRAME_MS)),
+                        [(chart / "live_chart.js").read_text(), (chart / "live_chart.css").read_text(), base, films,
+                         sizes, "/app/static/plotly.min.js", seconds])
     page.context.close()
     return fps
 
@@ -210,10 +230,6 @@ def rerun_cpu_per_frame(fps: float, films: int = 5) -> tuple[float, float]:
                 own[0] += time.thread_time() - start
         return wrapper
 
-    def sent(at) -> dict:
-        return next(json.loads(c.proto.json)["film"] for c in at.get("bidi_component")
-                    if c.proto.component_name == "live_player")
-
     originals = film.film, detail.refreshed_charts
     film.film, detail.refreshed_charts = map(timed, originals)
     try:
@@ -226,11 +242,11 @@ def rerun_cpu_per_frame(fps: float, films: int = 5) -> tuple[float, float]:
         frames, cpu, own[0] = 0, 0.0, 0.0
         for _ in range(films):
             at.session_state[keys.PLAY_LOAD] = (1.0, False)
-            at.session_state[keys.PLAYER] = {"shown": {"film": sent(at)["id"], "fps": fps}}  # asks for the next
+            at.session_state[keys.PLAYER] = {"shown": {"film": _sent(at)["id"], "fps": fps}}  # asks for the next
             start = time.process_time()
             at.run()
             cpu += time.process_time() - start
-            frames += len(sent(at)["frames"])
+            frames += len(_sent(at)["frames"])
     finally:
         film.film, detail.refreshed_charts = originals
     return 1000 * cpu / max(frames, 1), 1000 * own[0] / max(frames, 1)
@@ -253,16 +269,16 @@ def main() -> None:
                                     "server CPU ms per frame": [], "Pause -> final ms (median of run)": []}
     with app_process() as (proc, url), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        recording = record(browser, url)
-        frames = sum(1 for c in recording["calls"] if c[0] == "update" and c[1] == 0)
-        print(f"recorded {len(recording['calls'])} plotly calls over {frames} frames "
-              f"({len(recording['calls']) / max(frames, 1):.2f} calls per frame)")
+        sizes = chart_sizes(browser, url)
+        base, films = app_films(FILMS)
+        print(f"the bare page's films: {len(films)}, {sum(len(f['frames']) for f in films)} frames; "
+              f"charts {sizes}", flush=True)
         for run in range(args.runs):
             order = ("bare", "app") if run % 2 == 0 else ("app", "bare")
             result = {}
             for which in order:
                 if which == "bare":
-                    result["bare"] = bare_run(browser, url, recording, args.seconds)
+                    result["bare"] = bare_run(browser, url, base, films, sizes, args.seconds)
                 else:
                     result.update(app_run(browser, url, proc.pid, args.seconds, args.pauses))
             rows["app fps"].append(result["fps"])

@@ -461,7 +461,8 @@ def test_a_film_covers_the_browsers_wait_for_the_next(app, monkeypatch):
         app.run()
         return len(_film(app)["frames"])
 
-    for wait_ms, frames in ((100, 5), (1000, 15), (5000, 20)):  # at 10 frames/s: 0.5 s, 1.5 × the wait, 2 s at most
+    shown = round(film.FILM_SHOWN_SECONDS * 10)
+    for wait_ms, frames in ((100, shown), (1000, 15), (5000, 20)):  # at 10 frames/s: its length, 1.5 × the wait, 2 s
         assert ask({"fps": 10, "wait": wait_ms}) == frames, wait_ms
     assert ask({"fps": 10, "wait": "soon"}) == 20  # not a number: the last wait is kept
     assert ask({"fps": 1000, "wait": -5}) == 20  # implausible: both kept

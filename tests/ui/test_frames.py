@@ -66,6 +66,9 @@ def test_a_frame_holds_the_networks_weights_buckets_and_numbers(session):
     assert np.allclose(frames.unpacked(net["v"], "<f4"), np.concatenate(run.trainer.last.neuron_delta), rtol=1e-6)
     assert net["t"][0] == f"b = {run.net.b[0][0]:+.2f}" and len(net["h"]) == 5
     assert f["e"] == 5 and f["m"][0] == ("Epoch", "5", None)
+    painted = frames.frame(run, False, 3, 20, painted=True)  # a painted diagram has no hover: no w, ∂L/∂w, texts
+    assert {k: v for k, v in net.items() if k not in ("w", "g", "h")} == painted["net"]
+    assert painted["out"] == f["out"] == frames.frame(run, False, 3, 20, plane=figures.plane_grid(run.data, 20))["out"]
     h = run.trainer.history
     assert f["loss"]["x"] == [4, 5]  # the rows after epoch 3
     assert f["loss"]["y"][0] == pytest.approx(list(h.column("train_loss")[-2:]), rel=1e-5)
@@ -97,18 +100,15 @@ def _hex_rgb(colour: str) -> list[int]:
 
 
 @pytest.mark.parametrize("theme_name", ["light", "dark"])
-def test_plays_y_star_map_is_an_image_painted_in_the_heatmaps_colours(session, theme_name):
+def test_plays_y_star_map_is_painted_under_the_plot_in_the_heatmaps_colours(session, theme_name):
     run = session[keys.RUN]
     painted = figures.output_figure(run.net, run.data, True, 20, painted=True)
     still = figures.output_figure(run.net, run.data, True, 20)
     names = [t.name for t in painted.data]
     assert "y* = 0.5" not in names and "y* = 0.5" in [t.name for t in still.data]  # the line is painted too
-    image = painted.layout.images[0]
-    gx, gy, _ = figures.plane_grid(run.data, 20)
-    half = (gx[1] - gx[0]) / 2  # the image covers the heatmap's cells: half a cell past each grid end
-    assert (image.x, image.sizex, image.xref, image.layer) == (pytest.approx(gx[0] - half),
-                                                                 pytest.approx(gx[-1] - gx[0] + 2 * half), "x", "below")
-    assert image.opacity == still.data[0].opacity
+    # the painting lies under the plot's SVG: the plot lets it show through
+    assert painted.layout.paper_bgcolor == painted.layout.plot_bgcolor == theme.CLEAR != still.layout.paper_bgcolor
+    assert list(painted.layout.xaxis.range) == list(still.layout.xaxis.range) and not painted.layout.images
     heat = painted.data[0]  # kept for its colour bar, beyond the axis range
     assert min(heat.x) > painted.layout.xaxis.range[1] and (heat.zmin, heat.zmax) == (0.0, 1.0)
     spec = frames.film_spec(run, [figures.network_figure(run.net, run.trainer.last.neuron_delta, None, None,
@@ -116,6 +116,7 @@ def test_plays_y_star_map_is_an_image_painted_in_the_heatmaps_colours(session, t
                                   figures.loss_figure(run.trainer.history, run.trainer.metric_name)], 20)
     assert spec["out"]["paint"] == figures.map_paint(run.data, run.net, "light")  # outside a page: light
     paint = figures.map_paint(run.data, run.net, theme_name)
+    assert paint["opacity"] == still.data[0].opacity
     assert paint["ink"] == (theme.DARK[theme.INK] if theme_name == "dark" else theme.INK)
     lut = np.frombuffer(base64.b64decode(paint["lut"]), np.uint8).reshape(256, 4)
     dark = {k.lower(): v for k, v in theme.DARK.items()} if theme_name == "dark" else {}
@@ -137,14 +138,45 @@ def test_plays_diagram_is_painted_from_the_figures_own_styles_and_places(session
     spots = frames.unpacked(paint["labels"], "<f4").reshape(-1, 2)
     assert np.allclose(spots, np.column_stack([labels["x"][2:], labels["y"][2:]]))  # below each unit, not the inputs
     assert paint["buckets"] == [[t["line"]["color"], t["line"]["width"], t["opacity"]] for t in before["data"][:8]]
-    assert paint["range"] == [*before["layout"]["xaxis"]["range"], *before["layout"]["yaxis"]["range"]]
     # what is painted leaves the figure; the inputs, their names and the colour bar stay
     assert all(len(t.x) == 0 for t in fig.data[:8]) and fig.layout.annotations[-1].text == ""
     kept = {t.name: t for t in fig.data}
     assert list(kept["labels"].text) == ["x1", "x2"] and kept["units"].marker.opacity == 0
     assert kept["units"].marker.showscale and len(kept["inputs"].x) == 2
-    image = fig.layout.images[0]
-    assert (image.x, image.sizex) == (paint["range"][0], paint["range"][1] - paint["range"][0])
+    assert fig.layout.paper_bgcolor == fig.layout.plot_bgcolor == theme.CLEAR  # the painting shows through
+    assert list(fig.layout.xaxis.range) == list(before["layout"]["xaxis"]["range"])  # the places paint on these axes
+
+
+def test_plays_loss_curves_are_painted_from_the_figures_own_points_and_styles(session):
+    run = session[keys.RUN]
+    session_run.train(run, 5)
+    fig = figures.loss_figure(run.trainer.history, run.trainer.metric_name)
+    before = {t["name"]: t for t in fig.to_dict()["data"]}
+    styles = frames.paint_loss(fig, run)
+    h = run.trainer.history
+    curves = fig.layout.meta["curves"]
+    assert curves["x"] == list(range(run.trainer.epoch + 1))  # every epoch from 0
+    for k, name in enumerate(frames.LOSS_SERIES):  # every series, rounded to 6 digits
+        assert np.allclose(curves["y"][k], h.column(name), rtol=1e-5)
+    assert [s["series"] for s in styles] == [0, 1, 2, 3]
+    for style, name in zip(styles, ["train L", "train accuracy", "test L", "test accuracy"]):
+        trace = before[name]
+        assert (style["colour"], style["width"], style["dash"]) == (trace["line"]["color"], trace["line"]["width"],
+                                                                  trace["line"]["dash"])
+        assert style["opacity"] == trace.get("opacity", 1)
+        assert style["axis"] == ("yaxis2" if trace.get("yaxis") == "y2" else "yaxis")
+    # plotly cannot range the axes from empty curves: they are set, and the player widens what it was given
+    grow = fig.layout.meta["grow"]
+    assert grow["xaxis"] == list(fig.layout.xaxis.range) == [0, max(2 * run.trainer.epoch, 10)]
+    losses = np.concatenate([h.column("train_loss"), h.column("test_loss")])
+    assert grow["yaxis"] == list(fig.layout.yaxis.range) and grow["yaxis"][0] == 0 and grow["yaxis"][1] > losses.max()
+    assert "yaxis2" not in grow and list(fig.layout.yaxis2.range) == [0, 1.02]  # accuracy's fixed range stays
+    logged = figures.loss_figure(h, run.trainer.metric_name, log_y=True)
+    frames.paint_loss(logged, run)
+    low, high = logged.layout.meta["grow"]["yaxis"]  # decades, in plotly's log units
+    assert low < np.log10(losses.min()) and high > np.log10(losses.max()) and high - low < 4
+    kept = {t.name: t for t in fig.data}  # one empty point each: the legend keeps every curve
+    assert all(list(kept[n].x) == [None] for n in before) and fig.layout.paper_bgcolor == theme.CLEAR
 
 
 def _state(trainer) -> tuple:

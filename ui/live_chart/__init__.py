@@ -36,7 +36,6 @@ HERE = Path(__file__).parent
 STATIC_PLOTLY = "app/static/plotly.min.js"  # ./static/plotly.min.js with `server.enableStaticServing`
 CONFIG = {"displaylogo": False, "responsive": True}
 FRAME_MS = 15  # shortest time from one film frame to the next: one per animation frame at 60 Hz, at most
-LOSS_BATCH_MS = 180  # the loss chart is extended at most this often while playing (at least 5 times a second)
 
 _JS, _CSS = (HERE / "live_chart.js").read_text(), (HERE / "live_chart.css").read_text()
 _live = st.components.v2.component("live_plotly_chart", js=_JS, css=_CSS, isolate_styles=False)
@@ -112,6 +111,6 @@ def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], m
     any) are drawn on those live charts with its first frame.
     """
     _player(key=key, data={"kind": "player", "film": film, "charts": charts, "metrics": metrics,
-                           "frame_ms": FRAME_MS, "loss_ms": LOSS_BATCH_MS, "plotly_url": plotly_url(),
+                           "frame_ms": FRAME_MS, "plotly_url": plotly_url(),
                            "pause_key": pause_key},
             on_shown_change=on_shown, on_paused_change=on_pause, on_ended_change=_rerun)

@@ -68,6 +68,7 @@ function draw(plot, text) {
     .then(() => {
       const meta = figure.layout.meta || {};
       if (meta.label) plot.setAttribute('aria-label', meta.label);
+      if (!meta.play) plot.querySelectorAll('.live-paint').forEach((layer) => layer.remove());  // Play's paintings
       checkTheme(plot);
     })
     .catch((error) => {
@@ -209,7 +210,7 @@ function applyOutput(Plotly, plot, spec, out, epoch) {
     return Plotly.react(plot, figure.data, figure.layout, plot.live.config);
   }
   const gx = spec.xArray || (spec.xArray = floats(spec.x)), gy = spec.yArray || (spec.yArray = floats(spec.y));
-  if (spec.paint) return paintMap(Plotly, plot, spec, out, epoch, gx, gy);
+  if (spec.paint) return paintMap(plot, spec, out, epoch, gx, gy);
   const q = bytes(out.z), step = (out.hi - out.lo) / 255, z = [];
   for (let r = 0; r < gy.length; r++) {
     const row = new Float32Array(gx.length);
@@ -225,33 +226,55 @@ function applyOutput(Plotly, plot, spec, out, epoch) {
   return Plotly.update(plot, update, { 'meta.epoch': epoch }, traces);
 }
 
-// A canvas at the plot area's size in pixels, kept on the plot under `name`.
-function areaCanvas(plot, name, fallback) {
-  const live = plot.live;
-  if (!live[name]) live[name] = document.createElement('canvas');
-  const canvas = live[name], area = (plot._fullLayout && plot._fullLayout._size) || fallback;
-  canvas.width = Math.max(1, Math.round(area.w));
-  canvas.height = Math.max(1, Math.round(area.h));
-  return canvas;
+// --- painting: what moves while playing, drawn under the plot's SVG -----------------------------
+// Plotly lays out and redraws a whole plot for any data or layout change (40–75 ms a plot here); a
+// canvas of our own costs only its drawing. Play's base figures have a transparent background, and
+// the axes, the inputs, the data points and the colour bars stay plotly's, on top.
+
+// A cleared canvas under the plot's SVG over its plot area, at the screen's pixel density (at most 2),
+// kept on the plot under `name`; its context draws in CSS pixels of the plot area.
+function paintLayer(plot, name) {
+  const live = plot.live, host = plot.querySelector('.svg-container'), box = plot._fullLayout._size;
+  let canvas = live[name];
+  if (!canvas || canvas.parentNode !== host) {  // a new plot (Plotly.newPlot) leaves the old one behind
+    canvas = live[name] = document.createElement('canvas');
+    canvas.className = 'live-paint';
+    host.insertBefore(canvas, host.firstChild);
+  }
+  const ratio = Math.min(window.devicePixelRatio || 1, 2), w = Math.max(1, box.w), h = Math.max(1, box.h);
+  const width = Math.round(w * ratio), height = Math.round(h * ratio);
+  if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
+  const place = `left:${box.l}px;top:${box.t}px;width:${w}px;height:${h}px`;
+  if (canvas.dataset.place !== place) { canvas.style.cssText = place; canvas.dataset.place = place; }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { ctx, w, h };
 }
 
-// The diagram painted as the plot's layout image (see ui.playground.frames.paint_network): the edges in
-// their buckets' styles, the units' circles in their values' colours on the colour bar's range, their
-// labels on a halo and the epoch note; the inputs and their names stay plotly's. A film's first frame
-// moves the colour bar to its range if that has drifted by a tenth of it.
+// Pixel places on the plot area (w × h) for an axis pair's current ranges (the user's zoom included).
+function scales(plot, w, h, yaxis = 'yaxis') {
+  const xr = plot.layout.xaxis.range, ya = plot.layout[yaxis], yr = ya.range, log = ya.type === 'log';
+  const sx = w / (xr[1] - xr[0]), sy = h / (yr[1] - yr[0]);
+  return {
+    px: (x) => (x - xr[0]) * sx,
+    py: log ? (y) => (yr[1] - Math.log10(y)) * sy : (y) => (yr[1] - y) * sy,
+  };
+}
+
+// The diagram painted (see ui.playground.frames.paint_network): the edges in their buckets' styles, the
+// units' circles in their values' colours on the colour bar's range, their labels on a halo and the
+// epoch note. A film's first frame moves the colour bar to its range if that has drifted by a tenth of it.
 function paintNetwork(Plotly, plot, spec, f, xy) {
   const paint = spec.paint;
   const lut = paint.lutArray || (paint.lutArray = bytes(paint.lut));
   const units = paint.unitsArray || (paint.unitsArray = floats(paint.units));
   const spots = paint.spotsArray || (paint.spotsArray = floats(paint.labels));
-  const canvas = areaCanvas(plot, 'netCanvas', { w: 300, h: 300 }), ctx = canvas.getContext('2d');
-  const [x0, x1, y0, y1] = paint.range, sx = canvas.width / (x1 - x0), sy = canvas.height / (y1 - y0);
-  const px = (x) => (x - x0) * sx, py = (y) => (y1 - y) * sy;
   const trace = plot.data[spec.units], bar = trace.marker;
   if (f.first && Math.abs(f.lo - bar.cmin) + Math.abs(f.hi - bar.cmax) > 0.1 * (bar.cmax - bar.cmin)) {
     Plotly.restyle(plot, { 'marker.cmin': f.lo, 'marker.cmax': f.hi }, [spec.units]);
   }
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const { ctx, w, h } = paintLayer(plot, 'netLayer'), { px, py } = scales(plot, w, h);
   ctx.lineCap = 'round';
   const codes = bytes(f.c);
   paint.buckets.forEach(([colour, width, opacity], b) => {  // thin first, as plotly orders the traces
@@ -284,14 +307,12 @@ function paintNetwork(Plotly, plot, spec, f, xy) {
   });
   Object.assign(ctx, { font: `${paint.note_size}px ${paint.family}`, textAlign: 'left', fillStyle: paint.ink });
   ctx.fillText(`epoch ${f.e}`, 4, 4);
-  if (plot.layout.meta) plot.layout.meta.epoch = f.e;
-  return Plotly.relayout(plot, { 'images[0].source': canvas.toDataURL() });
+  if (plot.layout.meta) plot.layout.meta.epoch = f.e;  // not drawn: no relayout for it
 }
 
-// The y* map painted as the plot's layout image (see ui.playground.figures.output_figure's `painted`):
-// each grid cell in its level's colour, the y* = 0.5 line on top, at the plot area's size in pixels.
-// Changing an image's source is the one plotly update that lays nothing out again.
-function paintMap(Plotly, plot, spec, out, epoch, gx, gy) {
+// The y* map painted (see ui.playground.figures.output_figure's `painted`): each grid cell in its level's
+// colour at the heatmap's opacity, the y* = 0.5 line on top.
+function paintMap(plot, spec, out, epoch, gx, gy) {
   const n = gx.length, m = gy.length, q = bytes(out.z);
   const lut = spec.lutArray || (spec.lutArray = bytes(spec.paint.lut));
   const live = plot.live;
@@ -304,43 +325,102 @@ function paintMap(Plotly, plot, spec, out, epoch, gx, gy) {
     for (let c = 0; c < n; c++) pixels.data.set(lut.subarray(4 * q[r * n + c], 4 * q[r * n + c] + 4), 4 * ((m - 1 - r) * n + c));
   }
   small.putImageData(pixels, 0, 0);
-  const map = areaCanvas(plot, 'mapCanvas', { w: 4 * n, h: 4 * m }), ctx = map.getContext('2d');
-  ctx.imageSmoothingEnabled = false;  // cells as the heatmap draws them
-  ctx.drawImage(cells, 0, 0, map.width, map.height);
+  const { ctx, w, h } = paintLayer(plot, 'mapLayer'), { px, py } = scales(plot, w, h);
+  const dx = (gx[n - 1] - gx[0]) / (n - 1), dy = (gy[m - 1] - gy[0]) / (m - 1);
+  const left = px(gx[0] - dx / 2), top = py(gy[m - 1] + dy / 2);  // each cell centred on its grid point
+  Object.assign(ctx, { imageSmoothingEnabled: false, globalAlpha: spec.paint.opacity });  // cells as the heatmap draws them
+  ctx.drawImage(cells, left, top, px(gx[n - 1] + dx / 2) - left, py(gy[0] - dy / 2) - top);
+  ctx.globalAlpha = 1;
   if (out.bx !== undefined) {
     const bx = floats(out.bx), by = floats(out.by);
-    const dx = (gx[n - 1] - gx[0]) / (n - 1), dy = (gy[m - 1] - gy[0]) / (m - 1);
-    const x0 = gx[0] - dx / 2, y1 = gy[m - 1] + dy / 2, sx = map.width / (n * dx), sy = map.height / (m * dy);
-    ctx.strokeStyle = spec.paint.ink;
-    ctx.lineWidth = 2.5;
+    Object.assign(ctx, { strokeStyle: spec.paint.ink, lineWidth: 2.5 });
     ctx.beginPath();
     let pen = false;
     for (let k = 0; k < bx.length; k++) {
       if (Number.isNaN(bx[k])) { pen = false; continue; }
-      const px = (bx[k] - x0) * sx, py = (y1 - by[k]) * sy;
-      if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      if (pen) ctx.lineTo(px(bx[k]), py(by[k])); else ctx.moveTo(px(bx[k]), py(by[k]));
       pen = true;
     }
     ctx.stroke();
   }
-  if (plot.layout.meta) plot.layout.meta.epoch = epoch;  // not drawn: no relayout for it
-  return Plotly.relayout(plot, { 'images[0].source': map.toDataURL() });
+  if (plot.layout.meta) plot.layout.meta.epoch = epoch;
 }
 
-// The loss chart: the rows gathered since the last batch, past each trace's last epoch, in one extendTraces.
-function flushLoss(Plotly, plot, spec, pending) {
-  const traces = [], xs = [], ys = [];
-  spec.traces.forEach((t, s) => {
-    if (t < 0 || !plot.data[t]) return;
-    const x = plot.data[t].x, last = x && x.length ? x[x.length - 1] : -Infinity;
-    const keep = pending.x.map((e, k) => k).filter((k) => pending.x[k] > last);
-    if (!keep.length) return;
-    traces.push(t);
-    xs.push(keep.map((k) => pending.x[k]));
-    ys.push(keep.map((k) => (pending.y[s][k] === null ? NaN : pending.y[s][k])));
+// The loss chart painted (see ui.playground.frames.paint_loss): the curves, kept in the player from
+// the base figure's history and each frame's rows, drawn under plotly's axes, legend and marks.
+function paintLoss(Plotly, plot, spec, rows, epoch) {
+  const live = plot.live;
+  if (live.curvesFor !== live.received) {  // a new base figure: its history, and the axes plotly ranged
+    const { x, y } = plot.layout.meta.curves;
+    const upTo = x.filter((e) => e <= epoch).length;  // a figure built after training ahead: the rest comes in frames
+    live.curves = { x: x.slice(0, upTo), y: y.map((s) => s.slice(0, upTo).map((v) => (v === null ? NaN : v))) };
+    live.curvesFor = live.received;
+    live.grown = { ...plot.layout.meta.grow };  // the axes ranged for the painting (one the user zoomed drops out)
+  }
+  const c = live.curves, last = c.x.length ? c.x[c.x.length - 1] : -Infinity, from = c.x.length;
+  rows.x.forEach((e, k) => {
+    if (e <= last) return;
+    c.x.push(e);
+    rows.y.forEach((s, i) => c.y[i].push(s[k] === null ? NaN : s[k]));
   });
-  if (traces.length) Plotly.extendTraces(plot, { x: xs, y: ys }, traces);
-  if (pending.x.length && plot.layout.meta) plot.layout.meta.epoch = pending.x[pending.x.length - 1];
+  growAxes(Plotly, plot, spec.paint, c, from);
+  const { ctx, w, h } = paintLayer(plot, 'lossLayer');
+  spec.paint.forEach((s) => {
+    const { px, py } = scales(plot, w, h, s.axis), dash = Math.max(s.width, 3);  // plotly's dashes
+    ctx.setLineDash(s.dash === 'dot' ? [dash, dash] : s.dash === 'dash' ? [3 * dash, 3 * dash] : []);
+    Object.assign(ctx, { strokeStyle: s.colour, lineWidth: s.width, globalAlpha: s.opacity, lineJoin: 'round' });
+    strokeCurve(ctx, c.x, c.y[s.series], px, py);
+  });
+  ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
+  if (c.x.length && plot.layout.meta) plot.layout.meta.epoch = c.x[c.x.length - 1];
+}
+
+// A curve's polyline, one vertical stroke per pixel column where points crowd (thousands of epochs).
+function strokeCurve(ctx, xs, ys, px, py) {
+  ctx.beginPath();
+  let column = null, low = 0, high = 0, end = 0;
+  const close = () => { if (column !== null && high > low) { ctx.lineTo(column, low); ctx.lineTo(column, high); ctx.lineTo(column, end); } };
+  for (let k = 0; k < xs.length; k++) {
+    const Y = py(ys[k]);
+    if (!Number.isFinite(Y)) { close(); column = null; continue; }  // a gap (NaN, or ≤ 0 on a log axis)
+    const X = px(xs[k]), at = Math.round(X);
+    if (at === column) { low = Math.min(low, Y); high = Math.max(high, Y); end = Y; continue; }
+    close();
+    if (column === null) ctx.moveTo(X, Y); else ctx.lineTo(X, Y);
+    column = at;
+    low = high = end = Y;
+  }
+  close();
+  ctx.stroke();
+}
+
+// An axis ranged for the painting (ui.playground.frames.paint_loss) grows when a new point leaves it (the
+// epochs' axis to twice its span, a loss axis to 0 or by its span, a log axis by a decade), so that
+// plotly lays it out again a few times over a long run; an axis the user zoomed is left to the user.
+function growAxes(Plotly, plot, series, c, from) {
+  const update = {};
+  Object.entries(plot.live.grown).forEach(([axis, set]) => {
+    const layout = plot.layout[axis], [r0, r1] = layout.range, log = layout.type === 'log';
+    if (set[0] !== r0 || set[1] !== r1) { delete plot.live.grown[axis]; return; }  // the user's zoom
+    const values = axis === 'xaxis' ? [c.x.slice(from)]
+      : series.filter((s) => s.axis === axis).map((s) => c.y[s.series].slice(from));
+    let lo = Infinity, hi = -Infinity;
+    values.flat().forEach((v) => {
+      const at = log ? Math.log10(v) : v;
+      if (Number.isFinite(at)) { lo = Math.min(lo, at); hi = Math.max(hi, at); }
+    });
+    if (!(lo < r0 || hi > r1)) return;
+    const span = r1 - r0 || 1;
+    const range = axis === 'xaxis' ? [r0, Math.max(hi, r0 + 2 * span)]
+      : log ? [lo < r0 ? Math.floor(lo) - 0.1 : r0, hi > r1 ? Math.ceil(hi) + 0.1 : r1]
+        : [lo < r0 ? (lo >= 0 ? 0 : r0 - Math.max(r0 - lo, span)) : r0, hi > r1 ? r1 + Math.max(hi - r1, span) : r1];
+    update[axis] = { ...layout, range, autorange: false };
+    plot.live.grown[axis] = range;
+  });
+  // Plotly.react, not relayout: plotly keeps a relayout's ranges over the next figure's (uirevision), so
+  // that after Pause the chart would not range itself again
+  if (Object.keys(update).length) Plotly.react(plot, plot.data, { ...plot.layout, ...update }, plot.live.config);
 }
 
 // The metrics row: label, value and change per box, as the server's st.metric row shows them.
@@ -377,18 +457,17 @@ function ready(plot) {
 
 // One frame on every chart and the metrics row, in the same task (so they are painted together); a
 // film's first frame also hands its detail charts (whole figures) to their live charts.
-function showFrame(root, item, now) {
+function showFrame(root, item) {
   const p = root.live, Plotly = window.Plotly, all = plots(), f = item.frame;
   const net = all[p.charts.net], out = all[p.charts.out], loss = all[p.charts.loss];
-  const pending = p.lossPending;
+  const pending = p.lossPending;  // rows wait here while the loss chart cannot take them
   pending.x.push(...f.loss.x);
   f.loss.y.forEach((values, s) => pending.y[s].push(...values));
   const guarded = (apply) => { try { apply(); } catch (error) { console.error('live player:', error); } };
   if (ready(net)) guarded(() => applyNetwork(Plotly, net, item.spec.net, { ...f.net, e: f.e, first: item.first }));
   if (ready(out) && f.out) guarded(() => applyOutput(Plotly, out, item.spec.out, f.out, f.e));
-  if (ready(loss) && (now - p.lossAt >= p.lossMs || item.end)) {
-    guarded(() => flushLoss(Plotly, loss, item.spec.loss, pending));
-    p.lossAt = now;
+  if (ready(loss)) {
+    guarded(() => paintLoss(Plotly, loss, item.spec.loss, pending, f.e));
     p.lossPending = { x: [], y: pending.y.map(() => []) };
   }
   Object.entries(item.charts || {}).forEach(([key, text]) => {  // a detail view, built anew about once a second
@@ -416,7 +495,7 @@ function tick(root) {
     }
     if (p.waited === false) p.fps = 0.8 * p.fps + 0.2 * (1000 / Math.max(now - p.shownAt, 1));
     p.shownAt = now;
-    showFrame(root, item, now);
+    showFrame(root, item);
     if (item.end && item.last) {  // the run stopped (limit, divergence): the final figures follow
       Object.assign(p, { stopped: true, playing: false });
       p.setTrigger('ended', item.film);
@@ -453,7 +532,7 @@ function pauseHandler(root) {
     // a state value, not a trigger: it rides along with every later rerun, the Pause button's included
     p.setState('paused', { epoch, film: p.film });
     if (ready(loss) && p.spec) {
-      try { flushLoss(window.Plotly, loss, p.spec.loss, p.lossPending); } catch (error) { console.error('live player:', error); }
+      try { paintLoss(window.Plotly, loss, p.spec.loss, p.lossPending, epoch === null ? Infinity : epoch); } catch (error) { console.error('live player:', error); }
     }
   };
 }
@@ -470,13 +549,13 @@ function player(component) {
     root.live = {
       queue: [], seen: new Set(), askedFor: null, askedAt: null, stopped: true, playing: false, paused: false, epoch: null,
       film: null,
-      shownAt: 0, lossAt: 0, fps: 20, wait: 0, waited: true, lossPending: { x: [], y: [[], [], [], []] }, raf: null,
+      shownAt: 0, fps: 20, wait: 0, waited: true, lossPending: { x: [], y: [[], [], [], []] }, raf: null,
     };
     parentElement.appendChild(root);
   }
   const p = root.live;
   Object.assign(p, {
-    charts: data.charts, frameMs: data.frame_ms, lossMs: data.loss_ms, pauseKey: data.pause_key,
+    charts: data.charts, frameMs: data.frame_ms, pauseKey: data.pause_key,
     setTrigger: setTriggerValue, setState: setStateValue,
   });
   plotlyLoaded(data.plotly_url).catch(() => {});

@@ -287,9 +287,10 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
     Binary: y* as a heatmap with the y* = 0.5 boundary; several classes: the winning class,
     shaded by its y*; 2-D regression: the prediction surface; 1-D: the curve; data without a
     plane (real data sets): the points on their first two principal components, ringed when wrong.
-    `painted` (Play, where `painted_map` holds): the heatmap and boundary give way to a layout image
-    that the browser paints from each frame's bytes (`map_paint`), which plotly draws without
-    laying the plot out again; a heatmap beyond the axes' ranges keeps the colour bar.
+    `painted` (Play, where `painted_map` holds): the heatmap and boundary give way to a painting the
+    browser makes from each frame's bytes under the plot's SVG (`map_paint`), so that plotly need not
+    lay the plot out again; the background is transparent, and a heatmap beyond the axes' ranges
+    keeps the colour bar.
     """
     if not data.has_plane:
         return _projection_figure(net, data, show_test)
@@ -305,10 +306,7 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
         # two cells beyond the axes' ranges, only for the colour bar (the plot area shows the image)
         beyond = [float(gx[-1] + 10 * (gx[-1] - gx[0])), float(gx[-1] + 11 * (gx[-1] - gx[0]))]
         heat.update(x=beyond, y=f32(gy[:1]), z=[[lo, hi]], hoverinfo="skip")
-        dx, dy = (gx[-1] - gx[0]) / (resolution - 1), (gy[-1] - gy[0]) / (resolution - 1)
-        layout["images"] = [dict(source="", xref="x", yref="y", x=float(gx[0] - dx / 2), y=float(gy[-1] + dy / 2),
-                                 sizex=float(gx[-1] - gx[0] + dx), sizey=float(gy[-1] - gy[0] + dy), sizing="stretch",
-                                 xanchor="left", yanchor="top", layer="below", opacity=opacity)]
+        layout.update(paper_bgcolor=theme.CLEAR, plot_bgcolor=theme.CLEAR)  # the painting lies under the plot
     traces = []
     if data.task == "multiclass":
         traces.append({**heat, "colorscale": colours, "showscale": False, "opacity": opacity, "hoverinfo": "skip"})
@@ -321,7 +319,7 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
                            line=dict(color=theme.INK, width=2.5), hoverinfo="skip"))
     traces += _points(data, show_test, data.task == "regression")
     margin = {} if data.task == "multiclass" else COLORBAR_MARGIN
-    grid = dict(showgrid=False, zeroline=False) if painted else {}  # the heatmap hides them; the image lies below
+    grid = dict(showgrid=False, zeroline=False) if painted else {}  # the heatmap hides them; the painting lies below
     return figure(traces, MAP_HEIGHT, showlegend=False, margin=margin,  # the caption explains dots, rings, line
                    xaxis=dict(range=[gx[0], gx[-1]], title=dict(text="x1"), **grid),
                    yaxis=dict(range=[gy[0], gy[-1]], title=dict(text="x2"), **grid), **layout)
@@ -346,8 +344,9 @@ def painted_map(data: Dataset) -> bool:
 
 def map_paint(data: Dataset, net: MLP, theme_name: str) -> dict:
     """What the browser needs to paint the y* map from a frame's bytes: the colour of each of the
-    256 levels (RGBA bytes, base64) and the boundary line's colour, in the page's theme."""
-    return {"lut": colour_lut(map_colours(data, net)[0], theme_name), "ink": theme.recolour(theme.INK, theme_name)}
+    256 levels (RGBA bytes, base64), the heatmap's opacity and the boundary line's colour, in the page's theme."""
+    colours, opacity = map_colours(data, net)
+    return {"lut": colour_lut(colours, theme_name), "opacity": opacity, "ink": theme.recolour(theme.INK, theme_name)}
 
 
 def colour_lut(colours: list, theme_name: str) -> str:

@@ -22,7 +22,7 @@ from ui import keys, live_chart, session_run, share
 from ui.playground import figures, frames
 from ui.session_run import Run
 
-FILM_SHOWN_SECONDS = 0.5  # a film holds about this long of the browser's frames
+FILM_SHOWN_SECONDS = 0.8  # a film holds about this long of the browser's frames (a detail view comes with each)
 FILM_COVER = 1.5  # or this many times the wait the browser reports for a film, if longer
 FILM_LONGEST_SECONDS = 2.0  # but no longer than this
 FILM_FRAMES = (2, 40)  # frames per film, at least and at most
@@ -98,12 +98,15 @@ def film(run: Run) -> dict[str, Any]:
     resolution = play_resolution(session, run)
     wanted = frames_wanted(session)
     shown, start, cpu = [], time.monotonic(), time.thread_time()
+    plane = figures.plane_grid(run.data, resolution) if frames.output_kind(run.data) == "plane" else None
+    painted = False  # the first frame comes before the base figures, which say whether the diagram is painted
     for _ in range(wanted):
         since = run.trainer.epoch
         session_run.train(run, run.values["speed"], budget=FRAME_TRAIN_SECONDS)
-        shown.append(frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, resolution))
+        shown.append(frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, resolution, painted, plane))
         if len(shown) == 1:
             base = base_figures(run, toggles, resolution)
+            painted = bool(base["spec"]["net"].get("paint"))
         if not run.playing or time.monotonic() - start > FILM_SECONDS:  # stopped (limit, divergence) or slow
             break
     note_load(session, (time.monotonic() - start) / max(time.thread_time() - cpu, 1e-4))
@@ -179,14 +182,13 @@ def base_figures(run: Run, toggles: dict[str, bool], resolution: int) -> dict[st
         return kept
     figs = share.for_layout(main_figures(run, **toggles, play_resolution=resolution), st.session_state)
     paint = frames.paint_network(figs[0], len(figures.node_positions(run.net.sizes)[0][0]))
-    for trace in figs[2].data:  # the loss curves as plain lists, which plotly can extend
-        trace.x, trace.y = [int(e) for e in trace.x], [None if np.isnan(v) else float(v) for v in trace.y]
+    curves = frames.paint_loss(figs[2], run)
     texts = [kept["texts"][k] if kept and kept["views"][k] == views[k]
              else (live_chart.prepared(fig, f"chart_{view}", revision(run)), fig.layout.height)
              for k, (fig, view) in enumerate(zip(figs, VIEWS))]
     kept = {"setup": setup, "resolution": resolution, "views": views, "texts": texts,
             "spec": frames.film_spec(run, figs, resolution)}
-    kept["spec"]["net"]["paint"] = paint
+    kept["spec"]["net"]["paint"], kept["spec"]["loss"]["paint"] = paint, curves
     st.session_state[keys.PLAY_BASE] = kept
     return kept
 

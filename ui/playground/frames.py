@@ -109,10 +109,10 @@ def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any
 
 def paint_network(fig: go.Figure, n_inputs: int) -> dict[str, Any]:
     """Play's diagram as a painting: takes the edges, the units' circles and labels and the epoch note
-    out of Play's base diagram `fig` (built with every edge bucket's trace), puts a layout image over
-    its axes in their place and returns what the player needs to paint each frame into it (their
-    styles and places, read from `fig` itself, in the page's theme). The inputs, their names and
-    the colour bar stay in the figure.
+    out of Play's base diagram `fig` (built with every edge bucket's trace), makes its background
+    transparent and returns what the player needs to paint each frame under the plot (their styles
+    and places, read from `fig` itself, in the page's theme). The inputs, their names and the colour
+    bar stay in the figure.
     """
     if _trace(fig, "units") < 0:  # no unit has a colour yet: the player updates the plot instead
         return {}
@@ -132,16 +132,64 @@ def paint_network(fig: go.Figure, n_inputs: int) -> dict[str, Any]:
         trace.x, trace.y, trace.text = trace.x[:n_inputs], trace.y[:n_inputs], trace.text[:n_inputs]
     note = fig.layout.annotations[-1]
     note.text = ""
-    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
-    fig.layout.images = [dict(source="", xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
-                              sizing="stretch", xanchor="left", yanchor="top", layer="below")]
+    fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.CLEAR
     font = fig.data[labels].textfont if labels >= 0 else None
     return {"buckets": buckets, "units": packed([v for xy in zip(units.x, units.y) for v in xy], "<f4"),
             "labels": packed(spots, "<f4"), "size": units.marker.size, "outline": units.marker.line.width,
-            "lut": figures.colour_lut(list(units.marker.colorscale), name), "range": [x0, x1, y0, y1],
+            "lut": figures.colour_lut(list(units.marker.colorscale), name),
             "ink": theme.recolour(theme.INK, name), "muted": theme.recolour(theme.MUTED, name),
             "halo": theme.recolour(theme.WHITE, name), "family": theme.FONT["family"],
             "label_size": font.size if font else 10, "note_size": note.font.size or 13}
+
+
+def paint_loss(fig: go.Figure, run: Run) -> list[dict[str, Any]]:
+    """Play's loss chart as a painting: takes the curves' points out of Play's base loss figure `fig`
+    into its `layout.meta.curves` ({"x": epochs, "y": the LOSS_SERIES}), leaving each curve one empty
+    point for its legend entry, makes its background transparent, and returns each curve's style
+    (its series, colour in the page's theme, width, dash, opacity and y axis), with which the player
+    paints the curves under the plot and extends them frame by frame. The edit marks stay plotly's.
+    """
+    name, styles = live_chart.page_theme(), []
+    for series, trace_name in enumerate(_loss_names(run)):
+        k = _trace(fig, trace_name)
+        if k < 0:  # no test split
+            continue
+        trace = fig.data[k]
+        styles.append({"series": series, "colour": theme.recolour(trace.line.color, name), "width": trace.line.width,
+                       "dash": trace.line.dash, "opacity": 1 if trace.opacity is None else trace.opacity,
+                       "axis": "yaxis2" if trace.yaxis == "y2" else "yaxis"})
+        trace.x, trace.y, trace.hoverinfo = [None], [None], "skip"
+    h = run.trainer.history
+    grow = _painted_ranges(fig, h, styles)
+    fig.layout.meta = {**(fig.layout.meta or {}), "grow": grow,
+                       "curves": {"x": h.epochs.tolist(), "y": [_plain(h.column(s)) for s in LOSS_SERIES]}}
+    fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.CLEAR
+    return styles
+
+
+def _painted_ranges(fig: go.Figure, h, styles: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """Sets the range of each loss-chart axis that plotly would have ranged from the curves (empty now):
+    the epochs from 0 with room to grow, a loss from 0 (a log axis: the decades it spans), a metric
+    over its values; returns those ranges by axis, which the player widens as the curves leave them."""
+    last = int(h.epochs[-1])
+    grow = {"xaxis": [0.0, float(max(2 * last, 10))]}
+    for axis in ("yaxis", "yaxis2"):
+        layout = fig.layout[axis]
+        values = np.concatenate([h.column(LOSS_SERIES[st["series"]]) for st in styles if st["axis"] == axis] or [[]])
+        values = values[np.isfinite(values)]
+        if layout.range is not None or not values.size:  # a fixed range (accuracy), or nothing to show
+            continue
+        lo, hi = float(values.min()), float(values.max())
+        if layout.type == "log":
+            positive = values[values > 0]
+            lo, hi = (np.log10(positive.min()), np.log10(positive.max())) if positive.size else (-1.0, 0.0)
+            grow[axis] = [float(np.floor(lo)) - 0.1, float(np.ceil(hi)) + 0.1]
+        else:
+            pad = 0.1 * max(hi - lo, abs(hi), 1e-9)
+            grow[axis] = [0.0 if lo >= 0 else lo - pad, hi + pad]
+    for axis, span in grow.items():
+        fig.layout[axis].range = span
+    return grow
 
 
 def output_kind(data) -> str:
@@ -154,12 +202,13 @@ def _loss_names(run: Run) -> list[str]:
     return [f"{split} {kind}" for split in ("train", "test") for kind in ("L", metric)]
 
 
-def frame(run: Run, colour_by_sample: bool, since: int, resolution: int) -> dict[str, Any]:
+def frame(run: Run, colour_by_sample: bool, since: int, resolution: int, painted: bool = False,
+          plane: tuple[Array, Array, Array] | None = None) -> dict[str, Any]:
     """The state of the main views now: epoch, metrics, network, y* (a 'plane' map) and the loss rows
-    after epoch `since`."""
+    after epoch `since`. A `painted` diagram (see `paint_network`) shows no hover, so its frames carry
+    no w, ∂L/∂w or hover texts; `plane` is `figures.plane_grid(run.data, resolution)`, if at hand."""
     net, data, trainer = run.net, run.data, run.trainer
     values, title = node_values(run, colour_by_sample)
-    grads = net.gradients(data.X_train, trainer.Y_train)[0]
     w = _drawn(net, net.W)
     wmax = max(float(np.abs(m).max()) for m in net.W) or 1.0
     codes = 4 * (w >= 0) + figures.edge_levels(w, wmax)  # the index in figures.EDGE_BUCKETS
@@ -168,15 +217,13 @@ def frame(run: Run, colour_by_sample: bool, since: int, resolution: int) -> dict
     lo, hi = figures.colour_range(d, title)
     texts = [figures.unit_texts(net, l, i, float(values[l - 1][i]), title)
              for l in range(1, len(shown)) for i in range(shown[l])]
-    out: dict[str, Any] = {
-        "e": trainer.epoch,
-        "m": metric_texts(run),
-        "net": {"c": packed(codes, "u1"), "w": packed(w, "<f4"), "g": packed(_drawn(net, grads), "<f4"),
-                "v": packed(d, "<f4"), "lo": lo, "hi": hi, "t": [t for t, _ in texts], "h": [h for _, h in texts]},
-        "loss": _loss_rows(run, since),
-    }
+    diagram = {"c": packed(codes, "u1"), "v": packed(d, "<f4"), "lo": lo, "hi": hi, "t": [t for t, _ in texts]}
+    if not painted:
+        grads = net.gradients(data.X_train, trainer.Y_train)[0]
+        diagram.update(w=packed(w, "<f4"), g=packed(_drawn(net, grads), "<f4"), h=[h for _, h in texts])
+    out: dict[str, Any] = {"e": trainer.epoch, "m": metric_texts(run), "net": diagram, "loss": _loss_rows(run, since)}
     if output_kind(data) == "plane":
-        gx, gy, grid = figures.plane_grid(data, resolution)
+        gx, gy, grid = plane or figures.plane_grid(data, resolution)
         z, zlo, zhi = figures.plane_values(net, data, grid)
         out["out"] = {"z": packed(quantised(z, zlo, zhi), "u1"), "lo": zlo, "hi": zhi}
         if data.task == "binary":
@@ -190,5 +237,9 @@ def _loss_rows(run: Run, since: int) -> dict[str, Any]:
     h = run.trainer.history
     start = int(np.searchsorted(h.epochs, since, side="right"))
     series = [h.column(name)[start:] for name in LOSS_SERIES]
-    return {"x": h.epochs[start:].tolist(),
-            "y": [[None if np.isnan(v) else float(f"{v:.6g}") for v in s] for s in series]}
+    return {"x": h.epochs[start:].tolist(), "y": [_plain(s) for s in series]}
+
+
+def _plain(values: Array) -> list[float | None]:
+    """A loss-chart series for JSON: 6 significant digits, None for NaN."""
+    return [None if np.isnan(v) else float(f"{v:.6g}") for v in values]
