@@ -42,6 +42,7 @@ LECTURE_RULE = "lecture_rule"  # the button that switches to per-sample SGD
 SHARE_SHOWN, SHARE_PRESENTER = "share_shown", "share_presenter"  # the Share panel's classroom-link choices
 PRESENTER_KEYS = "presenter_keys"  # the keyboard component: Space plays or pauses, → steps
 PLAYER = "player"  # the component that plays compact films on the main charts (and shows the metrics row)
+PAUSE_CATCHER = "pause_catcher"  # the component that turns a click on Pause into a Pause on the frame shown
 PLAY_SNAPSHOTS = "play_snapshots"  # (run, [trainer at the start of each recent film]): Pause rolls back to one
 PLAY_BASE = "play_base"  # the main charts' figures while playing, what they were built for, the films' spec
 PLAY_FILM = "play_film"  # the number of the last film sent

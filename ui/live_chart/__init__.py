@@ -41,6 +41,7 @@ _JS, _CSS = (HERE / "live_chart.js").read_text(), (HERE / "live_chart.css").read
 _live = st.components.v2.component("live_plotly_chart", js=_JS, css=_CSS, isolate_styles=False)
 _player = st.components.v2.component("live_player", js=_JS, css=_CSS, isolate_styles=False)
 _preload = st.components.v2.component("plotly_preload", js=_JS, css=_CSS, isolate_styles=False)
+_pause = st.components.v2.component("live_pause", js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _rerun() -> None:
@@ -99,18 +100,24 @@ def preload_plotly(key: str) -> None:
 
 
 def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], metrics: list[tuple],
-                pause_key: str, on_shown: Callable[[], None], on_pause: Callable[[], None]) -> None:
+                on_shown: Callable[[], None]) -> None:
     """The metrics row and, with a `film` (see `ui.playground.film.film`), the player of its frames.
 
     `charts` names the live charts the frames go to ({"net": key, "out": key, "loss": key});
     `metrics` is the row as the server has it, (label, value, change) each, shown until a frame
     replaces it. When the browser starts on a film it asks for the next with a rerun, calling
-    `on_shown` first ({"film", "fps"} in `st.session_state[key]["shown"]`); a click on the button
-    keyed `pause_key` stops the film at once and calls `on_pause` (the epoch on screen in
-    `st.session_state[key]["paused"]`). A film's "charts" ({chart key: JSON from `prepared`}, if
-    any) are drawn on those live charts with its first frame.
+    `on_shown` first ({"film", "fps", "wait"} in `st.session_state[key]["shown"]`). A film's
+    "charts" ({chart key: JSON from `prepared`}, if any) are drawn on those live charts with its
+    first frame. Pause goes through `pause_catcher`.
     """
     _player(key=key, data={"kind": "player", "film": film, "charts": charts, "metrics": metrics,
-                           "frame_ms": FRAME_MS, "plotly_url": plotly_url(),
-                           "pause_key": pause_key},
-            on_shown_change=on_shown, on_paused_change=on_pause, on_ended_change=_rerun)
+                           "frame_ms": FRAME_MS, "plotly_url": plotly_url()},
+            on_shown_change=on_shown, on_ended_change=_rerun)
+
+
+def pause_catcher(key: str, pause_key: str, on_pause: Callable[[], None]) -> None:
+    """Pause as one rerun of the fragment this is drawn in (it draws nothing): a click on the button
+    keyed `pause_key` while the player plays stops it at once and, in place of the button's own
+    click, calls `on_pause` with the epoch on screen in `st.session_state[key]["paused"]`
+    ({"epoch", "film"})."""
+    _pause(key=key, data={"kind": "pause", "pause_key": pause_key}, height=0, on_paused_change=on_pause)

@@ -519,26 +519,45 @@ function schedule(root) {
   if (!p.raf && !p.stopped) p.raf = requestAnimationFrame(() => tick(root));
 }
 
-// Pause: a click on the page's Pause button stops the film at once and tells the server the epoch on
-// screen (before the button's own click reaches Streamlit, whose rerun carries it).
-function pauseHandler(root) {
-  return (event) => {
-    const p = root.live;
-    const target = event.target && event.target.closest ? event.target : null;
-    if (!root.isConnected || !p.playing || !target || !target.closest(`.st-key-${p.pauseKey} button`)) return;
-    Object.assign(p, { stopped: true, playing: false, paused: true, queue: [] });
-    const all = plots(), net = all[p.charts.net], loss = all[p.charts.loss];
-    const epoch = p.epoch !== null ? p.epoch : (net && net.layout && net.layout.meta ? net.layout.meta.epoch : null);
-    // a state value, not a trigger: it rides along with every later rerun, the Pause button's included
-    p.setState('paused', { epoch, film: p.film });
-    if (ready(loss) && p.spec) {
-      try { paintLoss(window.Plotly, loss, p.spec.loss, p.lossPending, epoch === null ? Infinity : epoch); } catch (error) { console.error('live player:', error); }
-    }
-  };
+// Stop a playing player at once (the frame on screen is final): that frame's epoch and film, or null
+// if it was not playing.
+function stopPlayer(root) {
+  const p = root.live;
+  if (!root.isConnected || !p.playing) return null;
+  Object.assign(p, { stopped: true, playing: false, paused: true, queue: [] });
+  const all = plots(), net = all[p.charts.net], loss = all[p.charts.loss];
+  const epoch = p.epoch !== null ? p.epoch : (net && net.layout && net.layout.meta ? net.layout.meta.epoch : null);
+  if (ready(loss) && p.spec) {
+    try { paintLoss(window.Plotly, loss, p.spec.loss, p.lossPending, epoch === null ? Infinity : epoch); } catch (error) { console.error('live player:', error); }
+  }
+  return { epoch, film: p.film };
+}
+
+// Pause (ui.live_chart.pause_catcher, in the main area): a click on the page's Pause button while a
+// film plays stops the player at once and goes to the server as this component's trigger, with the
+// epoch on screen, instead of the button's own click: one rerun of the main area rolls the run back
+// to that epoch and shows it paused. With no film playing, the click is the button's.
+function pauseCatcher(component) {
+  const state = window.__livePause || (window.__livePause = {});
+  Object.assign(state, { send: component.setTriggerValue, key: component.data.pause_key });
+  if (!state.listening) {
+    state.listening = true;
+    document.addEventListener('click', (event) => {
+      const target = event.target && event.target.closest ? event.target : null;
+      if (!target || !target.closest(`.st-key-${state.key} button`)) return;
+      const root = document.querySelector('.live-player');
+      const paused = root && root.live ? stopPlayer(root) : null;
+      if (!paused) return;
+      event.stopPropagation();  // before Streamlit's own listeners see it
+      event.preventDefault();
+      state.send('paused', paused);
+    }, true);
+  }
+  return () => {};
 }
 
 function player(component) {
-  const { data, parentElement, setTriggerValue, setStateValue } = component;
+  const { data, parentElement, setTriggerValue } = component;
   let root = parentElement.querySelector('.live-player');
   if (!root) {
     root = document.createElement('div');
@@ -555,8 +574,7 @@ function player(component) {
   }
   const p = root.live;
   Object.assign(p, {
-    charts: data.charts, frameMs: data.frame_ms, pauseKey: data.pause_key,
-    setTrigger: setTriggerValue, setState: setStateValue,
+    charts: data.charts, frameMs: data.frame_ms, setTrigger: setTriggerValue,
   });
   plotlyLoaded(data.plotly_url).catch(() => {});
   const film = data.film;
@@ -585,7 +603,6 @@ function player(component) {
   // component's cleanup may run after its next render, so it removes nothing here)
   if (!p.listening) {
     p.listening = true;
-    document.addEventListener('click', pauseHandler(root), true);
     document.addEventListener('visibilitychange', () => schedule(root));
   }
   schedule(root);
@@ -598,5 +615,6 @@ export default function (component) {
     plotlyLoaded(component.data.plotly_url).catch(() => {});
     return () => {};
   }
+  if (kind === 'pause') return pauseCatcher(component);
   return kind === 'player' ? player(component) : chart(component);
 }

@@ -208,5 +208,5 @@ def note_pace(session: MutableMapping | None = None) -> None:
 def pause(session: MutableMapping | None = None) -> None:
     """The player's Pause: stop, with the run rolled back to the epoch on the user's screen."""
     session = st.session_state if session is None else session
-    paused = (session.get(keys.PLAYER) or {}).get("paused")
+    paused = (session.get(keys.PAUSE_CATCHER) or {}).get("paused")
     session_run.pause_at(session, paused.get("epoch") if isinstance(paused, dict) else None)

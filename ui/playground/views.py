@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from ui import keys, plain, session_run, share
-from ui.live_chart import live_chart, live_player, show_prepared
+from ui.live_chart import live_chart, live_player, pause_catcher, show_prepared
 from ui.playground import detail, film, frames, run_tools
 from ui.session_run import Run
 
@@ -66,7 +66,7 @@ def metrics(run: Run, shown: dict | None = None) -> None:
     texts = frames.metric_texts(run)
     if shown is not None:
         charts = {"net": "chart_network", "out": "chart_output", "loss": "chart_loss"}
-        live_player(shown, keys.PLAYER, charts, texts, keys.PAUSE, on_shown=film.note_pace, on_pause=film.pause)
+        live_player(shown, keys.PLAYER, charts, texts, on_shown=film.note_pace)
         return
     row = st.container(horizontal=True, gap="medium")  # wraps on a narrow screen
     for label, value, change in texts:
@@ -184,6 +184,7 @@ def live(run: Run) -> None:
             st.rerun(scope="app")
         current = st.session_state[keys.RUN]
         run_buttons(current)
+        pause_catcher(keys.PAUSE_CATCHER, keys.PAUSE, film.pause)  # a Pause reruns this fragment alone
         messages(current)
         st.session_state[keys.MAIN_AREA_RUNNING] = True
         playing = play_area()  # a film was trained: the main charts hold Play's base figures
