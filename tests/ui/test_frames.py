@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from ui import keys, session_run, theme
-from ui.playground import figures, frames
+from ui.playground import figures, film, frames
 
 
 def _sigmoid(x):
@@ -208,6 +208,22 @@ def test_pause_rolls_the_run_back_to_the_frame_on_screen():
     assert all(np.array_equal(a, b) for a, b in zip(fresh.net.W, run.net.W))
     session_run.step(session, 2)  # and it trains on from there as the run would have
     assert _same(_state(run.trainer), shown[16])
+
+
+def test_the_pause_catchers_trigger_rolls_the_run_back_to_its_epoch():
+    session: dict = {}
+    run = session_run.sync(session)
+    session_run.set_playing(session, True)
+    shown = {}
+    for _ in range(2):
+        session_run.keep_play_snapshot(session)
+        for _ in range(3):
+            session_run.train(run, 2)
+            shown[run.trainer.epoch] = _state(run.trainer)
+    session[keys.PAUSE_CATCHER] = {"paused": {"epoch": 8, "film": 2}}  # as the click on Pause sends it
+    film.pause(session)
+    run = session[keys.RUN]
+    assert not run.playing and _same(_state(run.trainer), shown[8])
 
 
 @pytest.mark.parametrize("epoch", [None, "7", True, 25, -1, 3.0])
