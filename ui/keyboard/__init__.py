@@ -33,5 +33,5 @@ def step_epoch(session: MutableMapping) -> None:
 def presenter_keys() -> None:
     """Listen for the presenter's keys on this page (the component draws nothing)."""
     session = st.session_state
-    _keys(key=keys.PRESENTER_KEYS, on_play_change=partial(toggle_play, session),
+    _keys(key=keys.PRESENTER_KEYS, data={"pause_key": keys.PAUSE}, on_play_change=partial(toggle_play, session),
           on_step_change=partial(step_epoch, session))

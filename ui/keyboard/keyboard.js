@@ -1,5 +1,6 @@
 // Presenter keys on the Playground: Space plays or pauses, ArrowRight steps one epoch (what a
-// presentation clicker sends). A components v2 script runs in the app's own page, not in an iframe,
+// presentation clicker sends). Space while playing clicks the Pause button, so that a Pause from the
+// keyboard lands on the frame on screen as a click does. A components v2 script runs in the app's own page, not in an iframe,
 // so it listens on the page's document. A key is left alone when it is aimed at something it already
 // operates (a text or number field, a select, editable text, a focused button, slider or other
 // control), when a modifier is held, or when it repeats.
@@ -21,13 +22,18 @@ function leftAlone(event) {
 }
 
 export default function (component) {
-  const { setTriggerValue } = component;
+  const { data, setTriggerValue } = component;
   const state = window.__presenterKeys || (window.__presenterKeys = { count: 0, listener: null });
   if (state.listener) document.removeEventListener('keydown', state.listener);
   const listener = (event) => {
     const action = ACTIONS[event.key];
     if (!action || leftAlone(event)) return;
     event.preventDefault();  // Space would scroll the page
+    const pause = action === 'play' && document.querySelector(`.st-key-${data.pause_key} button`);
+    if (pause) {  // playing: Pause as its button does, on the frame on screen
+      pause.click();
+      return;
+    }
     state.count += 1;
     setTriggerValue(action, state.count);
   };
