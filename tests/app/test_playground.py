@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, live_films, open_page, plotly_specs
 from ui import controls, keys, session_run
-from ui.playground import film, views
+from ui.playground import film, run_tools, views
 from ui.playground.detail import DETAIL_VIEWS
 
 
@@ -264,6 +264,35 @@ def test_a_limit_set_below_the_epoch_stops_there_and_says_so(app):
     assert not app.button(key=keys.PLAY).disabled
     app.button(key=keys.STEP_1).click().run()
     assert _run(app).trainer.epoch == 11
+
+
+def _place(node, key: str, path: tuple = ()) -> tuple | None:
+    """Where in the page the container keyed `key` is (its path of child indices), or None."""
+    if getattr(getattr(node, "proto", None), "id", "").endswith(f"-{key}"):
+        return path
+    for index, child in getattr(node, "children", {}).items():
+        found = _place(child, key, path + (index,))
+        if found is not None:
+            return found
+    return None
+
+
+def test_the_main_views_keep_their_place_whatever_appears_above_them(app, unhurried):
+    """The browser rebuilds a container that moved from nothing, and a live chart rebuilt loses the
+    user's zoom: the timeline (from epoch 1), a rewind's note, a limit's message and Play move nothing."""
+    place = _place(app.main, keys.MAIN_VIEWS)
+    assert place is not None
+    app.button(key=keys.STEP_1).click().run()  # the timeline appears
+    assert _place(app.main, keys.MAIN_VIEWS) == place
+    app.button(key=keys.STEP_N).click().run()
+    app.slider(key=run_tools.timeline_key(_run(app))).set_value(3).run()  # "Showing epoch 3 of 11" and its buttons
+    assert app.button(key=keys.TO_LATEST) and _place(app.main, keys.MAIN_VIEWS) == place
+    app.button(key=keys.TO_LATEST).click().run()
+    app.number_input(key="max_epochs").set_value(5).run()  # "Stopped at epoch 11, past the limit of 5"
+    assert any("past the limit" in i.value for i in app.info) and _place(app.main, keys.MAIN_VIEWS) == place
+    app.number_input(key="max_epochs").set_value(0).run()
+    app.button(key=keys.PLAY).click().run()  # the player in place of the metrics row
+    assert _run(app).playing and _place(app.main, keys.MAIN_VIEWS) == place
 
 
 def test_sync_changed_sees_a_control_the_run_has_not_taken_in():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
-
 from tests.browser.conftest import ARTIFACTS, rerun_by, wait_idle
 from tests.browser.test_playground_layout import SCREENS, SIDEBAR_OPEN, _check, _in_view_each, _open
 from ui import keys
@@ -113,8 +111,24 @@ def test_the_presenter_layout_fits_a_projector_and_a_phone(page, app_url):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-@pytest.mark.xfail(reason="open bug: after Space starts Play the page can hold two Pause buttons for a moment "
-                          "(seen in a full run, not alone); cause not found yet", strict=False)
+# From now on, the most visible buttons labelled "Pause" at once, and whether "Play" was ever on screen
+# beside a "Pause" (a button's label is its text without its icon's name)
+WATCH_RUN_BUTTONS = """() => {
+  window.__runButtonsSeen = {pause: 0, both: false};
+  const label = (b) => [...b.querySelectorAll("[data-testid='stIconMaterial']")]
+    .reduce((text, icon) => text.replace(icon.textContent, ''), b.textContent).trim();
+  const look = () => {
+    const shown = [...document.querySelectorAll('button')].filter((b) => b.checkVisibility()).map(label);
+    const pause = shown.filter((t) => t === 'Pause').length, seen = window.__runButtonsSeen;
+    seen.pause = Math.max(seen.pause, pause);
+    seen.both = seen.both || (pause > 0 && shown.includes('Play'));
+  };
+  look();
+  new MutationObserver(look).observe(document.body,
+    {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+
+
 def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_input(page, app_url):
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(app_url)
@@ -123,12 +137,18 @@ def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_in
     page.evaluate("document.activeElement.blur()")
     rerun_by(page, lambda: page.keyboard.press("ArrowRight"))
     page.wait_for_function(f"{EPOCH} === '1'")
+    page.evaluate(WATCH_RUN_BUTTONS)
     page.keyboard.press(" ")
-    page.get_by_role("button", name="Pause").wait_for()
+    # exact names: while playing, the timeline's help button is named "Help for Timeline: playing on
+    # from epoch N; pause to look back", which a substring match for "Pause" (or "Play") also finds
+    page.get_by_role("button", name="Pause", exact=True).wait_for()
     page.wait_for_function(f"Number({EPOCH}) > 1")
     page.keyboard.press(" ")
-    page.get_by_role("button", name="Play").wait_for()
+    page.get_by_role("button", name="Play", exact=True).wait_for()
     wait_idle(page)
+    # never two Pause buttons on screen, nor Play beside Pause (Streamlit shows a keyed element that a
+    # rerun displaced until the run ends, unless the page hides it), from Space to Space
+    assert page.evaluate("window.__runButtonsSeen") == {"pause": 1, "both": False}
     epoch = int(page.evaluate(EPOCH))
     # typed into a number input (the sidebar's Points), the keys are the input's: nothing plays or steps
     box = page.locator(f"{SIDEBAR} .st-key-n_points input")
@@ -141,5 +161,12 @@ def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_in
     wait_idle(page)
     rerun_by(page, lambda: page.keyboard.press("ArrowRight"))  # back on the page, → steps exactly one epoch
     page.wait_for_function(f"{EPOCH} === '{epoch + 1}'")
-    assert page.get_by_role("button", name="Play").is_visible()
+    assert page.get_by_role("button", name="Play", exact=True).is_visible()
     assert page.locator(f".st-key-{keys.PRESENTER_KEYS}").count() == 1
+    # by clicks too (a click reruns the main area only): the button replaced is not shown beside the new one
+    page.evaluate(WATCH_RUN_BUTTONS)
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for()
+    wait_idle(page)
+    assert page.evaluate("window.__runButtonsSeen") == {"pause": 1, "both": False}

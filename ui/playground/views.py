@@ -43,21 +43,23 @@ def run_buttons(run: Run) -> None:
 
 
 def messages(run: Run) -> None:
-    """Divergence, settings that were rejected, and adjustments made to fit the data."""
+    """Divergence, settings that were rejected, and adjustments made to fit the data (in a container that
+    is always there, see `live`)."""
+    box = st.container()
     for text in st.session_state.get(keys.PROBLEMS, []):
-        st.warning(plain.for_markdown(text), icon=":material/warning:")
+        box.warning(plain.for_markdown(text), icon=":material/warning:")
     for text in run.notes:
-        st.info(plain.for_markdown(text), icon=":material/info:")
+        box.info(plain.for_markdown(text), icon=":material/info:")
     if st.session_state.get(keys.STEP_NOTE) and not run.playing:
-        st.info(st.session_state[keys.STEP_NOTE], icon=":material/timer:")
+        box.info(st.session_state[keys.STEP_NOTE], icon=":material/timer:")
     if run.trainer.divergence is not None:
-        st.error(f"{run.trainer.divergence.message} The views show epoch {run.trainer.epoch}, the last one whose "
-                 "weights and losses were all finite.", icon=":material/dangerous:")
+        box.error(f"{run.trainer.divergence.message} The views show epoch {run.trainer.epoch}, the last one whose "
+                  "weights and losses were all finite.", icon=":material/dangerous:")
     if session_run.at_limit(run):
         limit, epoch = run.values["max_epochs"], run.trainer.epoch
         where = "the limit" if epoch == limit else f"past the limit of {limit}"
-        st.info(f"Stopped at epoch {epoch}, {where} set in the Run section. Raise it (0: no limit) to train on.",
-                icon=":material/stop_circle:")
+        box.info(f"Stopped at epoch {epoch}, {where} set in the Run section. Raise it (0: no limit) to train on.",
+                 icon=":material/stop_circle:")
 
 
 def metrics(run: Run, shown: dict | None = None) -> None:
@@ -75,11 +77,14 @@ def metrics(run: Run, shown: dict | None = None) -> None:
 
 # The main views (and a detail view's charts) side by side while each gets at least VIEW_MIN_PX, fewer
 # to a row on a narrower main area (one on a phone); touch targets of at least 40 px on a phone. Keyed
-# containers and widgets carry the class "st-key-<key>".
+# containers and widgets carry the class "st-key-<key>". A button that a rerun replaced (Play by Pause)
+# is not shown beside its successor: Streamlit keeps a keyed element that a rerun displaced on screen,
+# marked data-retained, until that run ends.
 VIEW_MIN_PX = 270
 LAYOUT_CSS = f"""<style>
 .st-key-{keys.MAIN_VIEWS} > div, .st-key-{keys.DETAIL_ROW} > div {{
   flex: 1 1 {VIEW_MIN_PX}px; min-width: min({VIEW_MIN_PX}px, 100%); }}
+.st-key-{keys.RUN_BUTTONS} [data-retained] {{ display: none; }}
 @media (max-width: 640px) {{
   .st-key-{keys.RUN_BUTTONS} button, .st-key-{keys.MAIN_VIEWS} label, .st-key-{keys.DETAIL_VIEW} button {{
     min-height: 40px; }}
@@ -174,6 +179,11 @@ def live(run: Run) -> None:
     Inside it, the metrics row is a fragment of its own (`play_area`): while playing, the player
     asks for each next film with a rerun of that alone, so a film costs the server its training and
     frames, not a rerun of the whole main area, and the browser redraws nothing but the player.
+
+    Each part whose number of elements varies (the messages, the run tools with the timeline from
+    epoch 1 on) sits in a container of its own, so that what follows keeps its place in the page: the
+    browser rebuilds a moved container from nothing, and a live chart rebuilt loses the user's zoom
+    (and is drawn afresh) whenever the browser paints before the rerun has sent that chart again.
     """
 
     st.session_state[keys.PAGE_SYNCED] = True  # the page script has just synced the run with the controls
@@ -188,7 +198,8 @@ def live(run: Run) -> None:
         messages(current)
         st.session_state[keys.MAIN_AREA_RUNNING] = True
         playing = play_area()  # a film was trained: the main charts hold Play's base figures
-        run_tools.draw(current)
+        with st.container():
+            run_tools.draw(current)
         main_views(current, playing=playing)
         detail.detail_view(current)
         downloads(current)
