@@ -143,9 +143,14 @@ def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_in
     # from epoch N; pause to look back", which a substring match for "Pause" (or "Play") also finds
     page.get_by_role("button", name="Pause", exact=True).wait_for()
     page.wait_for_function(f"Number({EPOCH}) > 1")
-    page.keyboard.press(" ")
+    shown = page.evaluate("""() => {  // Space, in the same task as reading the frame on screen
+      const shown = document.querySelector('.live-player').live.epoch;
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
+      return shown;
+    }""")
     page.get_by_role("button", name="Play", exact=True).wait_for()
     wait_idle(page)
+    assert page.evaluate(EPOCH) == str(shown)  # paused on the frame on screen, not where the server had trained to
     # never two Pause buttons on screen, nor Play beside Pause (Streamlit shows a keyed element that a
     # rerun displaced until the run ends, unless the page hides it), from Space to Space
     assert page.evaluate("window.__runButtonsSeen") == {"pause": 1, "both": False}
