@@ -126,6 +126,8 @@ def test_a_chart_whose_library_failed_to_load_says_so_and_tries_again(page, app_
     page.get_by_text("This chart could not be drawn").first.wait_for()
     page.get_by_role("button", name="Step 1 epoch").click()
     page.wait_for_function(f"{MAIN_CHART_EPOCH} === 1")
+    # each chart draws in its own time after the step (one at a time): every one has drawn
+    page.wait_for_function("[...document.querySelectorAll('.live-plot')].every(p => p.data && !p.live.busy)")
     assert failed and page.get_by_text("This chart could not be drawn").count() == 0
 
 
