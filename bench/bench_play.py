@@ -87,7 +87,7 @@ async ([js, css, base, films, sizes, plotlyUrl, seconds]) => {
   let next = 0;
   const give = () => module.default({
     data: { kind: 'player', film: films[next++], charts: { net: keys[0], out: keys[1], loss: keys[2] }, metrics: [],
-            frame_ms: %FRAME_MS%, plotly_url: plotlyUrl, pause_key: 'pause' },
+            frame_ms: %FRAME_MS%, plotly_url: plotlyUrl },
     parentElement: holder, setStateValue: () => {},
     setTriggerValue: (name) => { if (name === 'shown' && next < films.length) setTimeout(give, 0); },
   });

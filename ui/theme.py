@@ -38,7 +38,6 @@ PALETTE = (BLUE, VERMILLION, GREY, BLACK, SKY_BLUE, ORANGE, REDDISH_PURPLE, BLUI
 POSITIVE, NEGATIVE = VERMILLION, BLUE  # weight signs: w > 0, w < 0
 TRAIN, TEST = VERMILLION, BLUE  # the two loss curves (test dotted)
 
-CLEAR = "rgba(0,0,0,0)"  # a transparent background (Play paints under the plot)
 WHITE = "#ffffff"
 TRANSPARENT = "rgba(0,0,0,0)"
 INK = "#212529"  # boundary lines, marker outlines

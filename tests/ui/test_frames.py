@@ -91,8 +91,6 @@ def test_a_film_spec_places_every_edge_and_names_the_traces(session):
     assert labels.name == "labels" and list(labels.text) == spec["net"]["fixed"] + [
         t for t in frames.frame(run, False, 0, 20)["net"]["t"] if t]
     assert spec["out"]["kind"] == "plane" and base[1].data[spec["out"]["line"]].name == "y* = 0.5"
-    assert [base[2].data[k].name for k in spec["loss"]["traces"]] == [
-        "train L", "train accuracy", "test L", "test accuracy"]
 
 
 def _hex_rgb(colour: str) -> list[int]:
@@ -107,7 +105,8 @@ def test_plays_y_star_map_is_painted_under_the_plot_in_the_heatmaps_colours(sess
     names = [t.name for t in painted.data]
     assert "y* = 0.5" not in names and "y* = 0.5" in [t.name for t in still.data]  # the line is painted too
     # the painting lies under the plot's SVG: the plot lets it show through
-    assert painted.layout.paper_bgcolor == painted.layout.plot_bgcolor == theme.CLEAR != still.layout.paper_bgcolor
+    clear = theme.TRANSPARENT
+    assert painted.layout.paper_bgcolor == painted.layout.plot_bgcolor == clear != still.layout.paper_bgcolor
     assert list(painted.layout.xaxis.range) == list(still.layout.xaxis.range) and not painted.layout.images
     heat = painted.data[0]  # kept for its colour bar, beyond the axis range
     assert min(heat.x) > painted.layout.xaxis.range[1] and (heat.zmin, heat.zmax) == (0.0, 1.0)
@@ -143,7 +142,7 @@ def test_plays_diagram_is_painted_from_the_figures_own_styles_and_places(session
     kept = {t.name: t for t in fig.data}
     assert list(kept["labels"].text) == ["x1", "x2"] and kept["units"].marker.opacity == 0
     assert kept["units"].marker.showscale and len(kept["inputs"].x) == 2
-    assert fig.layout.paper_bgcolor == fig.layout.plot_bgcolor == theme.CLEAR  # the painting shows through
+    assert fig.layout.paper_bgcolor == fig.layout.plot_bgcolor == theme.TRANSPARENT  # the painting shows through
     assert list(fig.layout.xaxis.range) == list(before["layout"]["xaxis"]["range"])  # the places paint on these axes
 
 
@@ -176,7 +175,7 @@ def test_plays_loss_curves_are_painted_from_the_figures_own_points_and_styles(se
     low, high = logged.layout.meta["grow"]["yaxis"]  # decades, in plotly's log units
     assert low < np.log10(losses.min()) and high > np.log10(losses.max()) and high - low < 4
     kept = {t.name: t for t in fig.data}  # one empty point each: the legend keeps every curve
-    assert all(list(kept[n].x) == [None] for n in before) and fig.layout.paper_bgcolor == theme.CLEAR
+    assert all(list(kept[n].x) == [None] for n in before) and fig.layout.paper_bgcolor == theme.TRANSPARENT
 
 
 def _state(trainer) -> tuple:

@@ -1,7 +1,7 @@
 // Presenter keys on the Playground: Space plays or pauses, ArrowRight steps one epoch (what a
 // presentation clicker sends). Space while playing clicks the Pause button, so that a Pause from the
-// keyboard lands on the frame on screen as a click does. A components v2 script runs in the app's own page, not in an iframe,
-// so it listens on the page's document. A key is left alone when it is aimed at something it already
+// keyboard lands on the frame on screen as a click does. A components v2 script runs in the app's own
+// page, not in an iframe, so it listens on the page's document. A key is left alone when it is aimed at something it already
 // operates (a text or number field, a select, editable text, a focused button, slider or other
 // control), when a modifier is held, or when it repeats.
 

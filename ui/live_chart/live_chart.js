@@ -455,6 +455,11 @@ function ready(plot) {
     plot.live.pending === null && plot.layout.meta && plot.layout.meta.play);
 }
 
+// A drawing of the player's that fails leaves the others to be drawn.
+function guarded(apply) {
+  try { apply(); } catch (error) { console.error('live player:', error); }
+}
+
 // One frame on every chart and the metrics row, in the same task (so they are painted together); a
 // film's first frame also hands its detail charts (whole figures) to their live charts.
 function showFrame(root, item) {
@@ -463,7 +468,6 @@ function showFrame(root, item) {
   const pending = p.lossPending;  // rows wait here while the loss chart cannot take them
   pending.x.push(...f.loss.x);
   f.loss.y.forEach((values, s) => pending.y[s].push(...values));
-  const guarded = (apply) => { try { apply(); } catch (error) { console.error('live player:', error); } };
   if (ready(net)) guarded(() => applyNetwork(Plotly, net, item.spec.net, { ...f.net, e: f.e, first: item.first }));
   if (ready(out) && f.out) guarded(() => applyOutput(Plotly, out, item.spec.out, f.out, f.e));
   if (ready(loss)) {
@@ -528,7 +532,7 @@ function stopPlayer(root) {
   const all = plots(), net = all[p.charts.net], loss = all[p.charts.loss];
   const epoch = p.epoch !== null ? p.epoch : (net && net.layout && net.layout.meta ? net.layout.meta.epoch : null);
   if (ready(loss) && p.spec) {
-    try { paintLoss(window.Plotly, loss, p.spec.loss, p.lossPending, epoch === null ? Infinity : epoch); } catch (error) { console.error('live player:', error); }
+    guarded(() => paintLoss(window.Plotly, loss, p.spec.loss, p.lossPending, epoch === null ? Infinity : epoch));
   }
   return { epoch, film: p.film };
 }

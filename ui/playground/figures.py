@@ -306,7 +306,8 @@ def output_figure(net: MLP, data: Dataset, show_test: bool = True, resolution: i
         # two cells beyond the axes' ranges, only for the colour bar (the plot area shows the image)
         beyond = [float(gx[-1] + 10 * (gx[-1] - gx[0])), float(gx[-1] + 11 * (gx[-1] - gx[0]))]
         heat.update(x=beyond, y=f32(gy[:1]), z=[[lo, hi]], hoverinfo="skip")
-        layout.update(paper_bgcolor=theme.CLEAR, plot_bgcolor=theme.CLEAR)  # the painting lies under the plot
+        # the painting lies under the plot
+        layout.update(paper_bgcolor=theme.TRANSPARENT, plot_bgcolor=theme.TRANSPARENT)
     traces = []
     if data.task == "multiclass":
         traces.append({**heat, "colorscale": colours, "showscale": False, "opacity": opacity, "hoverinfo": "skip"})

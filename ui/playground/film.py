@@ -1,7 +1,7 @@
 """The Playground's main figures (network, y*, loss: one chart each) and the films of frames sent while playing.
 
-While playing, each rerun of the play area trains a film: about half a second of the browser's
-frames, or more when the browser waits longer for a film (a busy server), each `speed` epochs on,
+While playing, each rerun of the play area trains a film: about 0.8 s of the browser's frames,
+or more when the browser waits longer for a film (a busy server), each `speed` epochs on,
 encoded compactly (`ui.playground.frames`). The main charts
 hold base figures with a fixed trace structure, built once per play set-up, and the browser
 applies the frames to them; the server keeps the trainer of each film's start, so that Pause can
@@ -188,7 +188,7 @@ def base_figures(run: Run, toggles: dict[str, bool], resolution: int) -> dict[st
              for k, (fig, view) in enumerate(zip(figs, VIEWS))]
     kept = {"setup": setup, "resolution": resolution, "views": views, "texts": texts,
             "spec": frames.film_spec(run, figs, resolution)}
-    kept["spec"]["net"]["paint"], kept["spec"]["loss"]["paint"] = paint, curves
+    kept["spec"]["net"]["paint"], kept["spec"]["loss"] = paint, {"paint": curves}
     st.session_state[keys.PLAY_BASE] = kept
     return kept
 
@@ -206,7 +206,7 @@ def note_pace(session: MutableMapping | None = None) -> None:
 
 
 def pause(session: MutableMapping | None = None) -> None:
-    """The player's Pause: stop, with the run rolled back to the epoch on the user's screen."""
+    """Pause (the pause catcher's trigger): stop, with the run rolled back to the epoch on the user's screen."""
     session = st.session_state if session is None else session
     paused = (session.get(keys.PAUSE_CATCHER) or {}).get("paused")
     session_run.pause_at(session, paused.get("epoch") if isinstance(paused, dict) else None)

@@ -79,7 +79,7 @@ def _trace(fig: go.Figure, name: str) -> int:
 
 
 def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any]:
-    """Where each frame's parts go in the base figures (network, y* map, loss), and the fixed geometry."""
+    """Where each frame's parts go in the base figures (network, y* map), and the fixed geometry."""
     net, data = run.net, run.data
     ys = figures.node_positions(net.sizes)[0]
     xy, names = [], []
@@ -88,7 +88,7 @@ def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any
             for i in range(len(ys[l + 1])):
                 xy += [l, ys[l][j], l + 1, ys[l + 1][i]]
                 names.append(figures.edge_name(l, j, i))
-    network, output, loss = base
+    network, output, _ = base
     labels = _trace(network, "labels")
     spec: dict[str, Any] = {
         "net": {"buckets": list(range(len(figures.EDGE_BUCKETS))), "mid": _trace(network, "weights"),
@@ -97,7 +97,6 @@ def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any
                 "labels": labels, "fixed": list(network.data[labels].text[: len(ys[0])]) if labels >= 0 else [],
                 "xy": packed(xy, "<f4"), "names": names},
         "out": {"kind": output_kind(data)},
-        "loss": {"traces": [_trace(loss, n) for n in _loss_names(run)]},
     }
     if spec["out"]["kind"] == "plane":
         gx, gy, _ = figures.plane_grid(data, resolution)
@@ -132,7 +131,7 @@ def paint_network(fig: go.Figure, n_inputs: int) -> dict[str, Any]:
         trace.x, trace.y, trace.text = trace.x[:n_inputs], trace.y[:n_inputs], trace.text[:n_inputs]
     note = fig.layout.annotations[-1]
     note.text = ""
-    fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.CLEAR
+    fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.TRANSPARENT
     font = fig.data[labels].textfont if labels >= 0 else None
     return {"buckets": buckets, "units": packed([v for xy in zip(units.x, units.y) for v in xy], "<f4"),
             "labels": packed(spots, "<f4"), "size": units.marker.size, "outline": units.marker.line.width,
@@ -163,7 +162,7 @@ def paint_loss(fig: go.Figure, run: Run) -> list[dict[str, Any]]:
     grow = _painted_ranges(fig, h, styles)
     fig.layout.meta = {**(fig.layout.meta or {}), "grow": grow,
                        "curves": {"x": h.epochs.tolist(), "y": [_plain(h.column(s)) for s in LOSS_SERIES]}}
-    fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.CLEAR
+    fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.TRANSPARENT
     return styles
 
 
