@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import ROOT
 
@@ -118,6 +119,24 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the app is connected and no script run is in progress."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def choose(page, selectbox, option: str, attempts: int = 4) -> None:
+    """Open `selectbox` and click `option`; a rerun that redraws the box can close its list before the
+    click lands, so open it again (up to `attempts` times) until the option shows."""
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(attempts):
+        wait_idle(page)
+        selectbox.click()
+        try:
+            wanted.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        wanted.click()
+        return
 
 
 def screenshot(page, name: str) -> Path:

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import choose, screenshot, wait_idle
 from tests.make_bad_csvs import HTML_HEADER
 
 SCRIPT = '<img src=x onerror="alert(1)"><a href="https://example.org/x">click</a><script>alert(2)</script>'
@@ -87,8 +87,8 @@ def test_switching_from_the_1d_sine_to_a_2d_data_set_leaves_no_1d_legend(page, a
     wait_idle(page)
     curve = page.locator(".js-plotly-plot [class^='legend'] text", has_text="y* (network)")  # legend2text, …
     curve.first.wait_for(state="attached", timeout=30_000)
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="Gaussian bumps (regression)").click()
+    data_set = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Data set")
+    choose(page, data_set.first, "Gaussian bumps (regression)")
     wait_idle(page)
     page.locator(".js-plotly-plot text", has_text="x2").first.wait_for(state="attached", timeout=30_000)  # the plane
     page.wait_for_timeout(500)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import rerun_by, screenshot, wait_idle
+from tests.browser.conftest import choose, rerun_by, screenshot, wait_idle
 
 
 def _set_number(page, label: str, value: int) -> None:
@@ -26,8 +26,7 @@ def _open_compare(page, app_url, query: str = "") -> None:
 
 def _pick_preset(page, name: str, runs: int) -> None:
     """Choose a preset and wait until its runs have reached the page (the Runs box shows them)."""
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()
-    page.get_by_role("option", name=name).click()
+    choose(page, page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first, name)
     wait_idle(page)
     runs_box = page.locator("[data-testid='stNumberInput']").filter(has_text="Runs").first.locator("input")
     expect(runs_box).to_have_value(str(runs))

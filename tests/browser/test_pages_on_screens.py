@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, wait_idle
+from tests.browser.conftest import ARTIFACTS, choose, wait_idle
 from tests.browser.test_playground_layout import LAID_OUT, VIEW_CELL, _check, _overlap, _sidebar
 
 # name, viewport, sidebar open (None: as the page has it, collapsed on a phone)
@@ -143,8 +143,8 @@ def test_every_page_fits_every_screen(page, app_url):
     _on_every_screen(page, "derivation", 2, ELEMENT)  # the sample picker and the two passes' diagram
 
     _go(page, "Compare")
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first.click()
-    page.get_by_role("option", name="ξ too small / about right / too large").click()
+    choose(page, page.locator("[data-testid='stSelectbox']").filter(has_text="Preset").first,
+           "ξ too small / about right / too large")
     wait_idle(page)
     expect(page.locator("[data-testid='stNumberInput']").filter(has_text="Runs").first.locator("input")
            ).to_have_value("3")
