@@ -107,7 +107,8 @@ async ([js, css, base, films, sizes, plotlyUrl, seconds]) => {
 """
 
 # Click Pause; resolves with [ms until the Play button is back and the metrics row shows the epoch that
-# was on screen, that epoch].
+# was on screen, that epoch], or [NaN, that epoch] if that has not happened within 10 s (a Pause that
+# did not land on the frame shown: a bug).
 PAUSE = """
 async () => {
   const shown = document.querySelector('.js-plotly-plot').layout.meta.epoch;
@@ -118,7 +119,8 @@ async () => {
       const metric = document.querySelector("[data-testid='stMetricValue']");
       if (document.querySelector('.st-key-play button') && metric && metric.innerText === String(shown)) {
         resolve([performance.now() - t0, shown]);
-      } else requestAnimationFrame(tick);
+      } else if (performance.now() - t0 > 10000) resolve([NaN, shown]);
+      else requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   });
@@ -151,7 +153,10 @@ def app_run(browser, url: str, pid: int, seconds: float, pauses: int) -> dict[st
         if k:
             play(page, page.evaluate(NET_EPOCH) + 10)
         page.wait_for_timeout(1000)
-        pause_ms.append(page.evaluate(PAUSE)[0])
+        ms, epoch = page.evaluate(PAUSE)
+        if ms != ms:
+            raise SystemExit(f"a Pause with epoch {epoch} on screen did not land on it within 10 s")
+        pause_ms.append(ms)
         page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     page.context.close()
     return {"fps": fps, "cpu_ms": 1000 * cpu / max(fps * seconds, 1), "pause_ms": statistics.median(pause_ms)}

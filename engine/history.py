@@ -38,6 +38,10 @@ class ThinnedTable:
         self._epochs[self._n] = epoch
         self._n += 1
 
+    def __deepcopy__(self, memo: dict) -> ThinnedTable:
+        """A copy of the rows held, without the room kept for more (up to half of the arrays)."""
+        return ThinnedTable.restore(self.capacity, self.epochs, self.rows)
+
     def until(self, epoch: int) -> ThinnedTable:
         """A copy holding the rows up to `epoch`."""
         keep = self.epochs <= epoch

@@ -552,9 +552,6 @@ def _run_of_save(saved: save.SavedRun) -> tuple[Run, dict[str, Any], str | None]
     return run, values, csv
 
 
-PLAY_SNAPSHOTS_KEPT = 4  # films back that Pause can roll the run back into
-
-
 def trainer_copy(trainer: Trainer) -> Trainer:
     """An independent copy of a trainer (its data shared, being read only): network, generator,
     history and record copied; the record's checkpoints, which are never changed, shared."""
@@ -567,21 +564,23 @@ def trainer_copy(trainer: Trainer) -> Trainer:
     return twin
 
 
-def keep_play_snapshot(session: MutableMapping) -> None:
-    """Before a film is trained: keep the run's trainer as it is, for a Pause that lands in this film."""
+def keep_play_snapshot(session: MutableMapping, kept: int) -> None:
+    """While a film is trained, every few frames: keep the run's trainer as it is, for a Pause that
+    lands on one of the next frames (the fewer frames from a snapshot to the Pause, the less to redo);
+    the last `kept` of them are kept."""
     run = session[keys.RUN]
-    kept = session.get(keys.PLAY_SNAPSHOTS)
-    snaps = kept[1] if kept and kept[0] is run else []
-    session[keys.PLAY_SNAPSHOTS] = (run, [*snaps, trainer_copy(run.trainer)][-PLAY_SNAPSHOTS_KEPT:])
+    before = session.get(keys.PLAY_SNAPSHOTS)
+    snaps = before[1] if before and before[0] is run else []
+    session[keys.PLAY_SNAPSHOTS] = (run, [*snaps, trainer_copy(run.trainer)][-kept:])
 
 
 def pause_at(session: MutableMapping, epoch: object) -> None:
     """Stop playing, with the run rolled back to `epoch`, the frame on the user's screen.
 
-    The server trains ahead of what the browser shows; the run goes back to the trainer kept at
-    the start of the film showing `epoch` and trains on to it, which redoes exactly the epochs
-    shown (same weights, generator and history). An epoch outside the kept films (or not a
-    number) leaves the run where it is.
+    The server trains ahead of what the browser shows; the run goes back to the last trainer kept
+    at or before `epoch` (`keep_play_snapshot`) and trains on to it, which redoes exactly the
+    epochs shown (same weights, generator and history). An epoch before the kept trainers (or not
+    a number) leaves the run where it is.
     """
     run = sync(session)
     run.playing = False

@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from engine.training import Trainer
 from tests.app.conftest import APP, live_films, open_page, plotly_specs
 from ui import controls, keys, session_run
 from ui.playground import film, run_tools, views
 from ui.playground.detail import DETAIL_VIEWS
+
+LONGEST_FILM = film.FILM_FRAMES[1]  # read before a test's fixtures change it
 
 
 def _run(at):
@@ -220,6 +223,31 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
     assert _main_chart(app)["frames"][0]["layout"]["meta"]["epoch"] == stopped
     app.run()
     assert not _run(app).playing and _run(app).trainer.epoch == stopped
+
+
+def test_a_film_keeps_a_trainer_every_few_frames_so_a_pause_redoes_few(app, unhurried, monkeypatch):
+    monkeypatch.setattr(film, "FILM_FRAMES", (40, 40))
+    app.button(key=keys.PLAY).click().run()  # 40 frames of 2 epochs: trainers at epochs 0, 32 and 64
+    kept = app.session_state[keys.PLAY_SNAPSHOTS][1]
+    assert [t.epoch for t in kept] == [2 * film.SNAPSHOT_FRAMES * k for k in range(3)]
+    redone = []
+    real_run = Trainer.run
+    monkeypatch.setattr(Trainer, "run", lambda self, n, *a, **k: (redone.append(n), real_run(self, n, *a, **k))[1])
+    session = {key: app.session_state[key] for key in (keys.RUN, keys.PLAY_SNAPSHOTS)}
+    session[keys.PAUSE_CATCHER] = {"paused": {"epoch": 62, "film": 1}}  # as the click on Pause sends it
+    film.pause(session)
+    assert redone == [62 - 32] and session[keys.RUN].trainer.epoch == 62 and not session[keys.RUN].playing
+
+
+def test_a_pause_lands_anywhere_in_the_film_on_screen_while_the_next_is_trained(app, unhurried, monkeypatch):
+    monkeypatch.setattr(film, "FILM_FRAMES", (LONGEST_FILM, LONGEST_FILM))
+    app.button(key=keys.PLAY).click().run()
+    on_screen = _epochs(app)
+    _ask_next(app)  # the player shows the first film while the server trains the second
+    session = {key: app.session_state[key] for key in (keys.RUN, keys.PLAY_SNAPSHOTS)}
+    session[keys.PAUSE_CATCHER] = {"paused": {"epoch": on_screen[0], "film": 1}}
+    film.pause(session)
+    assert session[keys.RUN].trainer.epoch == on_screen[0]
 
 
 def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, unhurried, monkeypatch):

@@ -51,6 +51,21 @@ async (ms) => {
 }
 """
 
+# The painted y* map's pixels drawn opaque in the ink colour (the map's cells are translucent), which
+# is the y* = 0.5 line decoded from the frame's 16-bit coordinates: how many, and the largest share of
+# the canvas's width or height that they span
+INK_LINE = """() => {
+  const canvas = document.querySelectorAll('.js-plotly-plot')[1].querySelector('canvas.live-paint');
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0, x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
+  for (let k = 0; k < d.length; k += 4) {
+    const off = Math.abs(d[k] - 0x21) + Math.abs(d[k + 1] - 0x25) + Math.abs(d[k + 2] - 0x29);
+    if (d[k + 3] !== 255 || off >= 30) continue;
+    const x = (k / 4) % canvas.width, y = Math.floor(k / 4 / canvas.width);
+    n++; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  }
+  return [n, Math.max((x1 - x0) / canvas.width, (y1 - y0) / canvas.height)];
+}"""
 HIDE = """(hidden) => {
   Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => hidden ? 'hidden' : 'visible'});
   document.dispatchEvent(new Event('visibilitychange'));
@@ -90,6 +105,7 @@ def test_frames_in_order_pause_on_the_frame_shown_and_a_hidden_tab_asks_nothing(
         painted = f"{PLOTS}[{k}].querySelector('.svg-container > canvas.live-paint').toDataURL()"
         first = page.evaluate(painted)
         page.wait_for_function(f"{painted} !== {first!r}", timeout=10_000)
+    page.wait_for_function(f"(([n, span]) => n > 100 && span > 0.3)(({INK_LINE})())", timeout=10_000)  # y* = 0.5
     seen = page.evaluate(WATCH, 3000)
     nets = [s[0] for s in seen]
     # in order, none skipped or repeated (a frame trains fewer than 5 epochs if they take too long)

@@ -1,10 +1,12 @@
 """Training claims (what the playground promises students), determinism, divergence, history size."""
 
+import copy
+
 import numpy as np
 import pytest
 
 from engine import MLP, Divergence, History, Trainer, accuracy, make_dataset, train_epoch, training
-from engine.history import SCALARS
+from engine.history import SCALARS, ThinnedTable
 from engine.record import Settings
 
 SEEDS = (0, 1, 2)
@@ -230,3 +232,15 @@ def test_new_settings_after_a_divergence_train_on_from_the_last_finite_weights()
     trainer.run(1)  # (this far out, ξ = 1e-4 holds for one more epoch only)
     assert trainer.epoch == 6 and trainer.divergence is None
     assert np.isfinite(trainer.history.column("train_loss")).all()
+
+
+def test_a_copied_history_table_holds_its_rows_in_no_more_room_and_grows_as_the_original():
+    table = ThinnedTable(3, capacity=40)
+    for epoch in range(57):  # past the capacity: thinned once
+        table.append(epoch, np.full(3, float(epoch)))
+    twin = copy.deepcopy(table)
+    assert twin._rows.shape == (len(table), 3) and np.array_equal(twin.rows, table.rows)
+    for epoch in range(57, 200):  # both grow and thin alike
+        for t in (table, twin):
+            t.append(epoch, np.full(3, float(epoch)))
+    assert np.array_equal(twin.epochs, table.epochs) and np.array_equal(twin.rows, table.rows)

@@ -48,9 +48,21 @@ def test_a_frames_y_star_is_the_networks_prediction_within_the_quantisation_step
     expected = _sigmoid(_sigmoid(u @ W1 + b1) @ W2 + b2)[:, 0]
     assert (out["lo"], out["hi"]) == (0.0, 1.0)
     assert np.abs(z - expected).max() <= 0.5 / frames.LEVELS + 1e-6
-    bx, by = frames.unpacked(out["bx"], "<f4"), frames.unpacked(out["by"], "<f4")
+    gx, gy, _ = figures.plane_grid(run.data, 20)
+    bx, by = frames.line_unpacked(out["bx"], gx[0], gx[-1]), frames.line_unpacked(out["by"], gy[0], gy[-1])
     assert bx.size == by.size > 0  # the y* = 0.5 line, NaN between segments
     assert np.isnan(bx[2::3]).all() and np.isfinite(bx[0::3]).all()
+    ex, ey = figures.level_line(gx, gy, expected.reshape(20, 20), 0.5)  # the line through the hand-computed y*
+    for got, want, span in ((bx, ex, gx[-1] - gx[0]), (by, ey, gy[-1] - gy[0])):
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        assert np.nanmax(np.abs(got - want)) <= span / (2 * frames.LINE_LEVELS) + 1e-9
+
+
+def test_a_packed_line_comes_back_within_half_a_step_with_its_breaks():
+    x = np.array([-1.0, -0.2, np.nan, 0.3, 1.0, np.nan, 2.0])  # the last one outside [-1, 1]: clipped
+    back = frames.line_unpacked(frames.line_packed(x, -1.0, 1.0), -1.0, 1.0)
+    assert np.array_equal(np.isnan(back), np.isnan(x)) and back[-1] == 1.0
+    assert np.nanmax(np.abs(back[:-1] - x[:-1])) <= 1 / frames.LINE_LEVELS
 
 
 def test_a_frame_holds_the_networks_weights_buckets_and_numbers(session):
@@ -194,7 +206,7 @@ def test_pause_rolls_the_run_back_to_the_frame_on_screen():
     session_run.set_playing(session, True)
     shown = {}
     for _ in range(3):  # three films of four frames of 2 epochs, the server training ahead of the screen
-        session_run.keep_play_snapshot(session)
+        session_run.keep_play_snapshot(session, 4)
         for _ in range(4):
             session_run.train(run, 2)
             shown[run.trainer.epoch] = _state(run.trainer)
@@ -215,7 +227,7 @@ def test_the_pause_catchers_trigger_rolls_the_run_back_to_its_epoch():
     session_run.set_playing(session, True)
     shown = {}
     for _ in range(2):
-        session_run.keep_play_snapshot(session)
+        session_run.keep_play_snapshot(session, 4)
         for _ in range(3):
             session_run.train(run, 2)
             shown[run.trainer.epoch] = _state(run.trainer)
@@ -230,7 +242,7 @@ def test_a_pause_with_no_usable_epoch_stops_where_the_run_is(epoch):
     session: dict = {}
     run = session_run.sync(session)
     session_run.set_playing(session, True)
-    session_run.keep_play_snapshot(session)
+    session_run.keep_play_snapshot(session, 4)
     session_run.step(session, 10)
     before = _state(run.trainer)
     session_run.pause_at(session, epoch)

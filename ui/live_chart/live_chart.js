@@ -170,6 +170,12 @@ function bytes(text) {
   return out;
 }
 const floats = (text) => new Float32Array(bytes(text).buffer);
+// A curve's coordinates on [lo, hi] from uint16 levels, 65535 a break (ui.playground.frames.line_packed)
+function line(text, lo, hi) {
+  const q = new Uint16Array(bytes(text).buffer), out = new Float64Array(q.length), step = (hi - lo) / 65534;
+  for (let k = 0; k < q.length; k++) out[k] = q[k] === 65535 ? NaN : lo + q[k] * step;
+  return out;
+}
 const num = (v) => String(Number(v.toPrecision(4)));  // about Python's .4g
 const only = (n, at, value) => { const a = new Array(n).fill(undefined); a[at] = value; return a; };
 
@@ -219,8 +225,8 @@ function applyOutput(Plotly, plot, spec, out, epoch) {
   }
   const update = { z: [z], x: [gx], y: [gy], zmin: [out.lo], zmax: [out.hi] }, traces = [0];
   if (spec.line >= 0 && out.bx !== undefined) {
-    update.x.push(floats(out.bx));
-    update.y.push(floats(out.by));
+    update.x.push(line(out.bx, gx[0], gx[gx.length - 1]));
+    update.y.push(line(out.by, gy[0], gy[gy.length - 1]));
     traces.push(spec.line);
   }
   return Plotly.update(plot, update, { 'meta.epoch': epoch }, traces);
@@ -332,7 +338,7 @@ function paintMap(plot, spec, out, epoch, gx, gy) {
   ctx.drawImage(cells, left, top, px(gx[n - 1] + dx / 2) - left, py(gy[0] - dy / 2) - top);
   ctx.globalAlpha = 1;
   if (out.bx !== undefined) {
-    const bx = floats(out.bx), by = floats(out.by);
+    const bx = line(out.bx, gx[0], gx[n - 1]), by = line(out.by, gy[0], gy[m - 1]);
     Object.assign(ctx, { strokeStyle: spec.paint.ink, lineWidth: 2.5 });
     ctx.beginPath();
     let pen = false;

@@ -1,10 +1,10 @@
 """The Playground's main figures (network, y*, loss: one chart each) and the films of frames sent while playing.
 
-While playing, each rerun of the play area trains a film: about 0.8 s of the browser's frames,
+While playing, each rerun of the play area trains a film: about 1.2 s of the browser's frames,
 or more when the browser waits longer for a film (a busy server), each `speed` epochs on,
 encoded compactly (`ui.playground.frames`). The main charts
 hold base figures with a fixed trace structure, built once per play set-up, and the browser
-applies the frames to them; the server keeps the trainer of each film's start, so that Pause can
+applies the frames to them; the server keeps the trainer every few frames, so that Pause can
 roll the run back to the frame on screen (`ui.session_run.pause_at`).
 """
 
@@ -22,12 +22,14 @@ from ui import keys, live_chart, session_run, share
 from ui.playground import figures, frames
 from ui.session_run import Run
 
-FILM_SHOWN_SECONDS = 0.8  # a film holds about this long of the browser's frames (a detail view comes with each)
+FILM_SHOWN_SECONDS = 1.2  # a film holds about this long of the browser's frames (a detail view comes with each)
 FILM_COVER = 1.5  # or this many times the wait the browser reports for a film, if longer
 FILM_LONGEST_SECONDS = 2.0  # but no longer than this
-FILM_FRAMES = (2, 40)  # frames per film, at least and at most
+FILM_FRAMES = (2, 72)  # frames per film, at least and at most
 START_FPS = 20.0  # the browser's frame rate assumed until it reports its own
-FILM_SECONDS = 0.15  # no further frame once a film has taken this long: a Pause waits for the film in train
+FILM_SECONDS = 0.25  # no further frame once a film has taken this long: a Pause waits for the film in train
+SNAPSHOT_FRAMES = 16  # a trainer kept every this many frames: a Pause retrains at most this many
+SNAPSHOTS_KEPT = 2 * -(-FILM_FRAMES[1] // SNAPSHOT_FRAMES) + 1  # the film on screen's, the next film's, one more
 FRAME_TRAIN_SECONDS = 0.15  # training time per frame at most (at least one epoch is trained)
 PLAY_RESOLUTION = 36  # a coarser y* map while playing keeps frames quick
 BUSY_RESOLUTION = 24  # and coarser still while the server is busy
@@ -94,13 +96,14 @@ def film(run: Run) -> dict[str, Any]:
     """
     session = st.session_state
     toggles = main_toggles()
-    session_run.keep_play_snapshot(session)
     resolution = play_resolution(session, run)
     wanted = frames_wanted(session)
     shown, start, cpu = [], time.monotonic(), time.thread_time()
     plane = figures.plane_grid(run.data, resolution) if frames.output_kind(run.data) == "plane" else None
     painted = False  # the first frame comes before the base figures, which say whether the diagram is painted
-    for _ in range(wanted):
+    for k in range(wanted):
+        if k % SNAPSHOT_FRAMES == 0:
+            session_run.keep_play_snapshot(session, SNAPSHOTS_KEPT)
         since = run.trainer.epoch
         session_run.train(run, run.values["speed"], budget=FRAME_TRAIN_SECONDS)
         shown.append(frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, resolution, painted, plane))

@@ -23,6 +23,7 @@ from ui.session_run import Run
 
 Array = np.ndarray
 LEVELS = 255  # y* is sent as 0..LEVELS over its colour range
+LINE_LEVELS, LINE_GAP = 65534, 65535  # the y* = 0.5 line's coordinates over the grid's range, and a break
 LOSS_SERIES = ("train_loss", "train_metric", "test_loss", "test_metric")
 
 
@@ -44,6 +45,20 @@ def quantised(z: Array, lo: float, hi: float) -> Array:
 def dequantised(q: Array, lo: float, hi: float) -> Array:
     """The levels back on [lo, hi]: within half a step, (hi − lo) / (2 · LEVELS), of the value sent."""
     return lo + np.asarray(q, dtype=np.float64) / LEVELS * (hi - lo)
+
+
+def line_packed(values: Array, lo: float, hi: float) -> str:
+    """A curve's coordinates on [lo, hi] as base64 of little-endian uint16 levels 0..LINE_LEVELS,
+    LINE_GAP for a NaN (a break between segments): half of float32's size, far finer than a pixel."""
+    v = np.asarray(values, dtype=np.float64)
+    q = np.rint(np.clip((np.nan_to_num(v) - lo) / (hi - lo), 0, 1) * LINE_LEVELS)
+    return packed(np.where(np.isnan(v), LINE_GAP, q), "<u2")
+
+
+def line_unpacked(text: str, lo: float, hi: float) -> Array:
+    """The coordinates `line_packed` wrote: within (hi − lo) / (2 · LINE_LEVELS) of those sent, NaN kept."""
+    q = unpacked(text, "<u2")
+    return np.where(q == LINE_GAP, np.nan, lo + q / LINE_LEVELS * (hi - lo))
 
 
 def metric_texts(run: Run) -> list[tuple[str, str, str | None]]:
@@ -227,7 +242,7 @@ def frame(run: Run, colour_by_sample: bool, since: int, resolution: int, painted
         out["out"] = {"z": packed(quantised(z, zlo, zhi), "u1"), "lo": zlo, "hi": zhi}
         if data.task == "binary":
             bx, by = figures.level_line(gx, gy, z.reshape(resolution, resolution), 0.5)
-            out["out"].update(bx=packed(bx, "<f4"), by=packed(by, "<f4"))
+            out["out"].update(bx=line_packed(bx, gx[0], gx[-1]), by=line_packed(by, gy[0], gy[-1]))
     return out
 
 
