@@ -137,21 +137,8 @@ class Comparison:
         return min(alive) if alive else max(r.epoch for r in self.runs)
 
     @property
-    def latest(self) -> int:
-        """The epoch the furthest run has reached (above `epoch` while a job trains the runs one by one)."""
-        return max(r.epoch for r in self.runs)
-
-    @property
     def all_diverged(self) -> bool:
         return all(r.diverged for r in self.runs)
-
-    def behind(self, epoch: int) -> int | None:
-        """The index of the first run that has neither reached `epoch` nor diverged (the next to train), or None."""
-        return next((k for k, r in enumerate(self.runs) if r.epoch < epoch and not r.diverged), None)
-
-    def finished(self, epoch: int) -> list[int]:
-        """The indices of the runs that have reached `epoch` or diverged."""
-        return [k for k, r in enumerate(self.runs) if r.epoch >= epoch or r.diverged]
 
     def start_groups(self) -> list[list[str]]:
         """The runs grouped by identical initial weights (compared exactly), largest group first."""
@@ -166,10 +153,7 @@ class Comparison:
         return sorted(([r.label for r in g] for g in groups), key=len, reverse=True)
 
     def train(self, epochs: int) -> None:
-        """Train every run `epochs` more epochs (a diverged run stays where it stopped).
-
-        Each run has its own trainer and shuffling generator, so training the runs one after another
-        (`runs[k].trainer.run`) gives exactly the same runs as training them side by side."""
+        """Train every run `epochs` more epochs (a diverged run stays where it stopped)."""
         for run in self.runs:
             run.trainer.run(epochs)
 

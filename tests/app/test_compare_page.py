@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import decode, open_page, plotly_specs
 from ui import keys
-from ui.compare import jobs, views
+from ui.compare import views
 from ui.compare.presets import PRESETS
 
 PAGE = "app_pages/compare.py"
@@ -219,16 +219,15 @@ def test_editor_changes_reach_the_runs(compare):
     assert _same(first.trainer.initial, second.trainer.initial)
 
 
-def test_each_run_is_drawn_as_it_finishes(compare, monkeypatch):
-    """The job trains the runs one after another and draws the runs so far each time one finishes, with the
-    finished runs' panels; its last drawing is the finished runs as the rerun after it draws them, so that
-    rerun changes no chart, and every chart takes over the plot of its name (updated in place)."""
+def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
+    """The job draws the runs so far after its first chunk, before it has finished; the rerun after it
+    draws the finished runs in charts that take over the drawings' plots by name (updated in place)."""
     draws, charts = [], []
     real_results, real_chart = views.results, views.chart
 
-    def results(comp, target, draft="", ready=None):
-        draws.append((draft, ready, [r.epoch for r in comp.runs]))
-        real_results(comp, target, draft, ready)
+    def results(comp, target, draft=""):
+        draws.append((draft, comp.epoch, [r.epoch for r in comp.runs]))
+        real_results(comp, target, draft)
 
     def chart(fig, name, draft=""):
         charts.append((name + draft, fig.to_json()))
@@ -236,8 +235,6 @@ def test_each_run_is_drawn_as_it_finishes(compare, monkeypatch):
 
     monkeypatch.setattr(views, "results", results)
     monkeypatch.setattr(views, "chart", chart)
-    monkeypatch.setattr(jobs, "FIRST_DRAW_S", 60.0)  # no timed drawing: one when each run finishes
-    monkeypatch.setattr(jobs, "DRAW_GAP_S", 0.0)
     at = compare
     at.selectbox(key=keys.CMP_PRESET).set_value("activation").run()
     at.number_input(key=keys.CMP_EPOCHS).set_value(40).run()
@@ -245,39 +242,22 @@ def test_each_run_is_drawn_as_it_finishes(compare, monkeypatch):
     charts.clear()
     at.button(key=TRAIN).click().run()
     _no_problems(at)
-    assert draws == [("@1", [0], [40, 0, 0, 0]), ("@2", [0, 1], [40, 40, 0, 0]), ("@3", [0, 1, 2], [40, 40, 40, 0]),
-                     ("", None, [40] * 4),   # the job's last drawing ...
-                     ("", None, [40] * 4)]   # ... and the rerun after it
-    per_draft = [[f"cmp_fig_curves_{i}@{n}" for i in range(3)] + [f"cmp_fig_boundaries_{k}@{n}" for k in range(n)]
-                 + [f"cmp_fig_grads_{k}@{n}" for k in range(n)] for n in (1, 2, 3)]
-    finished = ([f"cmp_fig_curves_{i}" for i in range(3)] + [f"cmp_fig_boundaries_{k}" for k in range(4)]
-                + [f"cmp_fig_grads_{k}" for k in range(4)])
-    assert [k for k, _ in charts] == [k for keys_ in per_draft for k in keys_] + finished + finished
-    assert charts[-11:] == charts[-22:-11]                           # the rerun sends the very same figures
-    first_loss = json.loads(charts[0][1])["data"]                    # run 1 finished, the others at their start
-    assert [max(decode(t["x"])) for t in first_loss if t.get("showlegend")] == [40, 0, 0, 0]
-    boundary = {k: j for k, j in charts if k.startswith("cmp_fig_boundaries_0")}
-    assert len(set(boundary.values())) == 1                          # a finished run's regions never change
-    assert len(plotly_specs(at)) == 11 and at.session_state[keys.CMP_JOB] is None
+    assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
+    drafts, finished = draws[:-1], draws[-1]
+    assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
+    assert all(e < 40 for _, e, _ in drafts) and [e for _, e, _ in drafts] == sorted({e for _, e, _ in drafts})
+    assert finished == ("", 40, [40] * 4)                            # drawn once, by the rerun after the job
+    first_curves = json.loads(charts[0][1])
+    assert charts[0][0] == "cmp_fig_curves_0@1"
+    assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
+    assert all(k.startswith("cmp_fig_curves_") for k, _ in charts if "@" in k)  # while training: the curves only
+    per_drawing = 3 + 4 + 4                                          # the curves, then per run: regions, gradients
+    assert len(charts) == 3 * len(drafts) + per_drawing
+    assert [k for k, _ in charts[-per_drawing:]] == ([f"cmp_fig_curves_{k}" for k in range(3)]
+                                                    + [f"cmp_fig_boundaries_{k}" for k in range(4)]
+                                                    + [f"cmp_fig_grads_{k}" for k in range(4)])
+    assert len(plotly_specs(at)) == per_drawing and at.session_state[keys.CMP_JOB] is None
+    # each chart takes over the plot its drawing during training left (`adopt`), so the browser updates it in place
     live = [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == "live_plotly_chart"]
-    assert [d["adopt"] for d in live] == [d["key"] for d in live] == finished
+    assert [d["adopt"] for d in live] == [d["key"] for d in live] == [k for k, _ in charts[-per_drawing:]]
     assert all(json.loads(d["frames"][0])["layout"]["uirevision"] == f"{d['key']}:" for d in live)
-
-
-def test_runs_stopped_part_way_show_their_epochs_and_continue_together(compare):
-    """Stop between runs leaves the first runs further than the last: the page says so, and Continue trains
-    every run to E epochs past the furthest."""
-    at = compare
-    at.number_input(key=keys.CMP_EPOCHS).set_value(4).run()
-    at.button(key=TRAIN).click().run()
-    comp = at.session_state[keys.CMP_RUNS]
-    comp.runs[0].trainer.run(3)                                      # as a Stop during the second run leaves them
-    at.run()
-    _no_problems(at)
-    assert any("2 runs, epochs 4 to 7." in m.value for m in at.markdown)
-    assert [row["epochs"] for row in at.dataframe[0].value.to_dict("records")] == ["7", "4"]
-    assert at.button(key=MORE).label == "Continue (+4 epochs)"
-    at.button(key=MORE).click().run()
-    _no_problems(at)
-    assert [r.epoch for r in comp.runs] == [11, 11]
-    assert any("2 runs, epoch 11." in m.value for m in at.markdown)

@@ -86,30 +86,6 @@ def test_identical_configs_train_identically_and_in_step(xor):
     assert a.history.column("train_loss")[-1] != c.history.column("train_loss")[-1]
 
 
-def test_runs_trained_one_after_another_are_the_runs_trained_side_by_side(xor):
-    """The page trains each run to the target before the next (so it can draw each as it finishes):
-    the histories and weights are bit for bit those of `train`, which steps every run together."""
-    diverges = Variant("diverges", {"loss": "squared", "output": "linear", "lr": 100.0})
-    variants = [Variant(a, {"hidden": a}) for a in ("sigmoid", "tanh", "relu")] + [diverges]
-    side, one_by_one = (Comparison(RunConfig(), xor, variants) for _ in range(2))
-    for _ in range(4):
-        side.train(5)
-    assert one_by_one.behind(20) == 0 and one_by_one.finished(20) == []
-    order = []
-    while (k := one_by_one.behind(20)) is not None:
-        order.append(k)
-        run = one_by_one.runs[k]
-        run.trainer.run(min(3, 20 - run.epoch))
-        assert one_by_one.finished(20) == list(range(k + (run.epoch == 20 or run.diverged)))
-    assert order == sorted(order)                                  # one run after another, in order
-    assert one_by_one.finished(20) == [0, 1, 2, 3] and one_by_one.latest == 20 and one_by_one.runs[3].diverged
-    for a, b in zip(side.runs, one_by_one.runs):
-        assert a.epoch == b.epoch and a.diverged == b.diverged
-        np.testing.assert_array_equal(a.history.column("train_loss"), b.history.column("train_loss"))
-        np.testing.assert_array_equal(a.history.grad_norms, b.history.grad_norms)
-        assert _same_weights(a.net.get_params(), b.net.get_params())
-
-
 def test_changes_are_checked():
     base = RunConfig()
     assert base.with_changes({"loss": "ce"}).output == "softmax"

@@ -10,8 +10,6 @@ histories are thinned to at most `MAX_POINTS` per trace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -207,14 +205,15 @@ def grad_norms_figure(comp: Comparison, k: int) -> go.Figure:
                    xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
 
 
-def result_figures(comp: Comparison, ready: Sequence[int] | None = None) -> dict[str, dict[int, go.Figure]]:
-    """A comparison's figures by row, keyed by their index in the row: the curves, then the decision regions
-    (where drawable) and gradients of the runs `ready` (every run when None), keyed by run."""
-    runs = range(len(comp.runs)) if ready is None else ready
-    rows = {"curves": {i: curve_figure(comp, curve) for i, curve in enumerate(CURVES)}}
+def result_figures(comp: Comparison, curves_only: bool = False) -> dict[str, list[go.Figure]]:
+    """A comparison's figures by row: the curves, each run's decision regions (where drawable), its gradients."""
+    runs = range(len(comp.runs))
+    rows = {"curves": [curve_figure(comp, curve) for curve in CURVES]}
+    if curves_only:
+        return rows
     if can_draw_boundaries(comp.data):
-        rows["boundaries"] = {k: boundary_figure(comp, k) for k in runs}
-    rows["grads"] = {k: grad_norms_figure(comp, k) for k in runs}
+        rows["boundaries"] = [boundary_figure(comp, k) for k in runs]
+    rows["grads"] = [grad_norms_figure(comp, k) for k in runs]
     return rows
 
 
@@ -232,17 +231,14 @@ def sweep_outcomes(comp: Comparison) -> list[str | None]:
     return out
 
 
-def sweep_figure(comp: Comparison, ready: Sequence[int] | None = None) -> go.Figure:
-    """Final train and test loss against ξ (log axes) of the runs `ready` (every run when None); diverged runs
-    marked ✕ at the top."""
-    runs = list(range(len(comp.runs)) if ready is None else ready)
-    lrs = np.array([comp.runs[k].config.lr for k in runs])
+def sweep_figure(comp: Comparison) -> go.Figure:
+    """Final train and test loss against ξ (log axes); diverged runs marked ✕ at the top."""
+    lrs = np.array([r.config.lr for r in comp.runs])
     summaries = comp.summaries(1.0)
-    train = np.array([summaries[k].train_loss for k in runs])
-    test = np.array([summaries[k].test_loss for k in runs])
-    every = sweep_outcomes(comp)
-    outcome = [every[k] for k in runs]
-    bad = np.array([o is not None for o in outcome], dtype=bool)
+    train = np.array([s.train_loss for s in summaries])
+    test = np.array([s.test_loss for s in summaries])
+    outcome = sweep_outcomes(comp)
+    bad = np.array([o is not None for o in outcome])
     ok = ~bad
     traces = [dict(type="scatter", x=f32(lrs[ok]), y=f32(train[ok]), mode="lines+markers", name="train loss",
                    line={"color": theme.TRAIN, "width": 2}, marker={"size": 8},

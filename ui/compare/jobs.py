@@ -1,10 +1,9 @@
 """Compare's training job: build a comparison on the Playground's data and train it in chunks.
 
-Training runs in chunks inside the script, one run after another (each to the job's target before
-the next), updating a progress bar and drawing the runs so far each time a run finishes (and, on a
-long run, now and then), so each run's charts come as soon as it has finished. Stop (or any click)
-interrupts the script between chunks, and the job continues on the next run unless Stop cleared it
-(then the runs stay at their epochs, the first ones further than the last).
+Training runs in chunks inside the script, updating a progress bar and, now and then, drawing the
+runs so far (the first time after the first chunk), so the charts fill in while the job trains;
+Stop (or any click) interrupts the script between chunks, and the job continues on the next run
+unless Stop cleared it.
 """
 
 from __future__ import annotations
@@ -18,13 +17,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from engine.compare import Comparison, Variant, log_grid, lr_sweep_variants
 from engine.run_config import RunConfig
-from ui import controls, keys, plain, session_run
+from ui import controls, keys, session_run
 from ui.compare import editor
 
 CHUNK_S = 0.2  # a chunk of training takes about this long, so the bar moves and Stop answers fast
-FIRST_DRAW_S = 0.5  # a job's first drawing: when its first run finishes, or after this much training if sooner
-DRAW_GAP_S = 0.6  # a finished run is drawn this long after the last drawing at the soonest, and not this near the end
-DRAW_S = (3.0, 10.0)  # the pause between two timed drawings: the time trained so far, within these
+DRAW_S = (3.0, 10.0)  # the pause between two drawings of the runs so far: the time trained so far, within these
 
 
 def playground() -> session_run.Run:
@@ -74,10 +71,9 @@ def start_sweep() -> None:
 
 
 def more(key: str, epochs_key: str) -> None:
-    """Continue: every run to E epochs past the furthest (a job stopped part-way left the runs at different epochs)."""
     comp = st.session_state.get(key)
     if comp is not None:
-        _set_job(key, comp.latest + int(st.session_state[epochs_key]))
+        _set_job(key, comp.epoch + int(st.session_state[epochs_key]))
 
 
 def stop() -> None:
@@ -99,32 +95,13 @@ def lock() -> threading.RLock:
     return st.session_state.setdefault(keys.CMP_LOCK, threading.RLock())
 
 
-def _left(comp: Comparison, target: int) -> int:
-    """The epochs still to train, summed over the runs."""
-    return sum(target - r.epoch for r in comp.runs if not r.diverged and r.epoch < target)
-
-
-def _progress(comp: Comparison, target: int) -> tuple[float, str]:
-    """The progress bar's share of the job done and its text, naming the run in training."""
-    k = comp.behind(target)
-    left = _left(comp, target)
-    total = max(1, target * len(comp.runs))
-    if k is None:
-        return 1.0, f"Training: epoch {target} of {target}"
-    label = plain.for_markdown(comp.runs[k].label)
-    return (min(1.0, 1 - left / total),
-            f"Training: epoch {comp.runs[k].epoch} of {target} · run {k + 1} of {len(comp.runs)} ({label})")
-
-
-def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison, list[int] | None], None]) -> None:
-    """Train the job's comparison in chunks up to its target epoch, one run after another, with a progress bar.
+def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> None:
+    """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`.
 
     Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
-    `draw(comp, ready)` shows the runs so far with the panels of the runs `ready` (under the lock): each
-    time a run finishes, after `FIRST_DRAW_S` of training if no run has finished by then, and at
-    intervals of `DRAW_S`. Once every run has finished, `draw(comp, None)` shows them as the script
-    does without a job, and the job reruns the script (the buttons: Stop off, Continue on), which
-    draws the same charts again and so changes none.
+    `draw(comp)` shows the runs so far (under the lock): after the first chunk, then at
+    intervals of `DRAW_S`. Once finished, the job reruns the script, which shows the finished runs
+    (in live charts of the same names, so the browser updates the drawings' plots in place).
     """
     ss = st.session_state
     job = ss.get(keys.CMP_JOB)
@@ -132,31 +109,21 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison, list[int]
     if not job or job["key"] != key or comp is None:
         return
     target = job["target"]
-    bar = bar.progress(*_progress(comp, target))
+    bar = bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     chunk = 2
-    start = time.perf_counter()
-    next_draw, drawn, first_left = start + FIRST_DRAW_S, None, _left(comp, target)
-    while ss.get(keys.CMP_JOB) is job and (k := comp.behind(target)) is not None:
-        run = comp.runs[k]
+    start = next_draw = time.perf_counter()
+    while ss.get(keys.CMP_JOB) is job and comp.epoch < target and not comp.all_diverged:
         t0 = time.perf_counter()
         with lock():
-            run.trainer.run(min(chunk, target - run.epoch))
+            comp.train(min(chunk, target - comp.epoch))
         now = time.perf_counter()
         chunk = max(1, min(4 * chunk, int(chunk * CHUNK_S / max(now - t0, 1e-3))))
-        following = comp.behind(target)
-        if following is None:
-            break
-        left = _left(comp, target)
-        ending = (now - start) * left / max(1, first_left - left) < DRAW_GAP_S  # the final drawing comes soon
-        if (following != k and not ending and (drawn is None or now - drawn >= DRAW_GAP_S)) or now >= next_draw:
+        if now >= next_draw and comp.epoch < target and not comp.all_diverged:
             with lock():
-                draw(comp, comp.finished(target))
-            drawn, next_draw = now, now + min(max(now - start, DRAW_S[0]), DRAW_S[1])
-        bar.progress(*_progress(comp, target))
-    if ss.get(keys.CMP_JOB) is job:
-        with lock():
-            draw(comp, None)
-        bar.empty()
-        ss[keys.CMP_JOB] = None
-        st.rerun()  # the buttons (Stop off, Continue on); the finished runs' charts are drawn already
+                draw(comp)
+            next_draw = now + min(max(now - start, DRAW_S[0]), DRAW_S[1])
+        bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     bar.empty()
+    if ss.get(keys.CMP_JOB) is job:
+        ss[keys.CMP_JOB] = None
+        st.rerun()  # the buttons (Stop off, Continue on) and the finished runs, which take over the drawings' plots

@@ -42,68 +42,55 @@ def chart(fig, name: str, draft: str = "") -> None:
     show_prepared(prepared(fig, name), name + draft, fig.layout.height, adopt=name)
 
 
-def chart_row(figs: dict[int, object], name: str, draft: str, places: int = 0) -> None:
-    """Charts side by side in a row that wraps (ui/pages.css: one to a row on a phone), keyed cmp_fig_<name>_<k>;
-    an empty place for each of the first `places` indices without a chart, so the charts keep their widths."""
+def chart_row(figs: list, name: str, draft: str) -> None:
+    """Charts side by side in a row that wraps (ui/pages.css: one to a row on a phone), keyed cmp_fig_<name>_<k>."""
     row = st.container(horizontal=True, gap="small", key=f"cmp_row_{name}{draft}")
-    for k in sorted(set(figs) | set(range(places))):
+    for k, fig in enumerate(figs):
         with row:
-            if k in figs:
-                chart(figs[k], f"cmp_fig_{name}_{k}", draft)
-            else:
-                st.container(key=f"cmp_place_{name}_{k}{draft}")
+            chart(fig, f"cmp_fig_{name}_{k}", draft)
 
 
-def _epochs_text(comp: Comparison) -> str:
-    """'epoch 300', or 'epochs 120 to 300' while the runs are at different epochs (trained one after another)."""
-    return f"epoch {comp.epoch}" if comp.epoch == comp.latest else f"epochs {comp.epoch} to {comp.latest}"
-
-
-def results(comp: Comparison, target: float, draft: str = "", ready: list[int] | None = None) -> None:
-    """The runs' summary, tables and charts; the decision regions and gradients of the runs `ready` only, and
-    no health table, in a drawing during training (chart keys end in `draft`)."""
+def results(comp: Comparison, target: float, draft: str = "") -> None:
+    """The runs' summary, tables and charts (chart keys end in `draft` for a drawing during training)."""
     data = comp.data
     groups = comp.start_groups()
     start = ("all start from exactly the same weights" if len(groups) == 1 else
              f"{len(groups[0])} of {len(comp.runs)} start from exactly the same weights "
              "(the last column says why the others cannot)")
-    st.markdown(f"**{len(comp.runs)} runs, {_epochs_text(comp)}.** All use the same data "
+    st.markdown(f"**{len(comp.runs)} runs, epoch {comp.epoch}.** All use the same data "
                 f"({data.X_train.shape[0]} training and {data.X_test.shape[0]} test points) and the "
                 f"same shuffling; {start}.")
     st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
     st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                "training set, and where its losses ended.")
-    rows = figures.result_figures(comp, ready)
+    # while training, the curves only: a drawing of every run's charts per chunk would keep the browser busy
+    rows = figures.result_figures(comp, curves_only=bool(draft))
     chart_row(rows["curves"], "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
-    if rows["grads"]:
-        if "boundaries" in rows:
-            chart_row(rows["boundaries"], "boundaries", draft, len(comp.runs))
-            st.caption(BOUNDARY_CAPTIONS[data.task])
-        else:
-            st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
-        chart_row(rows["grads"], "grads", draft, len(comp.runs))
-        st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
-                   "vanished on its way back and the first layers hardly move.")
-    if ready is not None:
-        st.caption("The runs train one after another: each run's decision regions and gradient norms appear "
-                   "when it finishes, the health of the hidden units when all have.")
+    if draft:
+        st.caption("Each run's decision regions, gradient norms and unit health follow when the training ends.")
         return
+    if "boundaries" in rows:
+        chart_row(rows["boundaries"], "boundaries", draft)
+        st.caption(BOUNDARY_CAPTIONS[data.task])
+    else:
+        st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
+    chart_row(rows["grads"], "grads", draft)
+    st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
+               "vanished on its way back and the first layers hardly move.")
     st.dataframe(tables.health_table(comp), hide_index=True, width="stretch")
     st.caption("Start → now, on the training points: a saturated unit (A′ < 0.01) passes almost no "
                "δ back; a dead ReLU (I ≤ 0 on every point) passes none and never recovers.")
 
 
-def sweep_results(comp: Comparison, draft: str = "", ready: list[int] | None = None) -> None:
-    """The sweep's final losses against ξ (of the runs `ready`, while training) and its curves (chart keys end
-    in `draft`, as in `results`)."""
-    chart(figures.sweep_figure(comp, ready), "cmp_fig_sweep", draft)
+def sweep_results(comp: Comparison, draft: str = "") -> None:
+    """The sweep's final losses against ξ and its curves (chart keys end in `draft`, as in `results`)."""
+    chart(figures.sweep_figure(comp), "cmp_fig_sweep", draft)
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
     colours = figures.ramp(len(comp.runs))
-    chart_row({i: figures.curve_figure(comp, curve, colours) for i, curve in enumerate(figures.CURVES)},
-              "sweep_curves", draft)
+    chart_row([figures.curve_figure(comp, curve, colours) for curve in figures.CURVES], "sweep_curves", draft)
     st.caption("The same runs over epochs, from blue (smallest ξ) through pink to vermillion (largest): small steps "
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 
@@ -111,21 +98,19 @@ def sweep_results(comp: Comparison, draft: str = "", ready: list[int] | None = N
 def train_and_show(key: str, show, empty: str) -> None:
     """Any set-up error, then the training job (if one is pending), then the results or a hint.
 
-    The results sit in one placeholder that the job redraws with the runs so far while it trains
-    (`show(comp, draft, ready)`, keys ending in `@<n>`) and once more, as this script draws them, when
-    it has finished (so the rerun after the job changes no chart); the progress bar has its own,
-    left empty when no job runs, so the page keeps one layout.
+    The results sit in one placeholder that the job redraws with the runs so far while it trains;
+    the progress bar has its own, left empty when no job runs, so the page keeps one layout.
     """
     if st.session_state.get(keys.CMP_ERROR):
         st.error(plain.for_markdown(st.session_state[keys.CMP_ERROR]))
     bar, slot = st.empty(), st.empty()
     drafts = itertools.count(1)
 
-    def draw(comp: Comparison, ready: list[int] | None) -> None:
+    def draw(comp: Comparison, draft: str) -> None:
         with slot.container():
-            show(comp, "" if ready is None else f"@{next(drafts)}", ready)
+            show(comp, draft)
 
-    jobs.run_job(key, bar, draw)
+    jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
     with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
         preload_plotly(f"cmp_plotly_{key}")
     comp = st.session_state.get(key)
@@ -133,7 +118,7 @@ def train_and_show(key: str, show, empty: str) -> None:
         slot.info(empty)
         return
     with jobs.lock():
-        draw(comp, None)
+        draw(comp, "")
 
 
 def runs_view(run: session_run.Run) -> None:
@@ -158,8 +143,7 @@ def runs_view(run: session_run.Run) -> None:
     editor.editor(task, expanded=st.session_state.get(keys.CMP_RUNS) is None)
     st.markdown(editor.run_summaries(int(st.session_state[keys.CMP_N_RUNS])))
     buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
-    train_and_show(keys.CMP_RUNS, lambda comp, draft, ready: results(comp, st.session_state[keys.CMP_TARGET] / 100,
-                                                                      draft, ready),
+    train_and_show(keys.CMP_RUNS, lambda comp, draft: results(comp, st.session_state[keys.CMP_TARGET] / 100, draft),
                    "Pick a preset (or edit the runs) and press **Train all runs**.")
 
 
