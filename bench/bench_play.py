@@ -12,7 +12,8 @@ At the reference set-up (REFERENCE below, the Playground's defaults), run after 
   draw of these frames when nothing else takes its time (a replay of the plotly calls alone would
   draw next to nothing: Play paints what moves on canvases of its own);
 * Pause: the time from a click on Pause until the Play button is back and the metrics row shows the
-  epoch that was on screen (the frame on screen is final at the click), `--pauses` times per run.
+  epoch that was on screen (the frame on screen is final at the click), `--pauses` times per run, each
+  1–2 s after Play (a seeded random delay: anywhere in a film, not in step with the films).
 Prints min / median / max over the runs of each figure and of the ratio app / bare page, and the
 sessions one core holds at 20 and at 10 frames per second (1000 ms / (fps · CPU ms per frame)).
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import time
@@ -148,11 +150,11 @@ def app_run(browser, url: str, pid: int, seconds: float, pauses: int) -> dict[st
     c0 = cpu_seconds(pid)
     fps = page.evaluate(COUNT_FRAMES, seconds)
     cpu = cpu_seconds(pid) - c0
-    pause_ms = []
+    pause_ms, phases = [], random.Random(0)  # each Pause anywhere in a film, not in step with them
     for k in range(pauses):
         if k:
             play(page, page.evaluate(NET_EPOCH) + 10)
-        page.wait_for_timeout(1000)
+        page.wait_for_timeout(1000 + phases.uniform(0, 1000))
         ms, epoch = page.evaluate(PAUSE)
         if ms != ms:
             raise SystemExit(f"a Pause with epoch {epoch} on screen did not land on it within 10 s")

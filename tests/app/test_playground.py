@@ -12,7 +12,7 @@ from engine.training import Trainer
 from tests.app.conftest import APP, live_films, open_page, plotly_specs
 from ui import controls, keys, session_run
 from ui.playground import film, run_tools, views
-from ui.playground.detail import DETAIL_VIEWS
+from ui.playground.detail import DETAIL_REFRESH_SECONDS, DETAIL_VIEWS
 
 LONGEST_FILM = film.FILM_FRAMES[1]  # read before a test's fixtures change it
 
@@ -248,6 +248,12 @@ def test_a_pause_lands_anywhere_in_the_film_on_screen_while_the_next_is_trained(
     session[keys.PAUSE_CATCHER] = {"paused": {"epoch": on_screen[0], "film": 1}}
     film.pause(session)
     assert session[keys.RUN].trainer.epoch == on_screen[0]
+
+
+def test_on_a_calm_server_each_film_brings_the_open_detail_view_at_least_once_a_second():
+    # a film is asked for as the one before starts: films FILM_SHOWN_SECONDS apart, each one
+    # refreshing the detail view once DETAIL_REFRESH_SECONDS have passed since the last
+    assert DETAIL_REFRESH_SECONDS < film.FILM_SHOWN_SECONDS <= 1.0
 
 
 def test_a_slow_frame_is_cut_short_and_leaves_no_note(app, unhurried, monkeypatch):

@@ -13,7 +13,7 @@ from ui.playground import figures, surface_view
 from ui.playground.film import revision
 from ui.session_run import Run
 
-DETAIL_REFRESH_SECONDS = 1.0
+DETAIL_REFRESH_SECONDS = 0.9  # just under a film's length: each film brings the open detail view
 DETAIL_VIEWS = {
     "neurons": "Neuron maps",
     "weights": "Weights",

@@ -1,6 +1,6 @@
 """The Playground's main figures (network, y*, loss: one chart each) and the films of frames sent while playing.
 
-While playing, each rerun of the play area trains a film: about 1.2 s of the browser's frames,
+While playing, each rerun of the play area trains a film: about 1 s of the browser's frames,
 or more when the browser waits longer for a film (a busy server), each `speed` epochs on,
 encoded compactly (`ui.playground.frames`). The main charts
 hold base figures with a fixed trace structure, built once per play set-up, and the browser
@@ -22,10 +22,10 @@ from ui import keys, live_chart, session_run, share
 from ui.playground import figures, frames
 from ui.session_run import Run
 
-FILM_SHOWN_SECONDS = 1.2  # a film holds about this long of the browser's frames (a detail view comes with each)
+FILM_SHOWN_SECONDS = 1.0  # a film holds about this long of the browser's frames (a detail view comes with each)
 FILM_COVER = 1.5  # or this many times the wait the browser reports for a film, if longer
 FILM_LONGEST_SECONDS = 2.0  # but no longer than this
-FILM_FRAMES = (2, 72)  # frames per film, at least and at most
+FILM_FRAMES = (2, 60)  # frames per film, at least and at most
 START_FPS = 20.0  # the browser's frame rate assumed until it reports its own
 FILM_SECONDS = 0.25  # no further frame once a film has taken this long: a Pause waits for the film in train
 SNAPSHOT_FRAMES = 16  # a trainer kept every this many frames: a Pause retrains at most this many
