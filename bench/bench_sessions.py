@@ -168,9 +168,9 @@ def one_run(browser, n: int, window: float, server_cores: set[int] | None = None
         "playing CPU ms/frame": 1000 * play_cpu / max(frames, 1),
         "playing MB": (play_rss - base) / n,
         "another's click, others idle, ms": idle_click[0],
-        "  of which the server's answer, ms": idle_click[1],
+        "  its server's answer, others idle, ms": idle_click[1],
         "another's click, others playing, ms": play_click[0],
-        "  of which the server's answer, ms ": play_click[1],
+        "  its server's answer, others playing, ms": play_click[1],
     }
 
 
@@ -199,7 +199,7 @@ def main() -> None:
             print(f"\n{n} session(s), {args.runs} runs of {args.window:g} s each (per session: min / median / max)")
             for name in runs[0]:
                 values = sorted(r[name] for r in runs)
-                print(f"  {name:34s} {values[0]:8.2f} {statistics.median(values):8.2f} {values[-1]:8.2f}")
+                print(f"  {name:42s} {values[0]:8.2f} {statistics.median(values):8.2f} {values[-1]:8.2f}")
             ms = statistics.median(r["playing CPU ms/frame"] for r in runs)
             print(f"  at the browser's top rate of {1000 / FRAME_MS:g} frames/s a playing session would cost "
                   f"about {ms * 100 / FRAME_MS:.0f} % of a core")
