@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_sessions import cpu_seconds  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, app_process  # noqa: E402
-from ui.live_chart import FRAME_MS  # noqa: E402
+from ui.live_chart import FRAME_MS, STATIC_PLOTLY  # noqa: E402
 
 REFERENCE = ("?dataset=xor&n_layers=1&units_1=4&hidden=sigmoid&loss=bce&lr=1&batch_mode=mini&batch_k=10"
              "&speed=2&seed=0")
@@ -203,11 +203,11 @@ def bare_run(browser, url: str, base: list[str], films: list[dict], sizes: list[
     page = browser.new_context(viewport=VIEWPORT).new_page()
     page.goto(f"{url}/_stcore/health")  # a bare page of the app's origin, which serves plotly.js
     page.evaluate("document.body.textContent = ''")
-    page.add_script_tag(url=f"{url}/app/static/plotly.min.js")
+    page.add_script_tag(url=f"{url}/{STATIC_PLOTLY}")
     chart = ROOT / "ui" / "live_chart"
     fps = page.evaluate(REPLAY.replace("%FRAME_MS%", str(FRAME_MS)),
                         [(chart / "live_chart.js").read_text(), (chart / "live_chart.css").read_text(), base, films,
-                         sizes, "/app/static/plotly.min.js", seconds])
+                         sizes, f"/{STATIC_PLOTLY}", seconds])
     page.context.close()
     return fps
 

@@ -1,10 +1,21 @@
 """Shared test settings."""
 
+import functools
+import re
 from pathlib import Path
 
 import pytest
 
+from ui.live_chart import STATIC_PLOTLY
+
 ROOT = Path(__file__).resolve().parents[1]
+PLOTLY_BUNDLE = ROOT / "static" / STATIC_PLOTLY.removeprefix("app/static/")  # what the live charts load
+
+
+@functools.cache
+def bundle_trace_types() -> frozenset[str]:
+    """The trace types the served plotly.js bundle registers."""
+    return frozenset(re.findall(r'moduleType:"trace",name:"(\w+)"', PLOTLY_BUNDLE.read_text()))
 
 
 def pytest_addoption(parser) -> None:

@@ -40,6 +40,7 @@ SURFACE_PRESET = "surface_preset"  # the preset applied last; its buttons are ke
 SURFACE_RERUN = "surface_rerun"  # set by a preset: the whole page reruns so the sidebar and URL follow
 LECTURE_RULE = "lecture_rule"  # the button that switches to per-sample SGD
 SHARE_SHOWN, SHARE_PRESENTER = "share_shown", "share_presenter"  # the Share panel's classroom-link choices
+SHARE_LINK, SHARE_CLASSROOM_LINK = "share_link", "share_classroom_link"  # the Share panel's links to copy
 PRESENTER_KEYS = "presenter_keys"  # the keyboard component: Space plays or pauses, → steps
 PLAYER = "player"  # the component that plays compact films on the main charts (and shows the metrics row)
 PAUSE_CATCHER = "pause_catcher"  # the component that turns a click on Pause into a Pause on the frame shown

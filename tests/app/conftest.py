@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, bundle_trace_types
 
 APP = str(ROOT / "app.py")
 
@@ -36,9 +36,13 @@ def plotly_specs(at: AppTest) -> list[dict]:
 
 
 def live_films(at: AppTest) -> list[list[dict]]:
-    """The frames sent to each live chart (`ui.live_chart`), in page order, as figure dicts."""
+    """The frames sent to each live chart (`ui.live_chart`), in page order, as figure dicts; each uses
+    only trace types of the plotly.js bundle the browser loads."""
     charts = [c for c in at.get("bidi_component") if c.proto.component_name == "live_plotly_chart"]
-    return [[json.loads(frame) for frame in json.loads(c.proto.json)["frames"]] for c in charts]
+    films = [[json.loads(frame) for frame in json.loads(c.proto.json)["frames"]] for c in charts]
+    used = {t.get("type", "scatter") for film in films for fig in film for t in fig["data"]}
+    assert used <= bundle_trace_types(), f"trace types the served plotly.js cannot draw: {used - bundle_trace_types()}"
+    return films
 
 
 def decode(value: object) -> np.ndarray:

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, serve_app, wait_idle
+from ui.live_chart import STATIC_PLOTLY
 from ui.playground import views
 
 PAGES = (("", "Backprop Playground"), ("derivation", "Backprop, step by step"),
@@ -120,7 +121,7 @@ def test_a_chart_whose_library_failed_to_load_says_so_and_tries_again(page, app_
             failed.append(route.request.url)
             route.abort()
 
-    page.route("**/plotly.min.js", fail_once)
+    page.route(f"**/{STATIC_PLOTLY}", fail_once)
     page.goto(app_url)
     wait_idle(page)
     page.get_by_text("This chart could not be drawn").first.wait_for()

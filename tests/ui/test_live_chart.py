@@ -1,21 +1,25 @@
-"""The live chart's assets: its plotly.js is the plotly package's own, its JavaScript parses."""
+"""The live chart's assets: its plotly.js is the plotly package's version, its JavaScript parses."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
-from pathlib import Path
 
-import plotly
+import plotly.offline
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import PLOTLY_BUNDLE, ROOT, bundle_trace_types
 
 
-def test_the_served_plotly_js_is_the_plotly_packages_own():
-    """The live charts load ./static/plotly.min.js: it must be the copy that matches the figures' plotly."""
-    package = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    assert (ROOT / "static" / "plotly.min.js").read_bytes() == package.read_bytes()
+def test_the_served_plotly_js_is_the_cartesian_bundle_of_the_plotly_packages_version():
+    """The live charts load plotly.js's cartesian bundle: its version must be the one the figures' plotly
+    writes for, and it must draw what the charts use (every live chart's traces are checked against it
+    in `tests.app.conftest.live_films`)."""
+    header = PLOTLY_BUNDLE.read_text()[:200]
+    version = re.search(r"plotly\.js \(cartesian - minified\) v(\S+)", header).group(1)
+    assert version == plotly.offline.get_plotlyjs_version()
+    assert {"scatter", "heatmap"} <= bundle_trace_types()
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

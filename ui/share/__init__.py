@@ -5,7 +5,10 @@ drawn and stay at the link's values for the whole session (`session_run.control_
 widget value for them). That is a teaching aid, not access control: anyone can edit a link. The
 link can also ask for the presenter layout: the sidebar closed, larger type (`presenter.css`
 beside this file scales the root font size) and larger chart type and thicker lines
-(`ui.theme.scaled`), the captions kept.
+(`ui.theme.scaled`), the captions kept. Each link is shown by `copy_link` (`copy_link.js` and `.css`
+beside this file): the link as text and a button that copies it. Not `st.code`, whose syntax
+highlighter (1.5 MB of script) would cost every visitor of the Playground half a second before its
+first chart.
 """
 
 from __future__ import annotations
@@ -20,8 +23,18 @@ import streamlit as st
 
 from ui import controls, keys, session_run, theme
 
-PRESENTER_CSS = (Path(__file__).parent / "presenter.css").read_text()
+HERE = Path(__file__).parent
+PRESENTER_CSS = (HERE / "presenter.css").read_text()
 FONT_SCALE, LINE_SCALE = 1.3, 1.6  # the presenter layout's chart type and lines
+
+
+_copy_link = st.components.v2.component("copy_link", js=(HERE / "copy_link.js").read_text(),
+                                        css=(HERE / "copy_link.css").read_text(), isolate_styles=False)
+
+
+def copy_link(link_text: str, label: str, key: str) -> None:
+    """A link shown as plain text, with a button labelled `label` that copies it to the clipboard."""
+    _copy_link(key=key, data={"link": link_text, "label": label})
 
 
 def link(params: dict[str, str]) -> str:
@@ -59,9 +72,8 @@ def panel(run: session_run.Run) -> None:
     session = st.session_state
     flags = session_run.link_flags(session)
     with st.sidebar.expander("Share", icon=":material/share:"):
-        st.caption("This page's link opens these settings (not the training so far). Copy it with the "
-                   "button at the code box's corner.")
-        st.code(link(session_run.url_params(run.values, flags)), language=None, wrap_lines=True)
+        st.caption("This page's link opens these settings (not the training so far).")
+        copy_link(link(session_run.url_params(run.values, flags)), "Copy this page's link", keys.SHARE_LINK)
         if session_run.hidden_controls(session):
             st.caption("This is a classroom link: some settings are fixed by it.")
             return
@@ -72,6 +84,7 @@ def panel(run: session_run.Run) -> None:
                                help="The other controls are hidden and fixed at this page's values.")
         layout = st.toggle("Presenter layout", key=keys.SHARE_PRESENTER,
                            help="Sidebar closed, larger type and thicker lines for a projector; captions kept.")
-        st.code(link(classroom_params(run.values, shown, layout)), language=None, wrap_lines=True)
+        copy_link(link(classroom_params(run.values, shown, layout)), "Copy the classroom link",
+                  keys.SHARE_CLASSROOM_LINK)
         st.caption("A teaching aid, not access control: whoever edits the link can change any setting. "
                    "On this page Space plays or pauses and → steps one epoch, as a presentation clicker sends.")
