@@ -132,6 +132,37 @@ def test_a_chart_whose_library_failed_to_load_says_so_and_tries_again(page, app_
     assert failed and page.get_by_text("This chart could not be drawn").count() == 0
 
 
+# From the page's start: the animation frame (counted) in which each live plot was first drawn
+COUNT_FIRST_DRAWS = """
+window.__firstDrawn = {};
+let frame = 0;
+const look = () => {
+  frame++;
+  document.querySelectorAll('.live-plot').forEach((p, k) => {
+    if (p._fullLayout && !(k in window.__firstDrawn)) window.__firstDrawn[k] = frame;
+  });
+  requestAnimationFrame(look);
+};
+requestAnimationFrame(look);
+"""
+
+
+def test_charts_that_waited_for_plotly_draw_one_per_frame_so_the_first_shows_first(page, app_url):
+    """plotly.js arrives late: the charts waiting for it draw one per animation frame, not all in the
+    task that evaluates it (the first chart would wait for the others' drawing)."""
+    def late(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.add_init_script(COUNT_FIRST_DRAWS)
+    page.route(f"**/{STATIC_PLOTLY}", late)
+    page.goto(app_url)
+    wait_idle(page)
+    page.wait_for_function("Object.keys(window.__firstDrawn).length >= 3")
+    frames = sorted(page.evaluate("window.__firstDrawn").values())
+    assert len(set(frames[:3])) == 3, frames  # the first three drawn in three different frames
+
+
 def _nav(page) -> list[str]:
     return [t.split("\n")[-1].strip() for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
 

@@ -25,6 +25,16 @@ function plotlyLoaded(url) {
   return window.__livePlotly;
 }
 
+// plotly.js for a drawing: charts that waited for it to load draw one per animation frame once it
+// has come, so that the first is on screen without waiting for the others' drawing.
+function plotlyTurn(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  const turn = (window.__liveTurn || plotlyLoaded(url))
+    .then((Plotly) => new Promise((resolve) => { requestAnimationFrame(() => resolve(Plotly)); }));
+  window.__liveTurn = turn.catch(() => plotlyLoaded(url));
+  return turn;
+}
+
 // The page's live plots by chart key, for the player (one browser tab: one user's page)
 function plots() {
   if (!window.__livePlots) window.__livePlots = {};
@@ -58,7 +68,7 @@ function checkTheme(plot) {
 function draw(plot, text) {
   const live = plot.live;
   const figure = JSON.parse(text);
-  return plotlyLoaded(live.plotlyUrl)
+  return plotlyTurn(live.plotlyUrl)
     .then((Plotly) => {
       if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
       // react can leave a legend behind that the new figure no longer has (the 1-D curve's, under a 2-D plane)
