@@ -51,7 +51,7 @@ def _train(preset: presets.Preset, epochs: int):
 
 
 def _figures(comp: Comparison) -> int:
-    figs = list(figures.result_figures(comp).values())
+    figs = [fig for row in figures.result_figures(comp).values() for fig in row]
     tables.summary_table(comp, 0.95)
     tables.health_table(comp)
     return sum(len(json.dumps(f.to_plotly_json(), default=str)) for f in figs)

@@ -171,13 +171,6 @@ def panel_titles(axes: dict, titles: list[str]) -> list[dict]:
     return notes
 
 
-def domain_title(k: int, title: str) -> dict:
-    """Panel k's title as an annotation centred above its plot area, wherever its axes' domains put it."""
-    refs = ref(k)
-    return dict(text=title, x=0.5, y=1, xref=f"{refs['xaxis']} domain", yref=f"{refs['yaxis']} domain",
-                xanchor="center", yanchor="bottom", showarrow=False, font=PANEL_TITLE_FONT)
-
-
 # --- the presenter layout: larger type and thicker lines for a projector ----------------------------
 def scaled(fig: go.Figure, font: float, line: float) -> go.Figure:
     """A copy of `fig` with every font size and margin times `font` and every line width times `line`

@@ -262,9 +262,9 @@ def _compare_figures() -> dict[str, object]:
     plane = _comparison("plane", acts[:2], output="linear", loss="squared")
     sweep = _comparison("xor", lr_sweep_variants(log_grid(0.01, 100, 5)), output="linear", loss="squared")
     return {
-        "curves_figure": [compare.curves_figure(c) for c in (spiral, xor, plane)],
-        "boundaries_figure": [compare.boundaries_figure(c) for c in (spiral, xor, plane)],
-        "grad_norms_figure": [compare.grad_norms_figure(spiral)],
+        "curve_figure": [compare.curve_figure(c, curve) for c in (spiral, xor, plane) for curve in compare.CURVES],
+        "boundary_figure": [compare.boundary_figure(c, k) for c in (spiral, xor, plane) for k in (0, 1)],
+        "grad_norms_figure": [compare.grad_norms_figure(spiral, k) for k in range(len(spiral.runs))],
         "sweep_figure": [compare.sweep_figure(sweep)],
     }
 
@@ -304,12 +304,13 @@ def test_three_classes_are_drawn_in_the_first_three_theme_colours():
     assert [t.marker.color.lower() for t in projected.data if t.name.isdigit()] == first
 
     comp = _comparison("spiral3", [Variant("a", {}), Variant("b", {"lr": 0.1})], output="softmax", loss="ce")
-    regions = compare.boundaries_figure(comp)
-    for heat, dots in (regions.data[:2], regions.data[2:]):
+    for k in (0, 1):
+        regions = compare.boundary_figure(comp, k)
+        heat, dots = regions.data
         assert [c.lower() for _, c in heat.colorscale] == first
         assert [c.lower() for _, c in dots.marker.colorscale] == first
         assert np.array_equal(np.asarray(dots.marker.color), comp.data.y_train.astype(np.float32))
-    curves = compare.curves_figure(comp)
+    curves = compare.curve_figure(comp, "loss")
     assert [t.line.color for t in curves.data if t.showlegend] == list(theme.RUN_COLOURS[:2])
 
 

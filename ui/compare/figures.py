@@ -2,18 +2,13 @@
 
 Every figure builder is a pure function of a `Comparison` (engine/compare.py) returning a
 `go.Figure` built from plain dicts in the shared look of `ui.theme`; nothing here touches
-streamlit. A row of the page is one figure of panels (the three curves of every run; each run's
-decision regions; each run's gradient norms), one plotly plot instead of one per panel (each plot
-costs the browser a fixed price): `layout.meta.grid` says how the browser's live chart lays the
-panels out for its width (ui/live_chart `arrange`), as many to a row as get `PANEL_PX` each, so a
-phone gets one to a row. Figures carry the epoch they show in `layout.meta.epoch` and a text
-alternative in `layout.meta.label`, float32 arrays; decision boundaries are heatmaps (not
-contours), and long histories are thinned to at most `MAX_POINTS` per trace.
+streamlit. Each figure is one panel (one curve for every run, or one run's decision regions or
+gradient norms): the page sets them side by side in a row that wraps, so a phone gets one to a
+row. Figures carry float32 arrays, decision boundaries are heatmaps (not contours), and long
+histories are thinned to at most `MAX_POINTS` per trace.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -24,7 +19,6 @@ from engine.datasets import Dataset
 from ui import plain, theme
 from ui.playground.figures import plane_grid
 from ui.theme import f32, figure
-from ui.theme import ref as axis_ref
 
 MAX_POINTS = 400
 BLOW_UP = 20.0  # a curve this many times above its start is cut off at the top of its panel
@@ -32,9 +26,6 @@ EXPLODED = 100.0  # a sweep run whose final loss is this many times its start is
 GRID = 60
 LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 LEGEND_ROW_PX, LEGEND_PAD_PX = 29, 4  # a legend row's height at the theme's font (measured in Chromium), and room
-PANEL_PX = 270  # the least width of a panel with its ticks and axis titles: a row that cannot give each this stacks
-MAP_PX = 240  # the least width of a decision-region panel (no axes; a square plot area narrower than its 240 px height)
-COLORBAR_PX = 80  # room right of the panels for a colour bar, its ticks and its title
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -87,44 +78,6 @@ def _figure(traces: list[dict], height: int, entries: int = 0, per_row: int = 1,
                   showlegend=rows > 0, **layout)
 
 
-class Panel(NamedTuple):
-    """One panel of a figure of panels: its traces (on its own axes) and the two axes' settings, its title."""
-
-    traces: list[dict]
-    xaxis: dict
-    yaxis: dict
-    title: str
-
-
-def _panels_figure(panels: list[Panel], pad: tuple[int, int, int, int], plot_px: int, epoch: int, label: str,
-                   entries: int = 0, per_panel: int = 1, right: int = 0, cell: int = PANEL_PX, **layout) -> go.Figure:
-    """Panels in one figure, laid out by the browser for its width (`layout.meta.grid`, see ui/live_chart).
-
-    Each panel gets `plot_px` px of height for its plot area and `pad` px (left, right, top, bottom) around it
-    for its ticks and titles, and at least `cell` px of width; a legend of `entries` (`per_panel` to a panel's
-    width) goes below them, `right` px right of them stay free for a colour bar (one spanning the first panel's
-    height). Until the browser lays them out, the panels stand in one row (as in plotly's own renderers).
-    """
-    n = len(panels)
-    axes = theme.panels(n, n)
-    traces, titles = [], []
-    for k, panel in enumerate(panels, start=1):
-        xaxis, yaxis, refs = theme.axis_name(k, "x"), theme.axis_name(k, "y"), axis_ref(k)
-        traces += [{**t, **refs} for t in panel.traces]
-        axes[xaxis] = {**panel.xaxis, **axes[xaxis]}
-        axes[yaxis] = {**panel.yaxis, **axes[yaxis]} | ({"scaleanchor": refs["xaxis"]} if "scaleanchor" in panel.yaxis
-                                                        else {})
-        titles.append(theme.domain_title(k, panel.title))
-    left, right_pad, top, bottom = pad
-    grid = {"n": n, "cell": cell, "pad": list(pad), "plot": plot_px, "right": right,
-            "legend": {"entries": entries, "per_panel": per_panel, "row": LEGEND_ROW_PX, "gap": LEGEND_PAD_PX}}
-    fig = _figure(traces, top + plot_px + bottom, entries, n * per_panel, bottom=bottom, left=left,
-                  annotations=titles, **axes, **layout)
-    fig.layout.margin.update(t=top, r=right_pad + right)
-    fig.layout.meta = {"grid": grid, "epoch": int(epoch), "label": label}
-    return fig
-
-
 def _epochs(run: CompareRun) -> tuple[np.ndarray, np.ndarray]:
     """The thinned rows of a run's history and their epochs."""
     idx = _thin(len(run.history))
@@ -136,11 +89,17 @@ def ramp(n: int) -> list[str]:
     return sample_colorscale(theme.RAMP, list(np.linspace(0.0, 1.0, n)) if n > 1 else [0.0])
 
 
-CURVES = ("loss", "metric", "delta")  # the curves of every run over epochs, one panel each
+def _title(text: str) -> list[dict]:
+    """A one-panel figure's title, as an annotation centred above its plot area."""
+    return theme.panel_titles(theme.panels(1, 1), [text])
 
 
-def _curve_panel(comp: Comparison, curve: str, colours: list[str], in_legend: bool) -> Panel:
+CURVES = ("loss", "metric", "delta")  # the curves of every run over epochs, one figure each
+
+
+def curve_figure(comp: Comparison, curve: str, colours: list[str] | None = None) -> go.Figure:
     """One curve of every run over epochs: the loss L (train solid, test dotted), the train metric or output δ."""
+    colours = colours or [_colour(k) for k in range(len(comp.runs))]
     metric = comp.runs[0].trainer.metric_name
     title = {"loss": "loss L (solid: train, dotted: test)", "metric": f"{metric} (train)",
              "delta": "output ‖δ^(L)‖ per point"}[curve]
@@ -160,24 +119,15 @@ def _curve_panel(comp: Comparison, curve: str, colours: list[str], in_legend: bo
         for y, dash in series:
             line = {"color": colours[k], "width": 2} | ({"dash": dash} if dash else {})
             traces.append(dict(
-                type="scatter", x=x, y=f32(y[idx]), mode="lines", name=label, showlegend=in_legend and dash is None,
+                type="scatter", x=x, y=f32(y[idx]), mode="lines", name=label, showlegend=dash is None,
                 legendgroup=label, line=line, hovertemplate=f"{label}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>",
             ))
     yaxis: dict = {"rangemode": "tozero"}
     capped = _capped_range(plotted) if curve != "metric" else None
     if capped:
         yaxis["range"] = capped
-    return Panel(traces, {"title": {"text": "epoch"}}, yaxis, title)
-
-
-def curves_figure(comp: Comparison, colours: list[str] | None = None) -> go.Figure:
-    """The loss, the train metric and the output ‖δ‖ of every run over epochs, a panel each, one legend of runs."""
-    colours = colours or [_colour(k) for k in range(len(comp.runs))]
-    panels = [_curve_panel(comp, curve, colours, k == 0) for k, curve in enumerate(CURVES)]
-    names = ", ".join(run.label for run in comp.runs)
-    label = (f"The loss, the training {comp.runs[0].trainer.metric_name} and the output ‖δ‖ over {comp.epoch} "
-             f"epochs of the runs {names}.")
-    return _panels_figure(panels, (55, 15, 40, 45), 235, comp.epoch, label, entries=len(comp.runs))
+    return _figure(traces, 320, len(comp.runs), annotations=_title(title), xaxis={"title": {"text": "epoch"}},
+                   yaxis=yaxis)
 
 
 def can_draw_boundaries(data: Dataset) -> bool:
@@ -197,10 +147,12 @@ def _surface(run: CompareRun, data: Dataset, X: np.ndarray) -> np.ndarray:
     return y[:, 0]
 
 
-def _boundary_panel(comp: Comparison, k: int, grid: tuple) -> Panel:
+def boundary_figure(comp: Comparison, k: int) -> go.Figure:
     """Run k's final decision regions (a heatmap) under the training points; the first run's has the colour bar."""
     data = comp.data
-    gx, gy, P = grid
+    run = comp.runs[k]
+    gx, gy, P = plane_grid(data, GRID)
+    X = data.inputs(P)
     if data.task == "multiclass":
         n = data.n_classes
         scale = [[i / (n - 1) if n > 1 else 0, theme.class_colour(i)] for i in range(n)]
@@ -210,7 +162,7 @@ def _boundary_panel(comp: Comparison, k: int, grid: tuple) -> Panel:
         scale, zrange, title = theme.DIVERGING, {"zmin": 0, "zmax": 1}, "y* (class 1)"
     else:
         scale, zrange, title = theme.DIVERGING, {}, "y*"
-    z = _surface(comp.runs[k], data, data.inputs(P)).reshape(len(gy), len(gx))
+    z = _surface(run, data, X).reshape(len(gy), len(gx))
     traces = [
         dict(type="heatmap", x=f32(gx), y=f32(gy), z=f32(z), colorscale=scale, opacity=0.75, showscale=(k == 0),
              colorbar={"title": {"text": title}, "len": 0.8, "thickness": 12}, **zrange,
@@ -221,16 +173,8 @@ def _boundary_panel(comp: Comparison, k: int, grid: tuple) -> Panel:
                      **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
              hoverinfo="skip"),
     ]
-    return Panel(traces, dict(theme.HIDDEN), {**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1}, _labels(comp)[k])
-
-
-def boundaries_figure(comp: Comparison) -> go.Figure:
-    """Each run's final decision regions under the training points, a panel each, with one colour bar."""
-    grid = plane_grid(comp.data, GRID)
-    panels = [_boundary_panel(comp, k, grid) for k in range(len(comp.runs))]
-    label = (f"The decision regions after {comp.epoch} epochs of the runs "
-             f"{', '.join(run.label for run in comp.runs)}, under the training points.")
-    return _panels_figure(panels, (15, 15, 40, 20), 240, comp.epoch, label, right=COLORBAR_PX, cell=MAP_PX)
+    return _figure(traces, 300, bottom=20, left=15, annotations=_title(_labels(comp)[k]), xaxis=dict(theme.HIDDEN),
+                   yaxis={**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1})
 
 
 def _norm_range(comp: Comparison) -> tuple[list[float] | None, float]:
@@ -244,40 +188,32 @@ def _norm_range(comp: Comparison) -> tuple[list[float] | None, float]:
     return [float(lo - pad), float(hi + pad)], float(hi - lo)
 
 
-def _grad_norms_panel(comp: Comparison, k: int, deepest: int, y_range: list[float] | None, decades: float) -> Panel:
-    """Run k's per-layer ‖∂L/∂w^(l)‖ over epochs (log scale, zero left out), on the scale shared by all runs."""
+def grad_norms_figure(comp: Comparison, k: int) -> go.Figure:
+    """Run k's per-layer ‖∂L/∂w^(l)‖ over epochs (log scale, zero left out), on a scale shared by all runs."""
     run, label = comp.runs[k], _labels(comp)[k]
+    deepest = max(r.net.n_layers for r in comp.runs)
     idx, x = _epochs(run)
     g = run.history.grad_norms[idx]
     traces = [dict(type="scatter", x=x, y=f32(np.where(g[:, l] > 0, g[:, l], np.nan)), mode="lines",
-                   name=f"w^({l + 1})", legendgroup=f"w^({l + 1})",
-                   showlegend=all(r.net.n_layers <= l for r in comp.runs[:k]),  # each layer once in the legend
-                   line={"width": 2, "color": theme.layer_colour(l, deepest)},
+                   name=f"w^({l + 1})", line={"width": 2, "color": theme.layer_colour(l, deepest)},
                    hovertemplate=f"{label}, w^({l + 1})<br>epoch %{{x}}: %{{y:.3g}}<extra></extra>")
               for l in range(g.shape[1])]
+    y_range, decades = _norm_range(comp)
     yaxis = {"type": "log", "exponentformat": "power", "dtick": 1 if decades >= 2 else "D2",
              "title": {"text": "‖∂L/∂w^(l)‖"}} | ({"range": y_range} if y_range else {})
-    return Panel(traces, {"title": {"text": "epoch"}}, yaxis, label)
+    return _figure(traces, 320, len(traces), per_row=2, left=75, annotations=_title(label),
+                   xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
 
 
-def grad_norms_figure(comp: Comparison) -> go.Figure:
-    """Each run's per-layer ‖∂L/∂w^(l)‖ over epochs, a panel each on one log scale, one legend of layers."""
-    deepest = max(r.net.n_layers for r in comp.runs)
-    y_range, decades = _norm_range(comp)
-    panels = [_grad_norms_panel(comp, k, deepest, y_range, decades) for k in range(len(comp.runs))]
-    label = (f"The gradient norm of each weight layer over {comp.epoch} epochs, on a log scale, of the runs "
-             f"{', '.join(run.label for run in comp.runs)}.")
-    return _panels_figure(panels, (75, 15, 40, 45), 235, comp.epoch, label, entries=deepest, per_panel=2)
-
-
-def result_figures(comp: Comparison, curves_only: bool = False) -> dict[str, go.Figure]:
-    """A comparison's figures by row: the curves, the runs' decision regions (where drawable), their gradients."""
-    rows = {"curves": curves_figure(comp)}
+def result_figures(comp: Comparison, curves_only: bool = False) -> dict[str, list[go.Figure]]:
+    """A comparison's figures by row: the curves, each run's decision regions (where drawable), its gradients."""
+    runs = range(len(comp.runs))
+    rows = {"curves": [curve_figure(comp, curve) for curve in CURVES]}
     if curves_only:
         return rows
     if can_draw_boundaries(comp.data):
-        rows["boundaries"] = boundaries_figure(comp)
-    rows["grads"] = grad_norms_figure(comp)
+        rows["boundaries"] = [boundary_figure(comp, k) for k in runs]
+    rows["grads"] = [grad_norms_figure(comp, k) for k in runs]
     return rows
 
 
@@ -321,10 +257,7 @@ def sweep_figure(comp: Comparison) -> go.Figure:
             marker={"symbol": "x", "size": 14, "color": theme.ALERT},
             customdata=[o for o in outcome if o is not None],
             hovertemplate="ξ = %{x:.3g}: %{customdata}<extra></extra>"))
-    fig = _figure(traces, 320, len(traces), per_row=3,
-                  xaxis={"type": "log", "title": {"text": "learning rate ξ"}, "exponentformat": "power", "dtick": 1},
-                  yaxis={"type": "log", "title": {"text": "loss L after training"}})
-    fig.layout.meta = {"epoch": int(comp.epoch), "label": f"The train and test loss after {comp.epoch} epochs "
-                                                          f"against the learning rate ξ, on log scales."}
-    return fig
+    return _figure(traces, 320, len(traces), per_row=3,
+                   xaxis={"type": "log", "title": {"text": "learning rate ξ"}, "exponentformat": "power", "dtick": 1},
+                   yaxis={"type": "log", "title": {"text": "loss L after training"}})
 

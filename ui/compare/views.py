@@ -10,7 +10,7 @@ from engine.compare import Comparison
 from ui import controls, keys, plain, session_run
 from ui.compare import editor, figures, jobs, presets, tables
 from ui.compare.editor import kept
-from ui.live_chart import chart_height, preload_plotly, prepared, show_prepared
+from ui.live_chart import preload_plotly, prepared, show_prepared
 
 SWEEP_CHOICES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 VIEWS = ("Runs side by side", "Learning-rate sweep")
@@ -39,7 +39,15 @@ def buttons(key: str, start, epochs_key: str, label: str) -> None:
 def chart(fig, name: str, draft: str = "") -> None:
     """A live chart (`ui.live_chart`) keyed `name` + `draft`: a drawing during training, and the finished
     runs after it, update the plot of that name in place."""
-    show_prepared(prepared(fig, name), name + draft, chart_height(fig), adopt=name)
+    show_prepared(prepared(fig, name), name + draft, fig.layout.height, adopt=name)
+
+
+def chart_row(figs: list, name: str, draft: str) -> None:
+    """Charts side by side in a row that wraps (ui/pages.css: one to a row on a phone), keyed cmp_fig_<name>_<k>."""
+    row = st.container(horizontal=True, gap="small", key=f"cmp_row_{name}{draft}")
+    for k, fig in enumerate(figs):
+        with row:
+            chart(fig, f"cmp_fig_{name}_{k}", draft)
 
 
 def results(comp: Comparison, target: float, draft: str = "") -> None:
@@ -57,18 +65,18 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
                "training set, and where its losses ended.")
     # while training, the curves only: a drawing of every run's charts per chunk would keep the browser busy
     rows = figures.result_figures(comp, curves_only=bool(draft))
-    chart(rows["curves"], "cmp_fig_curves", draft)
+    chart_row(rows["curves"], "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if draft:
         st.caption("Each run's decision regions, gradient norms and unit health follow when the training ends.")
         return
     if "boundaries" in rows:
-        chart(rows["boundaries"], "cmp_fig_boundaries", draft)
+        chart_row(rows["boundaries"], "boundaries", draft)
         st.caption(BOUNDARY_CAPTIONS[data.task])
     else:
         st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
-    chart(rows["grads"], "cmp_fig_grads", draft)
+    chart_row(rows["grads"], "grads", draft)
     st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
                "vanished on its way back and the first layers hardly move.")
     st.dataframe(tables.health_table(comp), hide_index=True, width="stretch")
@@ -81,7 +89,8 @@ def sweep_results(comp: Comparison, draft: str = "") -> None:
     chart(figures.sweep_figure(comp), "cmp_fig_sweep", draft)
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
-    chart(figures.curves_figure(comp, figures.ramp(len(comp.runs))), "cmp_fig_sweep_curves", draft)
+    colours = figures.ramp(len(comp.runs))
+    chart_row([figures.curve_figure(comp, curve, colours) for curve in figures.CURVES], "sweep_curves", draft)
     st.caption("The same runs over epochs, from blue (smallest ξ) through pink to vermillion (largest): small steps "
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 

@@ -2,10 +2,8 @@
 
 `st.plotly_chart` rebuilds its chart whenever the figure changes, and every update costs a round
 trip through Streamlit. A live chart keeps one plot and hands each new figure to `Plotly.react`,
-so a zoom survives the next epoch. The plot follows its container's width; a figure of panels
-(`layout.meta.grid`, as Compare's rows) is laid out for that width in the browser (`arrange` in the
-JS: as many panels to a row as fit, one on a phone) and its element is as tall as it. Scrolled out
-of view, a chart keeps pace without drawing and draws its latest figure when it comes into view. Each plot
+so a zoom survives the next epoch. The plot follows its container's width; scrolled out of view,
+it keeps pace without drawing and draws its latest figure when it comes into view. Each plot
 registers itself in the page under its key, so that a player can drive it.
 
 While playing, a player (`live_player`) receives films of compact frames (`ui.playground.frames`)
@@ -83,17 +81,10 @@ def live_chart(fig: go.Figure, key: str, revision: str = "", watch_theme: bool =
 
     With `watch_theme`, the chart asks for a rerun when the page's theme changes (one chart of a
     page is enough)."""
-    show_prepared(prepared(fig, key, revision), key, chart_height(fig), watch_theme)
+    show_prepared(prepared(fig, key, revision), key, fig.layout.height or 450, watch_theme)
 
 
-def chart_height(fig: go.Figure) -> int | str:
-    """The height of a figure's chart: its own, or "content" for a figure of panels, which the browser lays
-    out (and sizes) for its width (`layout.meta.grid`: live_chart.js `arrange`)."""
-    meta = fig.layout.meta
-    return "content" if isinstance(meta, dict) and "grid" in meta else fig.layout.height or 450
-
-
-def show_prepared(text: str, key: str, height: int | str, watch_theme: bool = False, adopt: str = "") -> None:
+def show_prepared(text: str, key: str, height: int, watch_theme: bool = False, adopt: str = "") -> None:
     """Show a figure's JSON from `prepared` under `key` (an unchanged text leaves the plot alone).
 
     With `adopt`, the chart takes over the plot last shown under that name if it has left the page

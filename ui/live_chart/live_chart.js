@@ -53,75 +53,17 @@ function checkTheme(plot) {
   }
 }
 
-// A figure of panels (layout.meta.grid, from ui/compare/figures.py) laid out for `width` px: as many panels to
-// a row as get grid.cell px each (at most all of them, one on a phone), each with grid.pad px (left, right, top,
-// bottom) around its plot area of grid.plot px height for its ticks and titles; below them the legend, in
-// rows of one panel's width per grid.legend.per_panel entries; right of them grid.right px for a colour bar,
-// which spans the first panel's height. Returns the figure with a new layout (the axes copied, so the user's
-// zoom in them stays) and new colour bars; the traces' arrays are shared.
-export function arrange(figure, at) {
-  const layout = figure.layout, g = layout.meta.grid, [l, r, t, b] = g.pad;
-  const width = at > 0 ? at : g.n * g.cell + g.right;  // a container not laid out yet: one row, until it is
-  const inner = Math.max(width - g.right, 1);  // the plot area: the panels side by side, margins of 0
-  const cols = Math.max(1, Math.min(g.n, Math.floor(inner / g.cell)));
-  const rows = Math.ceil(g.n / cols), rowPx = t + g.plot + b, cellPx = inner / cols, area = rows * rowPx;
-  const legendRows = Math.ceil(g.legend.entries / (cols * g.legend.per_panel));
-  const below = legendRows ? legendRows * g.legend.row + g.legend.gap : 0;
-  const out = { ...layout, width, height: area + below, margin: { ...layout.margin, l: 0, r: g.right, t: 0, b: below } };
-  const domains = {};
-  for (let k = 0; k < g.n; k++) {
-    const row = Math.floor(k / cols), col = k % cols, x = k ? `xaxis${k + 1}` : 'xaxis', y = k ? `yaxis${k + 1}` : 'yaxis';
-    const yDomain = [1 - (row * rowPx + t + g.plot) / area, 1 - (row * rowPx + t) / area];
-    out[x] = { ...layout[x], domain: [(col * cellPx + l) / inner, ((col + 1) * cellPx - r) / inner] };
-    out[y] = { ...layout[y], domain: yDomain };
-    domains[k ? `y${k + 1}` : 'y'] = yDomain;
-  }
-  if (legendRows) {
-    out.legend = { ...layout.legend, x: l / inner, entrywidth: (1 - l / inner) / (cols * g.legend.per_panel) };
-  }
-  const data = figure.data.map((trace) => {
-    if (!trace.showscale || !trace.colorbar) return trace;
-    const [y0, y1] = domains[trace.yaxis || 'y'];
-    return { ...trace, colorbar: { ...trace.colorbar, x: 1, xanchor: 'left', xref: 'paper', y: (y0 + y1) / 2,
-      yanchor: 'middle', len: 0.8 * (y1 - y0), lenmode: 'fraction' } };
-  });
-  return { data, layout: out };
-}
-
-// The width a chart's figure is laid out for: its container's.
-function widthOf(plot) {
-  return plot.parentNode.getBoundingClientRect().width;
-}
-
-// A figure of panels, laid out again for its container's new width (the user's zoom stays: plot.layout has it)
-function rearrange(Plotly, plot) {
-  const width = widthOf(plot);
-  if (width === plot.live.arrangedFor) return;
-  plot.live.arrangedFor = width;
-  const { data, layout } = arrange({ data: plot.data, layout: plot.layout }, width);
-  Plotly.react(plot, data, layout, configFor(plot.live, layout));
-}
-
-// The plotly config of a chart's figure: plotly's own resizing would keep a figure of panels' domains
-function configFor(live, layout) {
-  return layout.meta && layout.meta.grid ? { ...live.config, responsive: false } : live.config;
-}
-
 // Draw one figure (its JSON text) with Plotly.react; a new revision (a rebuilt run) afresh. Plotly
 // event handlers of the plot (plot.on('plotly_click', ...)) belong after the first newPlot here.
 function draw(plot, text) {
   const live = plot.live;
-  let figure = JSON.parse(text);
+  const figure = JSON.parse(text);
   return plotlyLoaded(live.plotlyUrl)
     .then((Plotly) => {
       if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
       // react can leave a legend behind that the new figure no longer has (the 1-D curve's, under a 2-D plane)
       const fresh = plot.layout && plot.layout.uirevision !== figure.layout.uirevision;
-      if (figure.layout.meta && figure.layout.meta.grid) {  // a figure of panels, laid out for the width
-        live.arrangedFor = widthOf(plot);
-        figure = arrange(figure, live.arrangedFor);
-      }
-      return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, figure.layout, configFor(live, figure.layout));
+      return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, figure.layout, live.config);
     })
     .then(() => {
       const meta = figure.layout.meta || {};
@@ -166,12 +108,7 @@ function followSize(plot) {
   const observer = new ResizeObserver(() => {
     if (pending || !window.Plotly || !plot.data) return;
     pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      if (plot.live.gone) return;
-      if (plot.layout.meta && plot.layout.meta.grid) rearrange(window.Plotly, plot);
-      else window.Plotly.Plots.resize(plot);
-    });
+    requestAnimationFrame(() => { pending = false; if (!plot.live.gone) window.Plotly.Plots.resize(plot); });
   });
   observer.observe(plot.parentNode);
   return observer;
