@@ -69,6 +69,7 @@ def test_each_preset_trains_from_one_start(compare, preset):
     specs = plotly_specs(at)
     n = len(comp.runs)
     assert len(specs) == 3 + n + n  # three curves, then each run's decision regions and its gradient norms
+    assert all(s["layout"]["meta"]["epoch"] == 4 for s in specs)  # each chart says which epoch it shows
     heatmaps = [t for s in specs[3:3 + n] for t in s["data"] if t["type"] == "heatmap"]
     assert len(heatmaps) == n
     assert all(t["z"]["dtype"] == "f4" for t in heatmaps)
@@ -146,6 +147,7 @@ def test_learning_rate_sweep(compare):
     assert all(_same(r.trainer.initial, comp.runs[0].trainer.initial) for r in comp.runs)
     sweep, *curves = plotly_specs(at)
     assert len(curves) == 3
+    assert all(s["layout"]["meta"]["epoch"] == 3 for s in (sweep, *curves))
     assert sweep["layout"]["xaxis"]["type"] == "log"
     x = decode(sweep["data"][0]["x"])
     assert np.allclose(x, [0.01, 0.1, 1.0, 10.0, 100.0][: len(x)], rtol=1e-6)

@@ -60,6 +60,9 @@ def test_preset_trains_and_renders(page, app_url):
                                                                 ".js-plotly-plot .annotation-text").all())
     for name in ("sigmoid", "tanh", "ReLU", "leaky ReLU"):
         assert name in titles
+    # each plot shows the epoch it has drawn
+    assert page.evaluate("[...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]"
+                         ".map((p) => p.layout.meta.epoch)") == [120] * 11
     assert page.locator("[data-testid='stDataFrame']").count() == 2
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stAlert']").filter(has_text="Could not").count() == 0

@@ -64,9 +64,10 @@ def _colour(k: int) -> str:
     return theme.RUN_COLOURS[k % len(theme.RUN_COLOURS)]
 
 
-def _figure(traces: list[dict], height: int, entries: int = 0, per_row: int = 1, bottom: int = 45, left: int = 55,
-            **layout) -> go.Figure:
-    """The shared look, with a legend of `entries` (`per_row` to a row) below the x-axis title.
+def _figure(traces: list[dict], height: int, epoch: int, entries: int = 0, per_row: int = 1, bottom: int = 45,
+            left: int = 55, **layout) -> go.Figure:
+    """The shared look, with a legend of `entries` (`per_row` to a row) below the x-axis title, and the epoch the
+    figure shows in `layout.meta.epoch`.
 
     The rows are fixed (each entry gets 1/per_row of the plot's width, whatever the width), so the bottom margin,
     and the figure with it, grows by exactly their height: a legend never covers the axis title on a phone.
@@ -75,7 +76,7 @@ def _figure(traces: list[dict], height: int, entries: int = 0, per_row: int = 1,
     extra = LEGEND_ROW_PX * rows + (LEGEND_PAD_PX if rows else 0)
     legend = {**LEGEND, "entrywidth": 1 / per_row, "entrywidthmode": "fraction"}
     return figure(traces, height + extra, margin={"l": left, "b": bottom + extra}, legend=legend,
-                  showlegend=rows > 0, **layout)
+                  showlegend=rows > 0, meta={"epoch": int(epoch)}, **layout)
 
 
 def _epochs(run: CompareRun) -> tuple[np.ndarray, np.ndarray]:
@@ -126,8 +127,8 @@ def curve_figure(comp: Comparison, curve: str, colours: list[str] | None = None)
     capped = _capped_range(plotted) if curve != "metric" else None
     if capped:
         yaxis["range"] = capped
-    return _figure(traces, 320, len(comp.runs), annotations=_title(title), xaxis={"title": {"text": "epoch"}},
-                   yaxis=yaxis)
+    return _figure(traces, 320, comp.epoch, len(comp.runs), annotations=_title(title),
+                   xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
 
 
 def can_draw_boundaries(data: Dataset) -> bool:
@@ -173,8 +174,8 @@ def boundary_figure(comp: Comparison, k: int) -> go.Figure:
                      **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
              hoverinfo="skip"),
     ]
-    return _figure(traces, 300, bottom=20, left=15, annotations=_title(_labels(comp)[k]), xaxis=dict(theme.HIDDEN),
-                   yaxis={**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1})
+    return _figure(traces, 300, comp.epoch, bottom=20, left=15, annotations=_title(_labels(comp)[k]),
+                   xaxis=dict(theme.HIDDEN), yaxis={**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1})
 
 
 def _norm_range(comp: Comparison) -> tuple[list[float] | None, float]:
@@ -201,7 +202,7 @@ def grad_norms_figure(comp: Comparison, k: int) -> go.Figure:
     y_range, decades = _norm_range(comp)
     yaxis = {"type": "log", "exponentformat": "power", "dtick": 1 if decades >= 2 else "D2",
              "title": {"text": "‖∂L/∂w^(l)‖"}} | ({"range": y_range} if y_range else {})
-    return _figure(traces, 320, len(traces), per_row=2, left=75, annotations=_title(label),
+    return _figure(traces, 320, comp.epoch, len(traces), per_row=2, left=75, annotations=_title(label),
                    xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
 
 
@@ -257,7 +258,7 @@ def sweep_figure(comp: Comparison) -> go.Figure:
             marker={"symbol": "x", "size": 14, "color": theme.ALERT},
             customdata=[o for o in outcome if o is not None],
             hovertemplate="ξ = %{x:.3g}: %{customdata}<extra></extra>"))
-    return _figure(traces, 320, len(traces), per_row=3,
+    return _figure(traces, 320, comp.epoch, len(traces), per_row=3,
                    xaxis={"type": "log", "title": {"text": "learning rate ξ"}, "exponentformat": "power", "dtick": 1},
                    yaxis={"type": "log", "title": {"text": "loss L after training"}})
 
