@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.browser.conftest import ARTIFACTS, rerun_by, wait_idle
-from tests.browser.test_playground_layout import SCREENS, SIDEBAR_OPEN, _check, _in_view_each, _open
+from tests.browser.test_playground_layout import LAID_OUT, SCREENS, SIDEBAR_OPEN, _check, _in_view_each, _open
 from ui import keys
 from ui.share import FONT_SCALE
 from ui.theme import FONT
@@ -101,7 +101,9 @@ def test_the_presenter_layout_fits_a_projector_and_a_phone(page, app_url):
     for screen in ("projector", "phone"):
         _open(page, f"{app_url}/?presenter=true&show=lr,batch_mode", SCREENS[screen])
         assert not page.evaluate(SIDEBAR_OPEN)  # the sidebar starts closed
-        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
+        # the presenter's type, from its style element (whose chunk can arrive after the charts have drawn)
+        page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '20px'")
+        page.wait_for_function(LAID_OUT)  # the charts follow their containers at the larger type
         page.get_by_role("button", name="Step 1 epoch").click()
         wait_idle(page)
         _in_view_each(page, "p.layout.meta.epoch === undefined || p.layout.meta.epoch === 1")
