@@ -147,12 +147,17 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# From now on, whether a script run has begun: the state is "running", or was before a change that the
+# observer is told of only after it (a quick run can begin and end within one task of the page)
 WATCH_RERUN = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   window.__rerunSeen = false;
-  new MutationObserver((_, obs) => {
-    if (app.getAttribute("data-test-script-state") === "running") { window.__rerunSeen = true; obs.disconnect(); }
-  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+  new MutationObserver((records, obs) => {
+    if (app.getAttribute("data-test-script-state") === "running" || records.some((r) => r.oldValue === "running")) {
+      window.__rerunSeen = true;
+      obs.disconnect();
+    }
+  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true});
 }"""
 
 
@@ -162,3 +167,25 @@ def rerun_by(page, action, timeout: float = 30_000) -> None:
     action()
     page.wait_for_function("window.__rerunSeen === true", timeout=timeout)
     wait_idle(page, timeout)
+
+
+def enter_text(page, box, text: str, timeout: float = 30_000, tries: int = 3) -> None:
+    """Type `text` into the input `box`, press Enter and wait for the run it starts to end.
+
+    A run can go unseen: one quick enough that the page never shows it as running. With no run seen
+    within 10 s, the box still holding `text` counts as taken in; a box holding its old value again
+    (a rerun under way redrew it between the typing and the Enter) is typed again, up to `tries` times.
+    """
+    for _ in range(tries):
+        wait_idle(page, timeout)
+        box.fill(text)
+        page.evaluate(WATCH_RERUN)
+        box.press("Enter")
+        try:
+            page.wait_for_function("window.__rerunSeen === true", timeout=10_000)
+        except PlaywrightTimeout:
+            if box.input_value() != text:
+                continue
+        wait_idle(page, timeout)
+        return
+    raise AssertionError(f"{text!r} typed and entered {tries} times did not stay in the box")

@@ -6,21 +6,12 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PlaywrightTimeout, choose, rerun_by, screenshot, wait_idle
+from tests.browser.conftest import choose, enter_text, rerun_by, screenshot, wait_idle
 
 
 def _set_number(page, label: str, value: int) -> None:
-    """Type `value` into a number input and wait for the run it starts (typed again, up to 3 times, when
-    a rerun still under way redrew the box with its old value before the Enter)."""
-    box = page.locator("[data-testid='stNumberInput']").filter(has_text=label).first.locator("input")
-    for _ in range(3):
-        box.fill(str(value))
-        try:
-            rerun_by(page, lambda: box.press("Enter"), timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            wait_idle(page)
-    raise AssertionError(f"{label}: {value} was not taken in")
+    enter_text(page, page.locator("[data-testid='stNumberInput']").filter(has_text=label).first.locator("input"),
+               str(value))
 
 
 def _open_compare(page, app_url, query: str = "") -> None:

@@ -4,7 +4,7 @@ one wrong; the section laid out without overlaps at 1440×1000, 1024×768 and 39
 from __future__ import annotations
 
 from engine import exercises as exq
-from tests.browser.conftest import ARTIFACTS, rerun_by, wait_idle
+from tests.browser.conftest import ARTIFACTS, enter_text, wait_idle
 
 CODE = "v1.2-2-1.sigmoid.sigmoid.bce.nobias"
 LOAD = 120_000  # the whole Step-by-step page renders before the section: slow on a loaded machine
@@ -16,9 +16,7 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def _submit(page, section, text: str) -> None:
-    box = section.get_by_label("Your answer")
-    box.fill(text)
-    rerun_by(page, lambda: box.press("Enter"), timeout=LOAD)
+    enter_text(page, section.get_by_label("Your answer"), text, timeout=LOAD)
 
 
 def _laid_out(page, section, width: int, name: str) -> None:
