@@ -6,16 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from ui.live_chart import STATIC_PLOTLY
-
 ROOT = Path(__file__).resolve().parents[1]
-PLOTLY_BUNDLE = ROOT / "static" / STATIC_PLOTLY.removeprefix("app/static/")  # what the live charts load
+
+
+def plotly_bundle() -> Path:
+    """The plotly.js file the live charts load (imported here only when asked: the engine's tests need no UI)."""
+    from ui.live_chart import STATIC_PLOTLY
+
+    return ROOT / "static" / STATIC_PLOTLY.removeprefix("app/static/")
 
 
 @functools.cache
 def bundle_trace_types() -> frozenset[str]:
     """The trace types the served plotly.js bundle registers."""
-    return frozenset(re.findall(r'moduleType:"trace",name:"(\w+)"', PLOTLY_BUNDLE.read_text()))
+    return frozenset(re.findall(r'moduleType:"trace",name:"(\w+)"', plotly_bundle().read_text()))
 
 
 def pytest_addoption(parser) -> None:

@@ -35,11 +35,15 @@ def plotly_specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + [films[-1] for films in live_films(at)]
 
 
+def component_data(at: AppTest, name: str) -> list[dict]:
+    """The data sent to each component named `name` (`st.components.v2`) on the page, in page order."""
+    return [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == name]
+
+
 def live_films(at: AppTest) -> list[list[dict]]:
     """The frames sent to each live chart (`ui.live_chart`), in page order, as figure dicts; each uses
     only trace types of the plotly.js bundle the browser loads."""
-    charts = [c for c in at.get("bidi_component") if c.proto.component_name == "live_plotly_chart"]
-    films = [[json.loads(frame) for frame in json.loads(c.proto.json)["frames"]] for c in charts]
+    films = [[json.loads(frame) for frame in data["frames"]] for data in component_data(at, "live_plotly_chart")]
     used = {t.get("type", "scatter") for film in films for fig in film for t in fig["data"]}
     assert used <= bundle_trace_types(), f"trace types the served plotly.js cannot draw: {used - bundle_trace_types()}"
     return films

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import decode, open_page, plotly_specs
+from tests.app.conftest import component_data, decode, open_page, plotly_specs
 from ui import keys
 from ui.compare import views
 from ui.compare.presets import PRESETS
@@ -260,6 +260,6 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
                                                     + [f"cmp_fig_grads_{k}" for k in range(4)])
     assert len(plotly_specs(at)) == per_drawing and at.session_state[keys.CMP_JOB] is None
     # each chart takes over the plot its drawing during training left (`adopt`), so the browser updates it in place
-    live = [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == "live_plotly_chart"]
+    live = component_data(at, "live_plotly_chart")
     assert [d["adopt"] for d in live] == [d["key"] for d in live] == [k for k, _ in charts[-per_drawing:]]
     assert all(json.loads(d["frames"][0])["layout"]["uirevision"] == f"{d['key']}:" for d in live)

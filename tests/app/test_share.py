@@ -4,7 +4,6 @@ and 6), through AppTest as a user meets them."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import open_page
+from tests.app.conftest import component_data, open_page
 from tests.app.test_bad_input import fresh
 from tests.ui import lecture_math as ref
 from ui import controls, keyboard, keys, session_run, theme
@@ -35,7 +34,7 @@ def link_params(link: str) -> dict[str, str]:
 
 def shown_links(at: AppTest) -> list[str]:
     """The links the Share panel shows to copy, in order."""
-    return [json.loads(c.proto.json)["link"] for c in at.get("bidi_component") if c.proto.component_name == "copy_link"]
+    return [data["link"] for data in component_data(at, "copy_link")]
 
 
 def test_a_classroom_link_from_the_share_panel_shows_exactly_the_ticked_controls():

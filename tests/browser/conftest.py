@@ -161,11 +161,16 @@ WATCH_RERUN = """() => {
 }"""
 
 
-def rerun_by(page, action, timeout: float = 30_000) -> None:
-    """Do `action` (which must start a script run) and wait until that run has begun and ended."""
+def _run_begun(page, action, timeout: float) -> None:
+    """Do `action` and wait until a script run has begun (a timeout error if none within `timeout` ms)."""
     page.evaluate(WATCH_RERUN)
     action()
     page.wait_for_function("window.__rerunSeen === true", timeout=timeout)
+
+
+def rerun_by(page, action, timeout: float = 30_000) -> None:
+    """Do `action` (which must start a script run) and wait until that run has begun and ended."""
+    _run_begun(page, action, timeout)
     wait_idle(page, timeout)
 
 
@@ -179,10 +184,8 @@ def enter_text(page, box, text: str, timeout: float = 30_000, tries: int = 3) ->
     for _ in range(tries):
         wait_idle(page, timeout)
         box.fill(text)
-        page.evaluate(WATCH_RERUN)
-        box.press("Enter")
         try:
-            page.wait_for_function("window.__rerunSeen === true", timeout=10_000)
+            _run_begun(page, lambda: box.press("Enter"), timeout=10_000)
         except PlaywrightTimeout:
             if box.input_value() != text:
                 continue

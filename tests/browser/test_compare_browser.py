@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import choose, enter_text, rerun_by, screenshot, wait_idle
+from tests.browser.conftest import choose, enter_text, screenshot, wait_idle
 
 
 def _set_number(page, label: str, value: int) -> None:
@@ -106,9 +106,8 @@ def test_editor_values_survive_a_page_switch(page, app_url):
     _open_compare(page, app_url)
     _pick_preset(page, "ξ too small / about right / too large", 3)
     _set_number(page, "Epochs E", 77)
-    label = page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input")
-    label.fill("my first run")
-    rerun_by(page, lambda: label.press("Enter"))
+    enter_text(page, page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input"),
+               "my first run")
     page.locator("[data-testid='stSidebarNav']").get_by_text("Playground", exact=True).click()
     page.get_by_role("button", name="Step 1 epoch").wait_for()
     wait_idle(page)
