@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
 
 # Resolves with the ms from the click until every visible chart (in the window: the live charts draw
-# a chart scrolled out of view when it comes into view) shows a new figure and the epoch counter has
-# moved on.
+# a chart scrolled out of view when it comes into view) shows a new epoch (`layout.meta.epoch`, which a
+# step's painting sets too) or, without one, a new figure, and the epoch counter has moved on.
 CLICK_AND_WAIT = """
 async (label) => {
   // a live chart knows whether it is in view (its IntersectionObserver, which also counts clipping by
@@ -43,7 +43,8 @@ async (label) => {
   };
   const plots = () => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(inView);
   const epoch = () => document.querySelector("[data-testid='stMetricValue']").innerText;
-  const before = new Set(plots().map(p => p.data));
+  const shown = (p) => (p.layout && p.layout.meta && p.layout.meta.epoch !== undefined ? p.layout.meta.epoch : p.data);
+  const before = new Map(plots().map(p => [p, shown(p)]));
   const start = epoch();
   const button = Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim() === label);
   const t0 = performance.now();
@@ -51,7 +52,7 @@ async (label) => {
   return await new Promise(resolve => {
     const tick = () => {
       const now = plots();  // in view now: the click's rerun can move a chart out of (or into) view
-      const fresh = now.filter(p => p.data && !before.has(p.data) && p._fullLayout);
+      const fresh = now.filter(p => p.data && p._fullLayout && (!before.has(p) || before.get(p) !== shown(p)));
       if (epoch() !== start && now.length && fresh.length === now.length) resolve(performance.now() - t0);
       else if (performance.now() - t0 > 20000) {
         resolve(`stuck: epoch ${start} -> ${epoch()}, ${fresh.length} of ${now.length} charts redrawn`);
@@ -91,6 +92,20 @@ async (seconds) => {
 FIRST_CHART = "(() => { const p = document.querySelector('.js-plotly-plot'); return !!(p && p._fullLayout); })()"
 
 
+# Whether the page has settled after a click: no script run, and no chart holding a step's painting
+# (its full figure follows in a second run).
+SETTLED = """
+() => document.querySelector("[data-testid='stApp']").dataset.testScriptState === 'notRunning' &&
+  Object.values(window.__livePlots || {}).every((p) => !p.live.covered)
+"""
+
+
+def _settle(page) -> None:
+    """Wait until the page has settled after a click, and a moment more."""
+    page.wait_for_function(SETTLED, polling="raf", timeout=30_000)
+    page.wait_for_timeout(150)
+
+
 def start_server(script: str = "app.py") -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
@@ -121,8 +136,7 @@ def browser_figures(url: str, clicks: int, play_seconds: float) -> None:
         times = []
         for _ in range(clicks + 2):
             times.append(_click_and_wait(page))
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
-            page.wait_for_timeout(150)
+            _settle(page)
         times = sorted(times[2:])  # the first clicks warm up
         p90 = times[int(0.9 * (len(times) - 1))]
         print(f"click 'Step 1 epoch' -> all charts updated: median {statistics.median(times):.0f} ms, "
@@ -156,8 +170,7 @@ def _first_chart_and_clicks(browser, url: str, clicks: int) -> tuple[float, floa
     times = []
     for _ in range(clicks + 2):
         times.append(_click_and_wait(page))
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
-        page.wait_for_timeout(150)
+        _settle(page)
     context.close()
     return first, statistics.median(times[2:])  # the first clicks warm up
 

@@ -54,6 +54,11 @@ PLAY_LOAD = "play_load"  # (films' wall time over CPU time, smoothed; whether th
 MAIN_AREA = "main_area"  # the Playground's main area: a fragment (a step reruns it, not the sidebar)
 PLAY_AREA = "play_area"  # the metrics row or player inside it: a fragment of its own (a film reruns only that)
 MAIN_AREA_RUNNING = "main_area_running"  # set while the main area runs: the play area knows it is not alone
+STEP_AREA = "step_area"  # the run buttons, messages and play area: a fragment (a step's click reruns only this)
+STEP_AREA_RUNNING = "step_area_running"  # set while the main area runs: the step area knows it is not alone
+STEP_FROM = "step_from"  # the epoch a step's click started from, until its painting is sent
+STEP_SPEC = "step_spec"  # where a step's painted frame goes on the main charts' full figures, and what they show
+STEP_PLAYER = "step_player"  # the hidden player that paints a step's frame
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

@@ -326,13 +326,15 @@ def at_limit(run: Run) -> bool:
     return bool(limit) and run.trainer.epoch >= limit
 
 
-def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS) -> None:
-    """Train the session's run `epochs` epochs (see `train`); a note says how far a click got."""
+def step(session: MutableMapping, epochs: int, budget: float = STEP_SECONDS) -> int:
+    """Train the session's run `epochs` epochs (see `train`); a note says how far a click got. Returns
+    the epochs trained."""
     run = sync(session)
     done, wanted = train(run, epochs, budget)
     cut = 0 < done < wanted and run.trainer.divergence is None
     session[keys.STEP_NOTE] = (f"Trained {done} of {wanted} epochs: one click trains for at most {budget:g} s. "
                                "Click again to go on." if cut else None)
+    return done
 
 
 def train(run: Run, epochs: int, budget: float = STEP_SECONDS) -> tuple[int, int]:

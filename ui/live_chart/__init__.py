@@ -121,5 +121,7 @@ def pause_catcher(key: str, pause_key: str, on_pause: Callable[[], None]) -> Non
     """Pause as one rerun of the fragment this is drawn in (it draws nothing): a click on the button
     keyed `pause_key` while the player plays stops it at once and, in place of the button's own
     click, calls `on_pause` with the epoch on screen in `st.session_state[key]["paused"]`
-    ({"epoch", "film"})."""
-    _pause(key=key, data={"kind": "pause", "pause_key": pause_key}, height=0, on_paused_change=on_pause)
+    ({"epoch", "film"}). A player that has painted a step on the charts reruns that fragment too
+    (its full figures replace the painting)."""
+    _pause(key=key, data={"kind": "pause", "pause_key": pause_key}, height=0, on_paused_change=on_pause,
+           on_drawn_change=_rerun)

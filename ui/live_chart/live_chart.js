@@ -71,6 +71,7 @@ function draw(plot, text) {
   return plotlyTurn(live.plotlyUrl)
     .then((Plotly) => {
       if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
+      uncover(plot);  // a step's painting gives way to the figure (in this task: never on screen together)
       // react can leave a legend behind that the new figure no longer has (the 1-D curve's, under a 2-D plane)
       const fresh = plot.layout && plot.layout.uirevision !== figure.layout.uirevision;
       return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, figure.layout, live.config);
@@ -159,6 +160,8 @@ function chart(component) {
     live.received = received;
     live.pending = received;
     pump(plot);
+  } else if (live.covered && live.pending === null && !live.busy) {  // a step painted on the figure it shows
+    uncover(plot);
   }
   return () => {
     if (plot.parentNode !== parentElement) return;  // a chart that replaced this one took the plot over
@@ -321,8 +324,10 @@ function paintNetwork(Plotly, plot, spec, f, xy) {
     ctx.strokeText(text, px(spots[2 * k]), py(spots[2 * k + 1]));
     ctx.fillText(text, px(spots[2 * k]), py(spots[2 * k + 1]));
   });
-  Object.assign(ctx, { font: `${paint.note_size}px ${paint.family}`, textAlign: 'left', fillStyle: paint.ink });
-  ctx.fillText(`epoch ${f.e}`, 4, 4);
+  if (f.note !== false) {  // a step changes the figure's own note instead
+    Object.assign(ctx, { font: `${paint.note_size}px ${paint.family}`, textAlign: 'left', fillStyle: paint.ink });
+    ctx.fillText(`epoch ${f.e}`, 4, 4);
+  }
   if (plot.layout.meta) plot.layout.meta.epoch = f.e;  // not drawn: no relayout for it
 }
 
@@ -380,16 +385,23 @@ function paintLoss(Plotly, plot, spec, rows, epoch) {
     rows.y.forEach((s, i) => c.y[i].push(s[k] === null ? NaN : s[k]));
   });
   growAxes(Plotly, plot, spec.paint, c, from);
+  paintCurves(plot, spec.paint, (s) => [c.x, c.y[s.series]]);
+  if (c.x.length && plot.layout.meta) plot.layout.meta.epoch = c.x[c.x.length - 1];
+}
+
+// Curves in their styles (ui.playground.frames.loss_styles) under the loss plot; `curve(style)` gives
+// its points, [epochs, values].
+function paintCurves(plot, styles, curve) {
   const { ctx, w, h } = paintLayer(plot, 'lossLayer');
-  spec.paint.forEach((s) => {
+  styles.forEach((s) => {
     const { px, py } = scales(plot, w, h, s.axis), dash = Math.max(s.width, 3);  // plotly's dashes
     ctx.setLineDash(s.dash === 'dot' ? [dash, dash] : s.dash === 'dash' ? [3 * dash, 3 * dash] : []);
     Object.assign(ctx, { strokeStyle: s.colour, lineWidth: s.width, globalAlpha: s.opacity, lineJoin: 'round' });
-    strokeCurve(ctx, c.x, c.y[s.series], px, py);
+    const [xs, ys] = curve(s);
+    strokeCurve(ctx, xs, ys, px, py);
   });
   ctx.setLineDash([]);
   ctx.globalAlpha = 1;
-  if (c.x.length && plot.layout.meta) plot.layout.meta.epoch = c.x[c.x.length - 1];
 }
 
 // A curve's polyline, one vertical stroke per pixel column where points crowd (thousands of epochs).
@@ -437,6 +449,85 @@ function growAxes(Plotly, plot, series, c, from) {
   // Plotly.react, not relayout: plotly keeps a relayout's ranges over the next figure's (uirevision), so
   // that after Pause the chart would not range itself again
   if (Object.keys(update).length) Plotly.react(plot, plot.data, { ...plot.layout, ...update }, plot.live.config);
+}
+
+// --- a step painted at once (ui.playground.step) ------------------------------------------------
+// On full figures (not Play's base figures): what the step changed is painted under the plot, the
+// SVG it replaces hidden and the plot's own background moved under the painting; the next figure
+// the chart receives brings them back (uncover).
+
+// The SVG group of a plot's scatter trace k (plotly classes each "trace" + its uid).
+function traceGroup(plot, k) {
+  const trace = plot._fullData && plot._fullData[k];
+  return trace ? plot.querySelector(`.trace${CSS.escape(trace.uid)}`) : null;
+}
+
+// Hide `parts` of the plot's SVG and its plot area's background, and show the paper's background
+// under the painting instead (kept until `uncover`).
+function cover(plot, parts) {
+  const host = plot.querySelector('.svg-container'), paper = host.querySelector('.main-svg');
+  if (!plot.live.covered) {
+    plot.live.covered = { paper, background: paper.style.background };
+    host.style.background = paper.style.background;
+    paper.style.background = 'transparent';
+  }
+  [...plot.querySelectorAll('.bglayer .bg'), ...parts].forEach((el) => { if (el) el.classList.add('live-hidden'); });
+}
+
+function uncover(plot) {
+  const covered = plot.live.covered;
+  if (!covered) return;
+  covered.paper.style.background = covered.background;
+  plot.querySelector('.svg-container').style.background = '';
+  plot.querySelectorAll('.live-hidden').forEach((el) => el.classList.remove('live-hidden'));
+  plot.querySelectorAll('.live-paint').forEach((layer) => layer.remove());
+  plot.live.covered = null;
+}
+
+// The diagram: edges, units and their bias labels painted (the inputs' names stay), the note's text set.
+function stepNetwork(Plotly, plot, spec, f) {
+  const labels = spec.labels >= 0 && traceGroup(plot, spec.labels);
+  const biases = labels ? [...labels.querySelectorAll('.textpoint')].slice(spec.keep) : [];
+  cover(plot, [...spec.hide.map((k) => traceGroup(plot, k)), ...biases]);
+  paintNetwork(Plotly, plot, spec, { ...f.net, e: f.e, first: false, note: false }, floats(spec.xy));
+  const note = plot.querySelector(`.annotation[data-index="${spec.note}"] .annotation-text`);
+  if (note) note.textContent = `epoch ${f.e}`;
+}
+
+// The y* map (with its boundary) painted in place of the heatmap, which hides the grid.
+function stepMap(plot, spec, out, epoch) {
+  cover(plot, [...plot.querySelectorAll('.heatmaplayer, .gridlayer, .zerolinelayer'),
+    ...spec.hide.map((k) => traceGroup(plot, k))]);
+  paintMap(plot, spec, out, epoch, floats(spec.x), floats(spec.y));
+}
+
+// The loss curves painted: the figure's points and the step's rows after them.
+function stepLoss(plot, spec, rows, epoch) {
+  cover(plot, spec.paint.map((s) => traceGroup(plot, s.trace)));
+  const last = (s) => { const x = plot._fullData[s.trace].x; return x.length ? x[x.length - 1] : -Infinity; };
+  paintCurves(plot, spec.paint, (s) => {
+    const trace = plot._fullData[s.trace], after = rows.x.map((e, k) => [e, k]).filter(([e]) => e > last(s));
+    return [[...trace.x, ...after.map(([e]) => e)],
+      [...Array.from(trace.y, Number), ...after.map(([, k]) => (rows.y[s.series][k] === null ? NaN : rows.y[s.series][k]))]];
+  });
+  if (plot.layout.meta) plot.layout.meta.epoch = epoch;
+}
+
+// A step's film (one frame): painted on each chart that is drawn, in view and holds the figure the
+// spec describes (the others wait for the full figures); then the main area's rerun brings those.
+function paintStep(root, film) {
+  const p = root.live;
+  if (p.seen.has(film.id)) return;
+  p.seen.add(film.id);
+  const Plotly = window.Plotly, all = plots(), f = film.frames[0], spec = film.spec;
+  const fits = (plot, part) => Boolean(Plotly && part && plot && plot.data && plot.live.visible &&
+    !plot.live.busy && plot.live.pending === null && plot.data.length === part.traces);
+  const net = all[p.charts.net], out = all[p.charts.out], loss = all[p.charts.loss];
+  if (fits(net, spec.net)) guarded(() => stepNetwork(Plotly, net, spec.net, f));
+  if (fits(out, spec.out) && f.out) guarded(() => stepMap(out, spec.out, f.out, f.e));
+  if (fits(loss, spec.loss)) guarded(() => stepLoss(loss, spec.loss, f.loss, f.e));
+  const pause = window.__livePause;
+  if (pause && pause.drawn) pause.drawn(film.id);
 }
 
 // The metrics row: label, value and change per box, as the server's st.metric row shows them.
@@ -559,14 +650,17 @@ function stopPlayer(root) {
 // to that epoch and shows it paused. With no film playing, the click is the button's.
 function pauseCatcher(component) {
   const state = window.__livePause || (window.__livePause = {});
-  Object.assign(state, { send: component.setTriggerValue, key: component.data.pause_key });
+  Object.assign(state, {
+    send: component.setTriggerValue, key: component.data.pause_key,
+    drawn: (film) => component.setTriggerValue('drawn', film),  // a painted step: its full figures, please
+  });
   if (!state.listening) {
     state.listening = true;
     document.addEventListener('click', (event) => {
       const target = event.target && event.target.closest ? event.target : null;
       if (!target || !target.closest(`.st-key-${state.key} button`)) return;
-      const root = document.querySelector('.live-player');
-      const paused = root && root.live ? stopPlayer(root) : null;
+      const root = [...document.querySelectorAll('.live-player')].find((r) => r.live && r.live.playing);
+      const paused = root ? stopPlayer(root) : null;
       if (!paused) return;
       event.stopPropagation();  // before Streamlit's own listeners see it
       event.preventDefault();
@@ -598,6 +692,10 @@ function player(component) {
   });
   plotlyLoaded(data.plotly_url).catch(() => {});
   const film = data.film;
+  if (film && film.step) {
+    paintStep(root, film);
+    return () => {};
+  }
   if (!film) {  // still: the server's numbers; the next film is a new Play
     Object.assign(p, { playing: false, stopped: true, paused: false, queue: [], epoch: null });
     showMetrics(root, data.metrics);

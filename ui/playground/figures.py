@@ -48,6 +48,11 @@ def edge_levels(w: Array | float, wmax: float) -> Array:
     return np.minimum(np.searchsorted(WIDTH_BUCKETS, np.abs(w) / wmax), len(WIDTH_BUCKETS) - 1)
 
 
+def bucket_style(positive: bool, level: int) -> tuple[str, float, float]:
+    """An edge bucket's line (theme colour, width) and opacity: sign by colour, |w| by width."""
+    return POSITIVE if positive else NEGATIVE, 0.6 + 4.4 * WIDTH_BUCKETS[level], 0.35 + 0.5 * WIDTH_BUCKETS[level]
+
+
 def edge_name(l: int, j: int, i: int) -> str:
     """w_ji^(l) of weight layer l (0-based), from input j to unit i (0-based), as plotly text."""
     return f"w<sub>{j + 1}{i + 1}</sub><sup>({l + 1})</sup>"
@@ -121,9 +126,8 @@ def network_figure(
             segments.setdefault(key, ([], []))
     traces = [
         dict(type="scatter", x=xs, y=yv, mode="lines", hoverinfo="skip", showlegend=False,
-             line=dict(color=POSITIVE if positive else NEGATIVE, width=0.6 + 4.4 * WIDTH_BUCKETS[level]),
-             opacity=0.35 + 0.5 * WIDTH_BUCKETS[level])
-        for (positive, level), (xs, yv) in sorted(segments.items())
+             line=dict(color=colour, width=width), opacity=opacity)
+        for (xs, yv), (colour, width, opacity) in ((segments[key], bucket_style(*key)) for key in sorted(segments))
     ]
     traces.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", marker=dict(size=9, opacity=0),
                        hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights"))
@@ -482,18 +486,39 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
                            line=dict(color=theme.ALERT, dash="dash")))
         notes.append(dict(x=diverged_at, y=1, yref="paper", text="diverged", showarrow=False,
                           font=dict(color=theme.ALERT), xanchor="right"))
-    metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False)
+    metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False,
+                       autorangeoptions=_room(np.concatenate([history.column(f"{n}_metric") for n in ("train", "test")])))
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
     # the legend fits the fixed top margin in two rows; on a narrow plot its further rows get room reserved above
     # the plot (see LEGEND_ON_TOP; fixed columns would cut "train accuracy" short)
     return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, shapes=shapes, annotations=notes,
                   margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
-                  xaxis=dict(title=dict(text="epoch")),
+                  xaxis=dict(title=dict(text="epoch"), autorangeoptions=dict(include=[float(e[-1] + max(1, ROOM * e[-1]))])),
                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
                   yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear", nticks=6,
-                             uirevision="log" if log_y else "linear"),
+                             uirevision="log" if log_y else "linear",
+                             autorangeoptions=_room(np.concatenate([history.column(f"{n}_loss") for n in ("train", "test")]),
+                                                    log=log_y)),
                   yaxis2=metric_axis)
+
+
+ROOM = 0.05  # the loss chart's axes reach this share beyond the curves (and a step's new point lands inside)
+
+
+def _room(values: Array, log: bool = False) -> dict:
+    """A y axis's autorange options that leave ROOM of the span beyond the finite `values` (in decades
+    on a log axis; a loss from 0 stays ≥ 0), so that the next step's points land inside the axes."""
+    v = values[np.isfinite(values) & ((values > 0) if log else True)]
+    if not v.size:
+        return {}
+    if log:
+        lo, hi = np.log10(v.min()), np.log10(v.max())
+        pad = ROOM * max(hi - lo, 0.1)
+        return dict(include=[float(10 ** (lo - pad)), float(10 ** (hi + pad))])
+    lo, hi = float(v.min()), float(v.max())
+    pad = ROOM * max(hi - lo, 0.1 * abs(hi), 1e-9)
+    return dict(include=[lo - pad if lo - pad >= 0 or lo < 0 else 0.0, hi + pad])
 
 
 # --- 5. weights ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ FILM_SECONDS = 0.25  # no further frame once a film has taken this long: a Pause
 SNAPSHOT_FRAMES = 16  # a trainer kept every this many frames: a Pause retrains at most this many
 SNAPSHOTS_KEPT = 2 * -(-FILM_FRAMES[1] // SNAPSHOT_FRAMES) + 1  # the film on screen's, the next film's, one more
 FRAME_TRAIN_SECONDS = 0.15  # training time per frame at most (at least one epoch is trained)
+MAP_RESOLUTION = 60  # the y* map's grid in the full figures
 PLAY_RESOLUTION = 36  # a coarser y* map while playing keeps frames quick
 BUSY_RESOLUTION = 24  # and coarser still while the server is busy
 BUSY_LOAD = 2.0  # films whose wall time exceeds their CPU time this many times: the server is busy
@@ -58,7 +59,7 @@ def main_figures(run: Run, colour_by_sample: bool, show_test: bool, log_loss: bo
     diverged = trainer.divergence.epoch if trainer.divergence else None
     figs = [
         figures.network_figure(net, values, grads, data.input_names, title, every_bucket=bool(play_resolution)),
-        figures.output_figure(net, data, show_test, resolution=play_resolution or 60,
+        figures.output_figure(net, data, show_test, resolution=play_resolution or MAP_RESOLUTION,
                               painted=bool(play_resolution) and figures.painted_map(data)),
         figures.loss_figure(trainer.history, trainer.metric_name, log_loss, diverged),
     ]

@@ -89,7 +89,8 @@ def _drawn(net, arrays: list[Array]) -> Array:
     return np.concatenate([a[: shown[l], : shown[l + 1]].ravel() for l, a in enumerate(arrays)])
 
 
-def _trace(fig: go.Figure, name: str) -> int:
+def trace_index(fig: go.Figure, name: str) -> int:
+    """The index of the trace named `name` in `fig` (-1: none)."""
     return next((k for k, t in enumerate(fig.data) if t.name == name), -1)
 
 
@@ -97,63 +98,80 @@ def film_spec(run: Run, base: list[go.Figure], resolution: int) -> dict[str, Any
     """Where each frame's parts go in the base figures (network, y* map), and the fixed geometry."""
     net, data = run.net, run.data
     ys = figures.node_positions(net.sizes)[0]
+    network, output, _ = base
+    labels = trace_index(network, "labels")
+    spec: dict[str, Any] = {
+        "net": {"buckets": list(range(len(figures.EDGE_BUCKETS))), "mid": trace_index(network, "weights"),
+                "units": trace_index(network, "units"), "note": len(network.layout.annotations) - 1,
+                # the bias labels (a trace of their own, after the inputs' fixed labels) change each frame
+                "labels": labels, "fixed": list(network.data[labels].text[: len(ys[0])]) if labels >= 0 else [],
+                **edge_geometry(net)},
+        "out": {"kind": output_kind(data)},
+    }
+    if spec["out"]["kind"] == "plane":
+        gx, gy, _ = figures.plane_grid(data, resolution)
+        spec["out"].update(x=packed(gx, "<f4"), y=packed(gy, "<f4"), line=trace_index(output, "y* = 0.5"))
+        if figures.painted_map(data):  # the browser paints y* (and its boundary) as the plot's image
+            spec["out"]["paint"] = figures.map_paint(data, net, live_chart.page_theme())
+    return spec
+
+
+def edge_geometry(net) -> dict[str, Any]:
+    """Each drawn edge's ends (x0, y0, x1, y1 packed as float32) and name w_ji^(l), in the frames' order."""
+    ys = figures.node_positions(net.sizes)[0]
     xy, names = [], []
     for l in range(net.n_layers):
         for j in range(len(ys[l])):
             for i in range(len(ys[l + 1])):
                 xy += [l, ys[l][j], l + 1, ys[l + 1][i]]
                 names.append(figures.edge_name(l, j, i))
-    network, output, _ = base
-    labels = _trace(network, "labels")
-    spec: dict[str, Any] = {
-        "net": {"buckets": list(range(len(figures.EDGE_BUCKETS))), "mid": _trace(network, "weights"),
-                "units": _trace(network, "units"), "note": len(network.layout.annotations) - 1,
-                # the bias labels (a trace of their own, after the inputs' fixed labels) change each frame
-                "labels": labels, "fixed": list(network.data[labels].text[: len(ys[0])]) if labels >= 0 else [],
-                "xy": packed(xy, "<f4"), "names": names},
-        "out": {"kind": output_kind(data)},
-    }
-    if spec["out"]["kind"] == "plane":
-        gx, gy, _ = figures.plane_grid(data, resolution)
-        spec["out"].update(x=packed(gx, "<f4"), y=packed(gy, "<f4"), line=_trace(output, "y* = 0.5"))
-        if figures.painted_map(data):  # the browser paints y* (and its boundary) as the plot's image
-            spec["out"]["paint"] = figures.map_paint(data, net, live_chart.page_theme())
-    return spec
+    return {"xy": packed(xy, "<f4"), "names": names}
 
 
 def paint_network(fig: go.Figure, n_inputs: int) -> dict[str, Any]:
     """Play's diagram as a painting: takes the edges, the units' circles and labels and the epoch note
     out of Play's base diagram `fig` (built with every edge bucket's trace), makes its background
-    transparent and returns what the player needs to paint each frame under the plot (their styles
-    and places, read from `fig` itself, in the page's theme). The inputs, their names and the colour
-    bar stay in the figure.
+    transparent and returns what the player needs to paint each frame under the plot (`network_paint`).
+    The inputs, their names and the colour bar stay in the figure.
     """
-    if _trace(fig, "units") < 0:  # no unit has a colour yet: the player updates the plot instead
-        return {}
-    name = live_chart.page_theme()
-    buckets = []
+    paint = network_paint(fig, n_inputs)
+    if not paint:
+        return paint
     for trace in fig.data[: len(figures.EDGE_BUCKETS)]:
-        buckets.append([theme.recolour(trace.line.color, name), trace.line.width, trace.opacity])
         trace.x, trace.y = [], []
-    units = fig.data[_trace(fig, "units")]
+    units = fig.data[trace_index(fig, "units")]
     units.marker.opacity, units.hoverinfo = 0, "skip"  # kept for its colour bar
-    fig.data[_trace(fig, "weights")].hoverinfo = "skip"  # the hover would show the film's first frame
-    labels = _trace(fig, "labels")
-    spots: list[float] = []
+    fig.data[trace_index(fig, "weights")].hoverinfo = "skip"  # the hover would show the film's first frame
+    labels = trace_index(fig, "labels")
     if labels >= 0:
         trace = fig.data[labels]
-        spots = [v for xy in zip(trace.x[n_inputs:], trace.y[n_inputs:]) for v in xy]
         trace.x, trace.y, trace.text = trace.x[:n_inputs], trace.y[:n_inputs], trace.text[:n_inputs]
-    note = fig.layout.annotations[-1]
-    note.text = ""
+    fig.layout.annotations[-1].text = ""
     fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.TRANSPARENT
-    font = fig.data[labels].textfont if labels >= 0 else None
+    return paint
+
+
+def network_paint(fig: go.Figure, n_inputs: int) -> dict[str, Any]:
+    """What the player needs to paint the diagram `fig` shows, in the page's theme: each edge bucket's
+    style (in `figures.EDGE_BUCKETS` order), the units' places, size, outline and colour scale, the
+    places of their labels (after the `n_inputs` inputs' names) and the label and note fonts; {} while
+    no unit has a colour yet (the player then updates the plot instead)."""
+    if trace_index(fig, "units") < 0:
+        return {}
+    name = live_chart.page_theme()
+    buckets = [[theme.recolour(colour, name), width, opacity]
+               for colour, width, opacity in (figures.bucket_style(*key) for key in figures.EDGE_BUCKETS)]
+    units = fig.data[trace_index(fig, "units")]
+    labels = trace_index(fig, "labels")
+    trace = fig.data[labels] if labels >= 0 else None
+    spots = [v for xy in zip(trace.x[n_inputs:], trace.y[n_inputs:]) for v in xy] if trace else []
     return {"buckets": buckets, "units": packed([v for xy in zip(units.x, units.y) for v in xy], "<f4"),
             "labels": packed(spots, "<f4"), "size": units.marker.size, "outline": units.marker.line.width,
             "lut": figures.colour_lut(list(units.marker.colorscale), name),
             "ink": theme.recolour(theme.INK, name), "muted": theme.recolour(theme.MUTED, name),
             "halo": theme.recolour(theme.WHITE, name), "family": theme.FONT["family"],
-            "label_size": font.size if font else 10, "note_size": note.font.size or 13}
+            "label_size": trace.textfont.size if trace else 10,
+            "note_size": fig.layout.annotations[-1].font.size or 13}
 
 
 def paint_loss(fig: go.Figure, run: Run) -> list[dict[str, Any]]:
@@ -163,21 +181,31 @@ def paint_loss(fig: go.Figure, run: Run) -> list[dict[str, Any]]:
     (its series, colour in the page's theme, width, dash, opacity and y axis), with which the player
     paints the curves under the plot and extends them frame by frame. The edit marks stay plotly's.
     """
-    name, styles = live_chart.page_theme(), []
-    for series, trace_name in enumerate(_loss_names(run)):
-        k = _trace(fig, trace_name)
-        if k < 0:  # no test split
-            continue
-        trace = fig.data[k]
-        styles.append({"series": series, "colour": theme.recolour(trace.line.color, name), "width": trace.line.width,
-                       "dash": trace.line.dash, "opacity": 1 if trace.opacity is None else trace.opacity,
-                       "axis": "yaxis2" if trace.yaxis == "y2" else "yaxis"})
+    styles = loss_styles(fig, run)
+    for style in styles:
+        trace = fig.data[style["trace"]]
         trace.x, trace.y, trace.hoverinfo = [None], [None], "skip"
     h = run.trainer.history
     grow = _painted_ranges(fig, h, styles)
     fig.layout.meta = {**(fig.layout.meta or {}), "grow": grow,
                        "curves": {"x": h.epochs.tolist(), "y": [_plain(h.column(s)) for s in LOSS_SERIES]}}
     fig.layout.paper_bgcolor = fig.layout.plot_bgcolor = theme.TRANSPARENT
+    return styles
+
+
+def loss_styles(fig: go.Figure, run: Run) -> list[dict[str, Any]]:
+    """Each loss curve of `fig` as the player paints it: its series (in LOSS_SERIES), trace, colour in
+    the page's theme, width, dash, opacity and y axis."""
+    name, styles = live_chart.page_theme(), []
+    for series, trace_name in enumerate(_loss_names(run)):
+        k = trace_index(fig, trace_name)
+        if k < 0:  # no test split
+            continue
+        trace = fig.data[k]
+        styles.append({"series": series, "trace": k, "colour": theme.recolour(trace.line.color, name),
+                       "width": trace.line.width, "dash": trace.line.dash,
+                       "opacity": 1 if trace.opacity is None else trace.opacity,
+                       "axis": "yaxis2" if trace.yaxis == "y2" else "yaxis"})
     return styles
 
 

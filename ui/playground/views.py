@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import keys, plain, session_run, share
 from ui.live_chart import live_chart, live_player, pause_catcher, show_prepared
-from ui.playground import detail, film, frames, run_tools
+from ui.playground import detail, film, frames, run_tools, step
 from ui.session_run import Run
 
 
@@ -24,9 +24,9 @@ def run_buttons(run: Run) -> None:
                  f"epoch {run.trainer.epoch}, the last finite one)")
     elif session_run.at_limit(run):
         limit = " (the epoch limit is reached: raise it in the Run section to train on)"
-    row.button("Step 1 epoch", key=keys.STEP_1, on_click=session_run.step, args=(session, 1),
+    row.button("Step 1 epoch", key=keys.STEP_1, on_click=step.clicked, args=(session, 1),
                disabled=bool(limit), help=f"One pass over the training data{limit}.")
-    row.button(f"Step {n} epochs", key=keys.STEP_N, on_click=session_run.step, args=(session, n),
+    row.button(f"Step {n} epochs", key=keys.STEP_N, on_click=step.clicked, args=(session, n),
                disabled=bool(limit), help=f"Set N in the Run section of the sidebar{limit}.")
     # two buttons with their own keys: a click on one can never be replayed as a click on the other
     if run.playing:
@@ -62,13 +62,15 @@ def messages(run: Run) -> None:
                  icon=":material/stop_circle:")
 
 
+MAIN_CHARTS = {"net": "chart_network", "out": "chart_output", "loss": "chart_loss"}  # the players' charts
+
+
 def metrics(run: Run, shown: dict | None = None) -> None:
     """Epoch, losses and the task's metric, outside the figures; while playing (a film `shown`), the
     player draws them frame by frame with the charts (see `ui.live_chart.live_player`)."""
     texts = frames.metric_texts(run)
     if shown is not None:
-        charts = {"net": "chart_network", "out": "chart_output", "loss": "chart_loss"}
-        live_player(shown, keys.PLAYER, charts, texts, on_shown=film.note_pace)
+        live_player(shown, keys.PLAYER, MAIN_CHARTS, texts, on_shown=film.note_pace)
         return
     row = st.container(horizontal=True, gap="medium")  # wraps on a narrow screen
     for label, value, change in texts:
@@ -84,7 +86,7 @@ VIEW_MIN_PX = 270
 LAYOUT_CSS = f"""<style>
 .st-key-{keys.MAIN_VIEWS} > div, .st-key-{keys.DETAIL_ROW} > div {{
   flex: 1 1 {VIEW_MIN_PX}px; min-width: min({VIEW_MIN_PX}px, 100%); }}
-.st-key-{keys.RUN_BUTTONS} [data-retained] {{ display: none; }}
+.st-key-{keys.RUN_BUTTONS} [data-retained], .st-key-{keys.STEP_PLAYER} {{ display: none; }}
 @media (max-width: 640px) {{
   .st-key-{keys.RUN_BUTTONS} button, .st-key-{keys.MAIN_VIEWS} label, .st-key-{keys.DETAIL_VIEW} button {{
     min-height: 40px; }}
@@ -109,6 +111,8 @@ def main_views(run: Run, playing: bool = False) -> None:
         toggles[key] = cell.toggle(label, default, key=key)
     # while playing, the charts hold Play's base figures; else this state's (larger for a projector)
     figs = None if playing else share.for_layout(film.main_figures(run, **toggles), st.session_state)
+    if figs is not None:
+        step.keep(st.session_state, run, figs, toggles)
     colour = ("its output O for the first training point" if toggles[keys.COLOUR_BY_SAMPLE]
               else "its mean |δ| over the last epoch (from the first epoch on)")
     captions = (f"Vermillion (red-orange) edges are positive weights, blue negative, thicker is larger |w|; a "
@@ -193,11 +197,10 @@ def live(run: Run) -> None:
         if sidebar_is_stale(st.session_state):
             st.rerun(scope="app")
         current = st.session_state[keys.RUN]
-        run_buttons(current)
-        pause_catcher(keys.PAUSE_CATCHER, keys.PAUSE, film.pause)  # a Pause reruns this fragment alone
-        messages(current)
-        st.session_state[keys.MAIN_AREA_RUNNING] = True
-        playing = play_area()  # a film was trained: the main charts hold Play's base figures
+        # a Pause, and a painted step's call for the full figures, rerun this fragment alone
+        pause_catcher(keys.PAUSE_CATCHER, keys.PAUSE, film.pause)
+        st.session_state[keys.STEP_AREA_RUNNING] = True
+        playing = step_area()  # a film was trained: the main charts hold Play's base figures
         with st.container():
             run_tools.draw(current)
         main_views(current, playing=playing)
@@ -205,6 +208,30 @@ def live(run: Run) -> None:
         downloads(current)
 
     main_area()
+
+
+@st.fragment(key=keys.STEP_AREA)
+def step_area() -> bool:
+    """The run buttons, the messages and the play area (True: a film was sent, see `play_area`).
+
+    A Step's click reruns this alone: it sends the step as one painted frame for the main charts
+    (`ui.playground.step`), and the player that paints it calls for the main area's rerun, which
+    brings the full figures. Any other click here (Play, Reset, Restart) reruns the page.
+    """
+    session = st.session_state
+    alone = not session.pop(keys.STEP_AREA_RUNNING, False)
+    current, since = session[keys.RUN], session.pop(keys.STEP_FROM, None)
+    painting = step.film_for(session, current, since) if alone else None
+    if alone and (sidebar_is_stale(session) or painting is None):
+        st.rerun(scope="app")
+    run_buttons(current)
+    messages(current)
+    session[keys.MAIN_AREA_RUNNING] = True
+    playing = play_area()
+    # hidden, and always there (a step's click then updates it, not mounts it): it paints a step's
+    # frame on the charts, while the metrics row above shows its numbers
+    live_player(painting, keys.STEP_PLAYER, MAIN_CHARTS, [], on_shown=film.note_pace)
+    return playing
 
 
 @st.fragment(key=keys.PLAY_AREA)

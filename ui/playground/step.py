@@ -1,0 +1,73 @@
+"""A click on Step drawn at once: one painted frame on the full figures the charts hold, which follow.
+
+Redrawing the main charts with new full figures costs the browser about 0.4 s, most of it plotly
+laying the three plots out again. So a step's click reruns only the button row, the messages and
+the metrics (`ui.playground.views.step_area`), and sends a hidden player one frame of the new state
+(`ui.playground.frames.frame`) with where it goes on the figures the charts hold (`spec`, kept when
+they were built): the player paints the edges, units, y* map and loss curves under each plot, hides
+the SVG traces they replace, and asks for the main area's rerun, whose full figures (hover, colour
+bars, axes) take the painting's place a moment later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+import plotly.graph_objects as go
+
+from ui import keys, live_chart, session_run
+from ui.playground import figures, film, frames
+from ui.session_run import Run
+
+
+def spec(run: Run, figs: list[go.Figure]) -> dict[str, Any]:
+    """Where a painted frame goes on the main views' full figures `figs` (network, y* map, loss): the
+    paint of each view that can be painted, the traces it replaces and each figure's trace count (the
+    player paints only on a plot that holds such a figure)."""
+    network, output, loss = figs
+    made: dict[str, Any] = {}
+    n_inputs = len(figures.node_positions(run.net.sizes)[0][0])
+    paint = frames.network_paint(network, n_inputs)
+    if paint:  # the units have colours (from the first epoch on)
+        units = frames.trace_index(network, "units")
+        made["net"] = {"paint": paint, "xy": frames.edge_geometry(run.net)["xy"], "units": units,
+                       "hide": [*range(frames.trace_index(network, "weights")), units],
+                       "labels": frames.trace_index(network, "labels"), "keep": n_inputs,
+                       "note": len(network.layout.annotations) - 1, "traces": len(network.data)}
+    if frames.output_kind(run.data) == "plane" and figures.painted_map(run.data):
+        gx, gy, _ = figures.plane_grid(run.data, film.MAP_RESOLUTION)
+        made["out"] = {"x": frames.packed(gx, "<f4"), "y": frames.packed(gy, "<f4"),
+                       "paint": figures.map_paint(run.data, run.net, live_chart.page_theme()),
+                       "hide": [k for k in (frames.trace_index(output, "y* = 0.5"),) if k >= 0],
+                       "traces": len(output.data)}
+    made["loss"] = {"paint": frames.loss_styles(loss, run), "traces": len(loss.data)}
+    return made
+
+
+def _setup(run: Run, toggles: dict[str, bool]) -> tuple:
+    """What the full figures were built for besides the epoch: the run, the theme and the views' toggles."""
+    return film.revision(run), live_chart.page_theme(), tuple(toggles.values())
+
+
+def keep(session: MutableMapping, run: Run, figs: list[go.Figure], toggles: dict[str, bool]) -> None:
+    """Keep the spec of the full figures just sent to the main charts, for the next step's painting."""
+    session[keys.STEP_SPEC] = {"for": _setup(run, toggles), "spec": spec(run, figs)}
+
+
+def clicked(session: MutableMapping, epochs: int) -> None:
+    """A Step button's click: train `epochs` epochs and mark the step for painting (with the epoch it
+    started from, after which the loss curves grow)."""
+    done = session_run.step(session, epochs)
+    session[keys.STEP_FROM] = session[keys.RUN].trainer.epoch - done
+
+
+def film_for(session: MutableMapping, run: Run, since: int | None) -> dict[str, Any] | None:
+    """The step taken from epoch `since` as a film of one painted frame for the charts, or None where
+    they cannot be painted (no step, a different set-up than their figures', playing, diverged)."""
+    kept, toggles = session.get(keys.STEP_SPEC), film.main_toggles()
+    if since is None or not kept or kept["for"] != _setup(run, toggles) or run.playing or run.trainer.divergence:
+        return None
+    frame = frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, film.MAP_RESOLUTION, painted=True)
+    number = session[keys.PLAY_FILM] = session.get(keys.PLAY_FILM, 0) + 1
+    return {"id": number, "frames": [frame], "spec": kept["spec"], "last": True, "step": True}
