@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.training import Trainer
-from tests.app.conftest import APP, live_films, open_page, plotly_specs
+from tests.app.conftest import APP, component_data, live_films, open_page, plotly_specs
 from ui import controls, keys, session_run
 from ui.playground import film, run_tools, views
 from ui.playground.detail import DETAIL_REFRESH_SECONDS, DETAIL_VIEWS
@@ -75,6 +75,19 @@ def test_step_one_and_step_n(app):
     assert _metrics(app)["Epoch"] == "8"
     h = _run(app).trainer.history
     assert list(h.epochs) == list(range(9))
+
+
+def test_a_step_in_a_whole_run_sends_full_figures_and_keeps_where_a_painting_would_go(app):
+    """A step's painting is for a rerun of the step area alone (the browser test shows it); in a run of
+    the page the charts get their full figures, and the spec kept describes exactly those."""
+    app.button(key=keys.STEP_1).click().run()
+    players = component_data(app, "live_player")
+    assert [p["film"] for p in players] == [None]  # the hidden step player, with nothing to paint
+    spec = app.session_state[keys.STEP_SPEC]["spec"]
+    figures = [film[-1] for film in live_films(app)[:3]]
+    assert [len(fig["data"]) for fig in figures] == [spec[view]["traces"] for view in ("net", "out", "loss")]
+    assert all(fig["layout"]["meta"]["epoch"] == 1 for fig in figures)
+    assert keys.STEP_FROM not in app.session_state
 
 
 @pytest.mark.parametrize(

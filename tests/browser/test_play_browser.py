@@ -140,10 +140,10 @@ def test_frames_in_order_pause_on_the_frame_shown_and_a_hidden_tab_asks_nothing(
     page.wait_for_timeout(500)
     assert page.evaluate(f"{PLOTS}.map(p => p.layout.meta.epoch)")[:3] == [shown] * 3
     # the loss axes that grew while playing range themselves again (plotly keeps a relayout's ranges), with
-    # figures.ROOM to spare for the next step
+    # room to spare for the next step, up to a round number (figures.nice_ceiling)
     epochs = page.evaluate(f"{PLOTS}[2].layout.xaxis")
-    room = max(1, figures.ROOM * shown)
-    assert epochs["autorange"] is True and epochs["range"][0] <= 0 and shown + room <= epochs["range"][1] < shown + room + 1
+    end = figures.nice_ceiling(shown + 1)
+    assert epochs["autorange"] is True and epochs["range"][0] <= 0 and end <= epochs["range"][1] < 1.01 * end
     assert page.evaluate(f"{PLOTS}.every(p => !p.querySelector('.live-paint'))")  # no painting left under a plot
     assert _metric(page, "Epoch") == str(shown)
     assert _downloaded_epoch(page) == shown  # the session's run is the run of the frame shown

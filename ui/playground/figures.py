@@ -486,24 +486,33 @@ def loss_figure(history: History, metric_name: str, log_y: bool = False,
                            line=dict(color=theme.ALERT, dash="dash")))
         notes.append(dict(x=diverged_at, y=1, yref="paper", text="diverged", showarrow=False,
                           font=dict(color=theme.ALERT), xanchor="right"))
+    columns = {kind: np.concatenate([history.column(f"{split}_{kind}") for split in ("train", "test")])
+               for kind in ("loss", "metric")}
     metric_axis = dict(title=dict(text=metric_name), overlaying="y", side="right", showgrid=False,
-                       autorangeoptions=_room(np.concatenate([history.column(f"{n}_metric") for n in ("train", "test")])))
+                       autorangeoptions=_room(columns["metric"]))
     if metric_name == "accuracy":
         metric_axis.update(range=[0, 1.02], tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%")
     # the legend fits the fixed top margin in two rows; on a narrow plot its further rows get room reserved above
     # the plot (see LEGEND_ON_TOP; fixed columns would cut "train accuracy" short)
     return figure(traces, MAP_HEIGHT, legend=LEGEND_ON_TOP, shapes=shapes, annotations=notes,
                   margin={**LEGEND_MARGIN, "l": 66, "r": 55},  # room for ticks such as 0.6925
-                  xaxis=dict(title=dict(text="epoch"), autorangeoptions=dict(include=[float(e[-1] + max(1, ROOM * e[-1]))])),
+                  xaxis=dict(title=dict(text="epoch"), autorangeoptions=dict(include=[nice_ceiling(e[-1] + 1)])),
                   # a new scale starts unzoomed (see ui.live_chart: an axis's own revision)
                   yaxis=dict(title=dict(text="loss L"), type="log" if log_y else "linear", nticks=6,
                              uirevision="log" if log_y else "linear",
-                             autorangeoptions=_room(np.concatenate([history.column(f"{n}_loss") for n in ("train", "test")]),
-                                                    log=log_y)),
+                             autorangeoptions=_room(columns["loss"], log=log_y)),
                   yaxis2=metric_axis)
 
 
-ROOM = 0.05  # the loss chart's axes reach this share beyond the curves (and a step's new point lands inside)
+ROOM = 0.05  # the loss axis reaches this share of its span beyond the curves (a step's new point lands inside)
+NICE = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)  # the epochs' axis ends at one of these times a power of 10
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest NICE number times a power of 10 that is at least `value` (> 0): the epochs' axis
+    reaches it, so that it stays put over several steps and the curves fill at least 75 % of it."""
+    scale = 10.0 ** np.floor(np.log10(value))
+    return float(next(n * scale for n in NICE if n * scale >= value * (1 - 1e-12)))
 
 
 def _room(values: Array, log: bool = False) -> dict:

@@ -83,9 +83,10 @@ def revision(run: Run) -> str:
     return f"{run.structure}/{run.draw}"
 
 
-def main_toggles() -> dict[str, bool]:
+def main_toggles(session: MutableMapping | None = None) -> dict[str, bool]:
     """The main views' toggles as set in this session (their defaults before the first run)."""
-    return {key: bool(st.session_state.get(key, default)) for key, default in MAIN_TOGGLES.items()}
+    session = st.session_state if session is None else session
+    return {key: bool(session.get(key, default)) for key, default in MAIN_TOGGLES.items()}
 
 
 def film(run: Run) -> dict[str, Any]:

@@ -65,7 +65,7 @@ def clicked(session: MutableMapping, epochs: int) -> None:
 def film_for(session: MutableMapping, run: Run, since: int | None) -> dict[str, Any] | None:
     """The step taken from epoch `since` as a film of one painted frame for the charts, or None where
     they cannot be painted (no step, a different set-up than their figures', playing, diverged)."""
-    kept, toggles = session.get(keys.STEP_SPEC), film.main_toggles()
+    kept, toggles = session.get(keys.STEP_SPEC), film.main_toggles(session)
     if since is None or not kept or kept["for"] != _setup(run, toggles) or run.playing or run.trainer.divergence:
         return None
     frame = frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, film.MAP_RESOLUTION, painted=True)

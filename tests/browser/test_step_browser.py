@@ -1,0 +1,83 @@
+"""A Step painted at once on the main charts, then their full figures (ui/playground/step.py), in Chromium."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import ARTIFACTS, screenshot, wait_idle
+from ui import keys
+
+MAIN = ("chart_network", "chart_output", "chart_loss")
+# the painted step's call for the full figures, held back until the test lets it go
+HOLD = """() => { const s = window.__livePause; s.held = []; s.real = s.real || s.drawn;
+  s.drawn = (film) => s.held.push(film); }"""
+RELEASE = "() => { const s = window.__livePause; s.drawn = s.real; s.held.forEach((film) => s.drawn(film)); }"
+STATE = """(keys) => keys.map((k) => { const p = window.__livePlots[k]; return {
+  epoch: p.layout.meta.epoch, covered: Boolean(p.live.covered), hidden: p.querySelectorAll('.live-hidden').length,
+  painted: [...p.querySelectorAll('canvas.live-paint')].some((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
+    return false; }) }; })"""
+SETTLED = """(keys) => document.querySelector("[data-testid='stApp']").dataset.testScriptState === 'notRunning' &&
+  keys.every((k) => { const p = window.__livePlots[k]; return p && !p.live.covered && !p.live.busy; })"""
+
+
+def _shot(page, key: str) -> np.ndarray:
+    png = page.locator(f".st-key-view_{key.removeprefix('chart_')} .live-plot").screenshot()
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def _timeline(page) -> str:
+    return page.locator(f".st-key-{keys.TIMELINE} input[type='range']").input_value()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_step_is_painted_at_once_like_its_full_figures_which_follow(browser, app_url, scheme):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{app_url}/?dataset=xor&lr=1.0")
+    wait_idle(page)
+    step = page.get_by_role("button", name="Step 1 epoch")
+    # to epoch 10 (the units have colours to paint from epoch 1 on), where the epochs' axis reaches 12 (room
+    # for the next step: figures.nice_ceiling), and so does the next step's full figure
+    page.get_by_role("button", name="Step 10 epochs").click()
+    page.wait_for_function(f"({SETTLED})({list(MAIN)}) && "
+                           "window.__livePlots.chart_network.layout.meta.epoch === 10", timeout=30_000)
+    assert _timeline(page) == "10"
+    page.evaluate(HOLD)
+    step.click()
+    page.wait_for_function(f"({STATE})({list(MAIN)}).every((s) => s.epoch === 11 && s.covered)", timeout=30_000)
+    page.wait_for_timeout(300)
+    for state in page.evaluate(STATE, list(MAIN)):  # painted, with the SVG it replaces hidden
+        assert state["painted"] and state["hidden"] > 0
+    assert page.evaluate("window.__livePause.held").__len__() == 1
+    # only the buttons, messages and metrics were rerun: the metrics say 11, the timeline still 10
+    assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "11"
+    assert _timeline(page) == "10"
+    epochs_axis = page.evaluate("window.__livePlots.chart_loss.layout.xaxis.range")
+    painted = {key: _shot(page, key) for key in MAIN}
+    screenshot(page, f"step-painted-{scheme}")
+
+    page.evaluate(RELEASE)
+    page.wait_for_function(f"({SETTLED})({list(MAIN)}) && document.querySelectorAll('.live-paint').length === 0",
+                           timeout=30_000)
+    page.wait_for_timeout(300)
+    assert _timeline(page) == "11"
+    for state in page.evaluate(STATE, list(MAIN)):
+        assert state == {"epoch": 11, "covered": False, "hidden": 0, "painted": False}
+    assert page.evaluate("window.__livePlots.chart_loss.layout.xaxis.range") == epochs_axis
+    screenshot(page, f"step-full-{scheme}")
+    for key in MAIN:  # the painting looks like the full figure of the same epoch
+        full = _shot(page, key)
+        assert full.shape == painted[key].shape
+        off = np.abs(full - painted[key]).max(axis=2) > 80
+        if off.mean() >= 0.01:  # the two pictures, for a look
+            pair = np.concatenate([painted[key], full, np.where(off[..., None], 255, 0).repeat(3, 2)], axis=1)
+            Image.fromarray(pair.astype(np.uint8)).save(ARTIFACTS / f"step-{key}-{scheme}.png")
+        assert off.mean() < 0.01, f"{key} ({scheme}): {off.mean():.2%} of the pixels differ"
+    assert page.locator("[data-testid='stException']").count() == 0
+    context.close()
