@@ -110,7 +110,8 @@ def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], m
     replaces it. When the browser starts on a film it asks for the next with a rerun, calling
     `on_shown` first ({"film", "fps", "wait"} in `st.session_state[key]["shown"]`). A film's
     "charts" ({chart key: JSON from `prepared`}, if any) are drawn on those live charts with its
-    first frame. Pause goes through `pause_catcher`.
+    first frame. Pause goes through `pause_catcher`. A step's film (`ui.playground.step`) is painted at
+    once on the charts' full figures, until the next figures drawn on them replace the painting.
     """
     _player(key=key, data={"kind": "player", "film": film, "charts": charts, "metrics": metrics,
                            "frame_ms": FRAME_MS, "plotly_url": plotly_url()},
@@ -121,7 +122,5 @@ def pause_catcher(key: str, pause_key: str, on_pause: Callable[[], None]) -> Non
     """Pause as one rerun of the fragment this is drawn in (it draws nothing): a click on the button
     keyed `pause_key` while the player plays stops it at once and, in place of the button's own
     click, calls `on_pause` with the epoch on screen in `st.session_state[key]["paused"]`
-    ({"epoch", "film"}). A player that has painted a step on the charts reruns that fragment too
-    (its full figures replace the painting)."""
-    _pause(key=key, data={"kind": "pause", "pause_key": pause_key}, height=0, on_paused_change=on_pause,
-           on_drawn_change=_rerun)
+    ({"epoch", "film"})."""
+    _pause(key=key, data={"kind": "pause", "pause_key": pause_key}, height=0, on_paused_change=on_pause)

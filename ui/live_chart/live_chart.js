@@ -71,12 +71,12 @@ function draw(plot, text) {
   return plotlyTurn(live.plotlyUrl)
     .then((Plotly) => {
       if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
-      uncover(plot);  // a step's painting gives way to the figure (in this task: never on screen together)
       // react can leave a legend behind that the new figure no longer has (the 1-D curve's, under a 2-D plane)
       const fresh = plot.layout && plot.layout.uirevision !== figure.layout.uirevision;
       return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, figure.layout, live.config);
     })
     .then(() => {
+      uncover(plot);  // a step's painting gives way to the figure drawn (in the same task: never both on screen)
       const meta = figure.layout.meta || {};
       if (meta.label) plot.setAttribute('aria-label', meta.label);
       if (!meta.play) plot.querySelectorAll('.live-paint').forEach((layer) => layer.remove());  // Play's paintings
@@ -526,8 +526,6 @@ function paintStep(root, film) {
   if (fits(net, spec.net)) guarded(() => stepNetwork(Plotly, net, spec.net, f));
   if (fits(out, spec.out) && f.out) guarded(() => stepMap(out, spec.out, f.out, f.e));
   if (fits(loss, spec.loss)) guarded(() => stepLoss(loss, spec.loss, f.loss, f.e));
-  const pause = window.__livePause;
-  if (pause && pause.drawn) pause.drawn(film.id);
 }
 
 // The metrics row: label, value and change per box, as the server's st.metric row shows them.
@@ -650,10 +648,7 @@ function stopPlayer(root) {
 // to that epoch and shows it paused. With no film playing, the click is the button's.
 function pauseCatcher(component) {
   const state = window.__livePause || (window.__livePause = {});
-  Object.assign(state, {
-    send: component.setTriggerValue, key: component.data.pause_key,
-    drawn: (film) => component.setTriggerValue('drawn', film),  // a painted step: its full figures, please
-  });
+  Object.assign(state, { send: component.setTriggerValue, key: component.data.pause_key });
   if (!state.listening) {
     state.listening = true;
     document.addEventListener('click', (event) => {

@@ -197,10 +197,16 @@ def live(run: Run) -> None:
         if sidebar_is_stale(st.session_state):
             st.rerun(scope="app")
         current = st.session_state[keys.RUN]
-        # a Pause, and a painted step's call for the full figures, rerun this fragment alone
-        pause_catcher(keys.PAUSE_CATCHER, keys.PAUSE, film.pause)
-        st.session_state[keys.STEP_AREA_RUNNING] = True
-        playing = step_area()  # a film was trained: the main charts hold Play's base figures
+        # first on the page, so that the browser has it long before this run's full figures: a step just
+        # taken as one painted frame for the main charts (ui.playground.step; hidden, always there)
+        since = st.session_state.pop(keys.STEP_FROM, None)
+        live_player(step.film_for(st.session_state, current, since), keys.STEP_PLAYER, MAIN_CHARTS, [],
+                    on_shown=film.note_pace)
+        run_buttons(current)
+        pause_catcher(keys.PAUSE_CATCHER, keys.PAUSE, film.pause)  # a Pause reruns this fragment alone
+        messages(current)
+        st.session_state[keys.MAIN_AREA_RUNNING] = True
+        playing = play_area()  # a film was trained: the main charts hold Play's base figures
         with st.container():
             run_tools.draw(current)
         main_views(current, playing=playing)
@@ -208,30 +214,6 @@ def live(run: Run) -> None:
         downloads(current)
 
     main_area()
-
-
-@st.fragment(key=keys.STEP_AREA)
-def step_area() -> bool:
-    """The run buttons, the messages and the play area (True: a film was sent, see `play_area`).
-
-    A Step's click reruns this alone: it sends the step as one painted frame for the main charts
-    (`ui.playground.step`), and the player that paints it calls for the main area's rerun, which
-    brings the full figures. Any other click here (Play, Reset, Restart) reruns the page.
-    """
-    session = st.session_state
-    alone = not session.pop(keys.STEP_AREA_RUNNING, False)
-    current, since = session[keys.RUN], session.pop(keys.STEP_FROM, None)
-    painting = step.film_for(session, current, since) if alone else None
-    if alone and (sidebar_is_stale(session) or painting is None):
-        st.rerun(scope="app")
-    run_buttons(current)
-    messages(current)
-    session[keys.MAIN_AREA_RUNNING] = True
-    playing = play_area()
-    # hidden, and always there (a step's click then updates it, not mounts it): it paints a step's
-    # frame on the charts, while the metrics row above shows its numbers
-    live_player(painting, keys.STEP_PLAYER, MAIN_CHARTS, [], on_shown=film.note_pace)
-    return playing
 
 
 @st.fragment(key=keys.PLAY_AREA)
