@@ -77,17 +77,22 @@ def test_step_one_and_step_n(app):
     assert list(h.epochs) == list(range(9))
 
 
-def test_a_step_in_a_whole_run_sends_full_figures_and_keeps_where_a_painting_would_go(app):
-    """A step's painting is for a rerun of the step area alone (the browser test shows it); in a run of
-    the page the charts get their full figures, and the spec kept describes exactly those."""
+def test_a_steps_run_paints_it_first_on_the_figures_the_charts_hold_then_sends_the_full_ones(app):
+    """The step player (hidden, first in the main area) gets the step as one frame, with where it goes on
+    the figures the previous run sent; the same run then sends the full figures, whose spec is kept."""
     app.button(key=keys.STEP_1).click().run()
-    players = component_data(app, "live_player")
-    assert [p["film"] for p in players] == [None]  # the hidden step player, with nothing to paint
-    spec = app.session_state[keys.STEP_SPEC]["spec"]
+    held = [film[-1] for film in live_films(app)[:3]]  # the charts' figures at epoch 1
+    app.button(key=keys.STEP_1).click().run()
+    (player,) = component_data(app, "live_player")
+    painting = player["film"]
+    assert painting["step"] and len(painting["frames"]) == 1 and painting["frames"][0]["e"] == 2
+    assert [painting["spec"][view]["traces"] for view in ("net", "out", "loss")] == [len(f["data"]) for f in held]
     figures = [film[-1] for film in live_films(app)[:3]]
-    assert [len(fig["data"]) for fig in figures] == [spec[view]["traces"] for view in ("net", "out", "loss")]
-    assert all(fig["layout"]["meta"]["epoch"] == 1 for fig in figures)
-    assert keys.STEP_FROM not in app.session_state
+    assert all(fig["layout"]["meta"]["epoch"] == 2 for fig in figures)
+    spec = app.session_state[keys.STEP_SPEC]["spec"]
+    assert [spec[view]["traces"] for view in ("net", "out", "loss")] == [len(f["data"]) for f in figures]
+    app.toggle(key=keys.LOG_LOSS).set_value(True).run()  # a run without a step paints nothing
+    assert [p["film"] for p in component_data(app, "live_player")] == [None]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +199,7 @@ def _main_chart(at, view: str = "network") -> dict:
 def _film(at) -> dict | None:
     """The film the player got in the last run (None: no player, or a still page)."""
     players = [c for c in at.get("bidi_component") if c.proto.component_name == "live_player"]
-    return json.loads(players[0].proto.json)["film"] if players else None
+    return json.loads(players[-1].proto.json)["film"] if players else None  # after the hidden step player
 
 
 def _ask_next(at) -> None:

@@ -154,7 +154,7 @@ def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_in
     page.get_by_role("button", name="Pause", exact=True).wait_for()
     page.wait_for_function(f"Number({EPOCH}) > 1")
     shown = page.evaluate("""() => {  // Space, in the same task as reading the frame on screen
-      const shown = document.querySelector('.live-player').live.epoch;
+      const shown = [...document.querySelectorAll('.live-player')].find((root) => root.live.playing).live.epoch;
       document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
       return shown;
     }""")
