@@ -55,6 +55,8 @@ def test_the_copy_button_and_a_classroom_link_in_a_new_browser(browser, app_url)
     page = context.new_page()
     page.goto(f"{app_url}/?lr=0.3&seed=4")
     wait_idle(page, LOAD_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=LOAD_MS)
+    assert page.locator(f"{SIDEBAR} .copy-link").count() == 0  # the closed panel's contents are not drawn
     panel = _share(page)
     assert _copy(page, panel, "Copy this page's link") == f"{app_url}?v=1&seed=4&lr=0.3"
     ticks = panel.locator("[data-testid='stMultiSelect']")
@@ -64,6 +66,9 @@ def test_the_copy_button_and_a_classroom_link_in_a_new_browser(browser, app_url)
     page.keyboard.press("Escape")
     rerun_by(page, lambda: panel.get_by_text("Presenter layout", exact=True).click())
     classroom = _copy(page, panel, "Copy the classroom link")
+    for _ in range(2):  # closed and opened again, the panel keeps the ticks and the layout
+        rerun_by(page, lambda: panel.get_by_text("Share", exact=True).click())
+    assert _copy(page, panel, "Copy the classroom link") == classroom
     assert dict(parse_qsl(urlsplit(classroom).query, keep_blank_values=True)) == {
         "v": "1", "seed": "4", "lr": "0.3", "show": "lr,batch_mode", "presenter": "True"}
     page.locator(SIDEBAR).screenshot(path=str(ARTIFACTS / "share-panel-desktop.png"))
