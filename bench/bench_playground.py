@@ -221,9 +221,9 @@ def against_tree(app_url: str, before_url: str, runs: int) -> None:
           f"{_spread(rows['this'], ' ms')}, the other tree {_spread(rows['before'], ' ms')}")
 
 
-# (the expander's label, a selector of its contents): an expander drawn only once opened
-EXPANDERS = (("Load a saved run · edit a weight · new data", f".st-key-{keys.SAVE_UPLOAD} input[type='file']"),
-             ("Share", "[data-testid='stSidebar'] .copy-link button"))
+# (the expander's label, a selector of its last part): an expander drawn only once opened
+EXPANDERS = (("Load a saved run · edit a weight · new data", f".st-key-{keys.NEW_DATA} button"),
+             ("Share", "[data-testid='stSidebar'] .copy-link button >> nth=1"))
 
 
 def open_times(url: str, opens: int = 5) -> None:

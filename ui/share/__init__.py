@@ -67,16 +67,22 @@ def for_layout(figs: list[go.Figure], session: MutableMapping) -> list[go.Figure
     return [theme.scaled(fig, FONT_SCALE, LINE_SCALE) for fig in figs]
 
 
-def panel(run: session_run.Run) -> None:
+def panel() -> None:
     """The Share panel in the sidebar: this page's link and, outside a classroom link, the classroom link.
 
-    Its contents are drawn only while it is open (opening it reruns the page): closed, the copy
-    buttons' component and the multiselect cost the first chart nothing. The ticked controls and
-    the layout outlive a close (`persist_state`).
+    A fragment whose contents are drawn only while it is open: closed, the copy buttons' component
+    and the multiselect cost the first chart nothing, and opening it reruns the panel alone. The
+    ticked controls and the layout outlive a close (`persist_state`).
     """
+    with st.sidebar:
+        _panel()
+
+
+@st.fragment
+def _panel() -> None:
     session = st.session_state
-    flags = session_run.link_flags(session)
-    box = st.sidebar.expander("Share", icon=":material/share:", key=keys.SHARE, on_change="rerun")
+    run, flags = session[keys.RUN], session_run.link_flags(session)
+    box = st.expander("Share", icon=":material/share:", key=keys.SHARE, on_change="rerun")
     if not box.open:
         return
     with box:
