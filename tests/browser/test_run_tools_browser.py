@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import enter_text, rerun_by, screenshot, wait_idle
+from tests.browser.conftest import enter_text, screenshot, wait_idle
 from ui import keys, session_run
 
 SIZES = ((1440, 1000), (1024, 768), (390, 844))
@@ -118,14 +118,16 @@ def test_the_tools_are_drawn_once_opened_reached_by_keyboard_and_keep_what_was_t
     assert page.locator(f".st-key-{keys.RUN_TOOLS} [data-testid='stElementContainer']").count() == 0  # closed
     summary = page.locator("summary").filter(has_text=TOOLS_LABEL)
     summary.focus()
-    rerun_by(page, lambda: page.keyboard.press("Enter"))  # opened from the keyboard
+    page.keyboard.press("Enter")  # opened from the keyboard
     page.wait_for_selector(UPLOADER, state="attached")
+    wait_idle(page)
     page.keyboard.press("Tab")  # the next stop is inside the tools: the uploader's button
     assert page.evaluate(f"!!document.activeElement.closest('.st-key-{keys.SAVE_UPLOAD}')")
     box = page.get_by_role("textbox", name="New value of")  # named for screen readers
     enter_text(page, box, "1.5")
-    rerun_by(page, lambda: summary.click())  # closed: the contents go
+    summary.click()  # closed: the contents go
     page.wait_for_selector(UPLOADER, state="detached")
-    rerun_by(page, lambda: summary.click())
+    wait_idle(page)
+    summary.click()
     page.wait_for_selector(UPLOADER, state="attached")
     expect(box).to_have_value("1.5")  # what was typed is still there
