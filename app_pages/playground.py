@@ -13,7 +13,7 @@ share.apply_layout(st.session_state)
 st.title("Backprop Playground")
 st.caption("Forward: I = Wᵀu, O = A(I), layer after layer up to y*. Backward: δ from the loss, "
            "passed back through the weights. Update: w ← w − ξ ∂L/∂w. Step through it and watch.")
-share.panel(run)
+share.panel()
 sidebar.draw(run)
 views.live(run)
 keyboard.presenter_keys()

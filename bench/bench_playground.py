@@ -7,10 +7,12 @@ Prints:
 * click "Step 1 epoch" → every visible chart redrawn (median and p90 over many clicks; target ≤ 250 ms);
 * Play: distinct frames per second, i.e. main-chart redraws showing a new epoch (target ≥ 8);
 * one script rerun of the Playground, timed by AppTest (target ≤ 60 ms);
-* the size of one session's run after 10,000 epochs at the default network (target < 20 MB).
+* the size of one session's run after 10,000 epochs at the default network (target < 20 MB);
+* opening the run tools' and the Share expanders (drawn only once open) → their contents shown;
+* with --against-tree DIR instead: only the first chart, this tree's Playground against DIR's, in turns.
 
 Needs Debian's chromium at /usr/bin/chromium and playwright from requirements-dev.txt.
-    python bench/bench_playground.py [--clicks 15] [--play-seconds 5] [--runs 3]
+    python bench/bench_playground.py [--clicks 15] [--play-seconds 5] [--runs 3] [--against-tree DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+from ui import keys  # noqa: E402
 
 # Resolves with the ms from the click until every visible chart (in the window: the live charts draw
 # a chart scrolled out of view when it comes into view) shows a new epoch (`layout.meta.epoch`, which a
@@ -93,7 +96,7 @@ FIRST_CHART = "(() => { const p = document.querySelector('.js-plotly-plot'); ret
 
 
 # Whether the page has settled after a click: no script run, and no chart holding a step's painting
-# (its full figure follows in a second run).
+# (its full figures follow in the same run, drawn after it).
 SETTLED = """
 () => document.querySelector("[data-testid='stApp']").dataset.testScriptState === 'notRunning' &&
   Object.values(window.__livePlots || {}).every((p) => !p.live.covered)
@@ -106,13 +109,14 @@ def _settle(page) -> None:
     page.wait_for_timeout(150)
 
 
-def start_server(script: str = "app.py") -> tuple[subprocess.Popen, str]:
+def start_server(script: str = "app.py", root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` in the tree `root`, on a free port: the process and its address."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port",
          str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -158,13 +162,18 @@ def _click_and_wait(page) -> float:
     return took
 
 
-def _first_chart_and_clicks(browser, url: str, clicks: int) -> tuple[float, float]:
-    """A fresh browser profile opens `url`: ms to its first drawn chart, then the median click → charts."""
+def _open_fresh(browser, url: str) -> tuple:
+    """A fresh browser profile opens `url`: its context, the page and the ms to its first drawn chart."""
     context = browser.new_context(viewport={"width": 1600, "height": 1200})
     page = context.new_page()
     page.goto(url, wait_until="commit")
     page.wait_for_function(FIRST_CHART, polling="raf", timeout=60_000)
-    first = page.evaluate("performance.now()")  # since the navigation started
+    return context, page, page.evaluate("performance.now()")  # since the navigation started
+
+
+def _first_chart_and_clicks(browser, url: str, clicks: int) -> tuple[float, float]:
+    """A fresh browser profile opens `url`: ms to its first drawn chart, then the median click → charts."""
+    context, page, first = _open_fresh(browser, url)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     page.wait_for_timeout(1000)
     times = []
@@ -203,10 +212,64 @@ def against_reference(app_url: str, reference_url: str, runs: int, clicks: int) 
           f"{_spread([r[1] for r in rows['reference']], ' ms')}, ratio {_spread(click)} (target <= 1.5)")
 
 
+def _first_chart(browser, url: str) -> float:
+    """A fresh browser profile opens `url`: ms from the navigation to its first drawn chart."""
+    context, _, first = _open_fresh(browser, url)
+    context.close()
+    return first
+
+
+def against_tree(app_url: str, before_url: str, runs: int) -> None:
+    """This tree's Playground and another tree's, opened in turns in fresh profiles: the first chart."""
+    from playwright.sync_api import sync_playwright
+
+    rows = {"this": [], "before": []}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for run in range(runs):
+            for name in (("before", "this") if run % 2 == 0 else ("this", "before")):
+                rows[name].append(_first_chart(browser, app_url if name == "this" else before_url))
+        browser.close()
+    print(f"first chart, min/median/max over {runs} openings each, in turns: this tree "
+          f"{_spread(rows['this'], ' ms')}, the other tree {_spread(rows['before'], ' ms')}")
+
+
+# (the expander's label, a selector of its last part): an expander drawn only once opened
+EXPANDERS = (("Load a saved run · edit a weight · new data", f".st-key-{keys.NEW_DATA} button"),
+             ("Share", "[data-testid='stSidebar'] .copy-link button >> nth=1"))
+
+
+def open_times(url: str, opens: int = 5) -> None:
+    """ms from a click on a lazily drawn expander's label to its contents shown, median over `opens`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1200})
+        page.goto(url)
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        page.wait_for_selector(".js-plotly-plot")
+        for label, contents in EXPANDERS:
+            summary = page.locator("summary").filter(has_text=label).first
+            times = []
+            for _ in range(opens + 1):
+                t0 = time.perf_counter()
+                summary.click()
+                page.wait_for_selector(contents, state="visible")
+                times.append((time.perf_counter() - t0) * 1000)
+                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+                page.wait_for_timeout(300)
+                summary.click()  # closed again
+                page.wait_for_selector(contents, state="detached")
+                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+                page.wait_for_timeout(300)
+            print(f"open '{label}' -> its contents shown: {_spread(times[1:], ' ms')} (min/median/max over "
+                  f"{opens} opens, after one to warm up)")
+        browser.close()
+
+
 def rerun_figure(reruns: int = 20) -> None:
     from streamlit.testing.v1 import AppTest
-
-    from ui import keys
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.button(key=keys.STEP_N).click().run()
@@ -237,11 +300,23 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=15)
     parser.add_argument("--play-seconds", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3, help="runs against the reference page")
+    parser.add_argument("--against-tree", type=Path, metavar="DIR",
+                        help="only the first chart, against another checkout's Playground (A/B), --runs openings each")
     args = parser.parse_args()
     proc, url = start_server()
+    if args.against_tree:
+        other, other_url = start_server(root=args.against_tree.resolve())
+        try:
+            against_tree(url, other_url, args.runs)
+        finally:
+            for p in (proc, other):
+                p.terminate()
+                p.wait(timeout=10)
+        return
     reference, reference_url = start_server("bench/reference_page.py")
     try:
         against_reference(url, reference_url, args.runs, args.clicks)
+        open_times(url)
         browser_figures(url, args.clicks, args.play_seconds)
     finally:
         for p in (proc, reference):

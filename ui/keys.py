@@ -39,6 +39,7 @@ SURFACE_CACHE = "surface_cache"  # (what it was computed for, the Surface, the d
 SURFACE_PRESET = "surface_preset"  # the preset applied last; its buttons are keyed this + "_" + preset key
 SURFACE_RERUN = "surface_rerun"  # set by a preset: the whole page reruns so the sidebar and URL follow
 LECTURE_RULE = "lecture_rule"  # the button that switches to per-sample SGD
+SHARE = "share"  # the sidebar's Share expander (its open state)
 SHARE_SHOWN, SHARE_PRESENTER = "share_shown", "share_presenter"  # the Share panel's classroom-link choices
 SHARE_LINK, SHARE_CLASSROOM_LINK = "share_link", "share_classroom_link"  # the Share panel's links to copy
 PRESENTER_KEYS = "presenter_keys"  # the keyboard component: Space plays or pauses, → steps

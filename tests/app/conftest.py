@@ -30,6 +30,14 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def set_expander(at: AppTest, key: str, open_: bool = True) -> AppTest:
+    """Open (or close) the expander keyed `key` as a click on its label would, and rerun."""
+    at.session_state[key] = open_
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def plotly_specs(at: AppTest) -> list[dict]:
     """The figure of every chart on the page: each `st.plotly_chart`, then the last frame of each live chart."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + [films[-1] for films in live_films(at)]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, open_page, plotly_specs
+from tests.app.conftest import APP, open_page, plotly_specs, set_expander
 from tests.make_bad_saves import corpus
 from ui import keys, session_run
 from ui.playground import run_tools
@@ -26,7 +26,13 @@ def _fresh() -> AppTest:
     return at
 
 
+def _tools(at: AppTest) -> AppTest:
+    """Open the run tools' expander (its contents are drawn only while open)."""
+    return set_expander(at, keys.RUN_TOOLS)
+
+
 def _upload(at: AppTest, data: bytes) -> AppTest:
+    _tools(at)
     at.file_uploader(key=keys.SAVE_UPLOAD).set_value(("run.json", data, "application/json")).run()
     assert not at.exception, at.exception
     return at
@@ -101,7 +107,7 @@ def test_a_malformed_save_uploaded_gets_one_message_on_the_page(bad_files, name)
 
 def test_the_uploader_caps_the_file_size():
     from engine.save import MAX_SAVE_BYTES
-    assert _fresh().file_uploader(key=keys.SAVE_UPLOAD).proto.max_upload_size_mb == MAX_SAVE_BYTES // 2**20
+    assert _tools(_fresh()).file_uploader(key=keys.SAVE_UPLOAD).proto.max_upload_size_mb == MAX_SAVE_BYTES // 2**20
 
 
 def test_the_timeline_shows_a_past_epoch_everywhere_and_step_goes_on_from_the_latest():
@@ -156,6 +162,7 @@ def test_editing_a_weight_changes_the_views_marks_the_loss_and_training_goes_on_
     at.button(key=keys.STEP_N).click().run()
     by_hand = _run(at).trainer.replay()
     before = [json.dumps(s["data"]) for s in plotly_specs(at)]
+    _tools(at)
     at.selectbox(key=keys.EDIT_LAYER).set_value(1).run()
     at.selectbox(key=keys.EDIT_KIND).set_value("weight w_ji").run()
     at.selectbox(key=keys.EDIT_J).set_value(2).run()
@@ -179,7 +186,7 @@ def test_editing_a_weight_changes_the_views_marks_the_loss_and_training_goes_on_
 
 
 def test_a_bad_edit_value_says_what_is_wrong_and_changes_nothing():
-    at = _fresh()
+    at = _tools(_fresh())
     before = _run(at).net.params.copy()
     for text, phrase in (("abc", "is not a number"), ("1e5", "from −1000 to 1000"), ("nan", "finite")):
         at.text_input(key=keys.EDIT_VALUE).set_value(text).run()
@@ -192,6 +199,7 @@ def test_new_data_keeps_the_weights():
     at = _fresh()
     at.button(key=keys.STEP_N).click().run()
     old = _run(at)
+    _tools(at)
     at.button(key=keys.NEW_DATA).click().run()
     new = _run(at)
     assert new is not old and new.data_draw == 1 and new.trainer.epoch == 0
@@ -231,3 +239,24 @@ def test_while_playing_the_timeline_says_where_play_started():
     assert slider.disabled and slider.label == f"Timeline: playing on from epoch {start}; pause to look back"
     at.button(key=keys.PAUSE).click().run()
     assert at.slider(key=run_tools.timeline_key(_run(at))).label == "Timeline: the epoch the views show"
+
+
+def test_the_tools_are_drawn_only_while_their_expander_is_open_and_keep_what_was_typed():
+    at = _fresh()
+    tools = [keys.SAVE_UPLOAD, keys.EDIT_LAYER, keys.EDIT_VALUE, keys.EDIT_APPLY, keys.NEW_DATA]
+    drawn = lambda: {w.key for kind in ("file_uploader", "selectbox", "text_input", "button")  # noqa: E731
+                     for w in at.get(kind)} & set(tools)
+    assert not drawn()  # closed: nothing of the tools is sent before the first chart
+    _tools(at)
+    assert drawn() == set(tools)
+    at.selectbox(key=keys.EDIT_I).set_value(3).run()
+    at.text_input(key=keys.EDIT_VALUE).set_value("0.75").run()
+    set_expander(at, keys.RUN_TOOLS, False)
+    assert not drawn()
+    at.button(key=keys.STEP_1).click().run()  # a step while closed
+    open_page(at, "app_pages/derivation.py")  # and a visit to another page
+    open_page(at, "app_pages/playground.py")
+    _tools(at)
+    assert at.selectbox(key=keys.EDIT_I).value == 3 and at.text_input(key=keys.EDIT_VALUE).value == "0.75"
+    at.button(key=keys.EDIT_APPLY).click().run()
+    assert _run(at).net.W[0][0, 2] == 0.75  # what was typed is what is set

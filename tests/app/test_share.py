@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import component_data, open_page
+from tests.app.conftest import component_data, open_page, set_expander
 from tests.app.test_bad_input import fresh
 from tests.ui import lecture_math as ref
 from ui import controls, keyboard, keys, session_run, theme
@@ -33,7 +33,8 @@ def link_params(link: str) -> dict[str, str]:
 
 
 def shown_links(at: AppTest) -> list[str]:
-    """The links the Share panel shows to copy, in order."""
+    """The links the Share panel shows to copy, in order (the panel opened first)."""
+    set_expander(at, keys.SHARE)
     return [data["link"] for data in component_data(at, "copy_link")]
 
 
@@ -41,6 +42,7 @@ def test_a_classroom_link_from_the_share_panel_shows_exactly_the_ticked_controls
     at = fresh({"seed": "7", "n_layers": "2"})
     everything = drawn_controls(at)
     assert {"dataset", "seed", "lr", "batch_mode", "hidden"} <= everything
+    set_expander(at, keys.SHARE)
     at.multiselect(key=keys.SHARE_SHOWN).set_value(["lr", "hidden", "batch_mode"]).run()
     link = shown_links(at)[-1]  # the classroom link, as the panel shows it for copying
     params = link_params(link)
@@ -61,6 +63,24 @@ def test_a_classroom_link_from_the_share_panel_shows_exactly_the_ticked_controls
     assert (run.values["seed"], run.values["n_layers"]) == (7, 2)
     assert student.query_params["show"] == "hidden,lr,batch_mode"  # a reload keeps the classroom view
     assert len(shown_links(student)) == 1  # the students' Share panel offers this page's link only
+
+
+def test_the_share_panel_is_drawn_only_while_open_and_keeps_its_choices():
+    at = fresh({"seed": "7"})
+    panel = lambda: ([w.key for w in at.multiselect if w.key == keys.SHARE_SHOWN]  # noqa: E731
+                     + [w.key for w in at.toggle if w.key == keys.SHARE_PRESENTER] + component_data(at, "copy_link"))
+    assert not panel()  # closed: neither the links' component nor the multiselect before the first chart
+    set_expander(at, keys.SHARE)
+    assert len(panel()) == 4
+    at.multiselect(key=keys.SHARE_SHOWN).set_value(["lr"]).run()
+    at.toggle(key=keys.SHARE_PRESENTER).set_value(True).run()
+    set_expander(at, keys.SHARE, False)
+    assert not panel()
+    at.button(key=keys.STEP_1).click().run()
+    set_expander(at, keys.SHARE)
+    assert at.multiselect(key=keys.SHARE_SHOWN).value == ["lr"] and at.toggle(key=keys.SHARE_PRESENTER).value
+    params = link_params(shown_links(at)[-1])
+    assert params["show"] == "lr" and params["presenter"] == "True" and params["seed"] == "7"
 
 
 def test_a_classroom_link_that_shows_nothing_draws_no_control():

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import enter_text, screenshot, wait_idle
 from ui import keys, session_run
 
 SIZES = ((1440, 1000), (1024, 768), (390, 844))
 CHART_EPOCH = "document.querySelectorAll('.js-plotly-plot')[{k}]?.layout?.meta?.epoch"
+TOOLS_LABEL = "Load a saved run · edit a weight · new data"
+UPLOADER = f".st-key-{keys.SAVE_UPLOAD} input[type='file']"
 Y_STAR = "JSON.stringify(document.querySelectorAll('.js-plotly-plot')[1].data.map(t => t.z ?? t.y))"
 
 
@@ -60,7 +62,7 @@ def test_load_a_save_drag_the_timeline_and_edit_a_weight(page, app_url, tmp_path
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(app_url)
     wait_idle(page)
-    page.get_by_text("Load a saved run · edit a weight · new data").click()
+    page.get_by_text(TOOLS_LABEL).click()
     page.locator(f".st-key-{keys.SAVE_UPLOAD} input[type='file']").set_input_files(_save_file(tmp_path))
     _wait_epoch(page, 30)
     expect(page.get_by_text("Loaded the run at epoch 30")).to_be_visible()
@@ -106,3 +108,26 @@ def test_load_a_save_drag_the_timeline_and_edit_a_weight(page, app_url, tmp_path
         wait_idle(page)
         _no_overlap(page, f"{width}x{height}, edited")
         screenshot(page, f"run-tools-edited-{width}x{height}")
+
+
+def test_the_tools_are_drawn_once_opened_reached_by_keyboard_and_keep_what_was_typed(page, app_url):
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(app_url)
+    wait_idle(page)
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.locator(f".st-key-{keys.RUN_TOOLS} [data-testid='stElementContainer']").count() == 0  # closed
+    summary = page.locator("summary").filter(has_text=TOOLS_LABEL)
+    summary.focus()
+    page.keyboard.press("Enter")  # opened from the keyboard
+    page.wait_for_selector(UPLOADER, state="attached")
+    wait_idle(page)
+    page.keyboard.press("Tab")  # the next stop is inside the tools: the uploader's button
+    assert page.evaluate(f"!!document.activeElement.closest('.st-key-{keys.SAVE_UPLOAD}')")
+    box = page.get_by_role("textbox", name="New value of")  # named for screen readers
+    enter_text(page, box, "1.5")
+    summary.click()  # closed: the contents go
+    page.wait_for_selector(UPLOADER, state="detached")
+    wait_idle(page)
+    summary.click()
+    page.wait_for_selector(UPLOADER, state="attached")
+    expect(box).to_have_value("1.5")  # what was typed is still there

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
+
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, rerun_by, wait_idle
 from tests.browser.test_playground_layout import LAID_OUT, SCREENS, SIDEBAR_OPEN, _check, _in_view_each, _open
@@ -55,15 +58,27 @@ def test_the_copy_button_and_a_classroom_link_in_a_new_browser(browser, app_url)
     page = context.new_page()
     page.goto(f"{app_url}/?lr=0.3&seed=4")
     wait_idle(page, LOAD_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=LOAD_MS)
+    assert page.locator(f"{SIDEBAR} .copy-link").count() == 0  # the closed panel's contents are not drawn
     panel = _share(page)
     assert _copy(page, panel, "Copy this page's link") == f"{app_url}?v=1&seed=4&lr=0.3"
     ticks = panel.locator("[data-testid='stMultiSelect']")
-    for label in ("Learning rate ξ", "Batch"):
+    # each choice reruns the panel alone (a fragment), often too quickly for the page to show it as running:
+    # wait for the classroom link to follow instead
+    classroom_link = panel.locator(".copy-link code").nth(1)
+    for label, shown in (("Learning rate ξ", "lr"), ("Batch", "lr,batch_mode")):
         ticks.locator("input").fill(label)  # the list is long: typing narrows it
-        rerun_by(page, lambda label=label: page.get_by_role("option", name=label, exact=True).click())
+        page.get_by_role("option", name=label, exact=True).click()
+        expect(classroom_link).to_contain_text(re.compile(rf"show={shown}(&|$)"))
     page.keyboard.press("Escape")
-    rerun_by(page, lambda: panel.get_by_text("Presenter layout", exact=True).click())
+    panel.get_by_text("Presenter layout", exact=True).click()
+    expect(classroom_link).to_contain_text("presenter=True")
+    wait_idle(page)
     classroom = _copy(page, panel, "Copy the classroom link")
+    panel.get_by_text("Share", exact=True).click()  # closed and opened again, the panel keeps its choices
+    page.wait_for_selector(f"{SIDEBAR} .copy-link", state="detached")
+    panel.get_by_text("Share", exact=True).click()
+    assert _copy(page, panel, "Copy the classroom link") == classroom
     assert dict(parse_qsl(urlsplit(classroom).query, keep_blank_values=True)) == {
         "v": "1", "seed": "4", "lr": "0.3", "show": "lr,batch_mode", "presenter": "True"}
     page.locator(SIDEBAR).screenshot(path=str(ARTIFACTS / "share-panel-desktop.png"))

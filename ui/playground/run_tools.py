@@ -15,16 +15,25 @@ KINDS = ("weight w_ji", "bias b_i")
 
 
 def draw(run: Run) -> None:
-    """The timeline, the last tool's message and the tools (in an expander)."""
+    """The timeline, the last tool's message and the tools (in an expander, drawn only while open).
+
+    Closed, the expander sends nothing but its label, so the uploader's and the inputs' code is
+    neither loaded nor rendered before the first chart; opening it reruns the main area. What was
+    picked or typed in it outlives a close (`persist_state`); the uploader keeps no file, as a
+    loaded run has already been taken in.
+    """
     session = st.session_state
     if session.pop(keys.RUN_LOADED, False):  # a loaded run brings its own controls: redraw the sidebar
         st.rerun(scope="app")
     timeline(run)
     _message(session, run)
-    with st.expander("Load a saved run · edit a weight · new data", icon=":material/build:", key=keys.RUN_TOOLS):
-        load_box()
-        edit_box(run)
-        new_data_box(run)
+    tools = st.expander("Load a saved run · edit a weight · new data", icon=":material/build:", key=keys.RUN_TOOLS,
+                        on_change="rerun")
+    if tools.open:
+        with tools:
+            load_box()
+            edit_box(run)
+            new_data_box(run)
 
 
 def _stamp(run: Run) -> tuple:
@@ -121,7 +130,7 @@ def _pick(label: str, options: list, key: str, **kwargs) -> object:
     """A select box whose stored choice is kept inside its current options."""
     if st.session_state.get(key) not in options:
         st.session_state[key] = options[0]
-    return st.selectbox(label, options, key=key, **kwargs)
+    return st.selectbox(label, options, key=key, persist_state="session", **kwargs)
 
 
 def edit_box(run: Run) -> None:
@@ -140,7 +149,8 @@ def edit_box(run: Run) -> None:
     now = net.W[layer - 1][j - 1, i - 1] if j else net.b[layer - 1][i - 1]
     name = f"w_{j}{i}^({layer})" if j else f"b_{i}^({layer})"
     row = st.container(horizontal=True, vertical_alignment="bottom")
-    row.text_input(f"New value of {name} (now {now:.6g})", key=keys.EDIT_VALUE, placeholder=f"{now:.6g}", width=220)
+    row.text_input(f"New value of {name} (now {now:.6g})", key=keys.EDIT_VALUE, placeholder=f"{now:.6g}", width=220,
+                   persist_state="session")
     row.button("Set", key=keys.EDIT_APPLY, on_click=_on_edit, args=(layer, i, j),
                disabled=run.latest is not None,
                help="Continue from here first to edit at an earlier epoch." if run.latest else None)

@@ -67,11 +67,25 @@ def for_layout(figs: list[go.Figure], session: MutableMapping) -> list[go.Figure
     return [theme.scaled(fig, FONT_SCALE, LINE_SCALE) for fig in figs]
 
 
-def panel(run: session_run.Run) -> None:
-    """The Share panel in the sidebar: this page's link and, outside a classroom link, the classroom link."""
+def panel() -> None:
+    """The Share panel in the sidebar: this page's link and, outside a classroom link, the classroom link.
+
+    A fragment whose contents are drawn only while it is open: closed, the copy buttons' component
+    and the multiselect cost the first chart nothing, and opening it reruns the panel alone. The
+    ticked controls and the layout outlive a close (`persist_state`).
+    """
+    with st.sidebar:
+        _panel()
+
+
+@st.fragment
+def _panel() -> None:
     session = st.session_state
-    flags = session_run.link_flags(session)
-    with st.sidebar.expander("Share", icon=":material/share:"):
+    run, flags = session[keys.RUN], session_run.link_flags(session)
+    box = st.expander("Share", icon=":material/share:", key=keys.SHARE, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption("This page's link opens these settings (not the training so far).")
         copy_link(link(session_run.url_params(run.values, flags)), "Copy this page's link", keys.SHARE_LINK)
         if session_run.hidden_controls(session):
@@ -80,10 +94,11 @@ def panel(run: session_run.Run) -> None:
         st.markdown("**Classroom link**")
         shown = st.multiselect("Students see these controls", list(controls.BY_KEY),
                                format_func=lambda k: controls.BY_KEY[k].label, key=keys.SHARE_SHOWN,
-                               placeholder="none: every setting is fixed",
+                               placeholder="none: every setting is fixed", persist_state="session",
                                help="The other controls are hidden and fixed at this page's values.")
         layout = st.toggle("Presenter layout", key=keys.SHARE_PRESENTER,
-                           help="Sidebar closed, larger type and thicker lines for a projector; captions kept.")
+                           help="Sidebar closed, larger type and thicker lines for a projector; captions kept.",
+                           persist_state="session")
         copy_link(link(classroom_params(run.values, shown, layout)), "Copy the classroom link",
                   keys.SHARE_CLASSROOM_LINK)
         st.caption("A teaching aid, not access control: whoever edits the link can change any setting. "
