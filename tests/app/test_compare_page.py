@@ -235,13 +235,20 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
         charts.append((name + draft, fig.to_json()))
         real_chart(fig, name, draft)
 
+    def summary_table(comp, target):
+        tabled.append(comp.epoch)
+        return real_table(comp, target)
+
+    tabled, real_table = [], views.tables.summary_table
     monkeypatch.setattr(views, "results", results)
     monkeypatch.setattr(views, "chart", chart)
+    monkeypatch.setattr(views.tables, "summary_table", summary_table)
     at = compare
     at.selectbox(key=keys.CMP_PRESET).set_value("activation").run()
     at.number_input(key=keys.CMP_EPOCHS).set_value(40).run()
     draws.clear()
     charts.clear()
+    tabled.clear()
     at.button(key=TRAIN).click().run()
     _no_problems(at)
     assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
@@ -249,6 +256,7 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
     assert all(e < 40 for _, e, _ in drafts) and [e for _, e, _ in drafts] == sorted({e for _, e, _ in drafts})
     assert finished == ("", 40, [40] * 4)                            # drawn once, by the rerun after the job
+    assert tabled == [40]                      # the summary table with the finished runs only: its grid is slow to draw
     first_curves = json.loads(charts[0][1])
     assert charts[0][0] == "cmp_fig_curves_0@1"
     assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
