@@ -68,7 +68,7 @@ DARK = {WHITE: DARK_BACKGROUND, TEXT: "#e3e5e8", GRID: "#262a33", LINE: "#454b57
         MUTED: "#adb5bd", NEUTRAL: "#2c313a", BLACK: "#f1f3f5", INDIGO: "#9d8fe6", BROWN: "#c98d45",
         ALERT: "#ff6b6b", LOW: "#3b3412", HIGH: "#ffd43b"}
 THEMES = ("light", "dark")
-_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+_HEX = re.compile(r"(#|%23)([0-9a-fA-F]{6})\b")  # a data URI spells # as %23
 _DARK = {light.lower(): dark for light, dark in DARK.items()}
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=12, color=TEXT)
@@ -98,10 +98,10 @@ def layer_colour(l: int, n_layers: int) -> str:
 
 
 def recolour(figure_json: str, theme: str) -> str:
-    """A figure's JSON in `theme` ("light" as built, or "dark": each colour of `DARK` swapped)."""
+    """A figure's JSON in `theme` ("light" as built, or "dark": each colour of `DARK` swapped, in data URIs too)."""
     if theme != "dark":
         return figure_json
-    return _HEX.sub(lambda m: _DARK.get(m.group().lower(), m.group()), figure_json)
+    return _HEX.sub(lambda m: m.group(1) + _DARK.get("#" + m.group(2).lower(), "#" + m.group(2))[1:], figure_json)
 
 
 def f32(a: Array) -> Array:

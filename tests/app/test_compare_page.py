@@ -235,13 +235,20 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
         charts.append((name + draft, fig.to_json()))
         real_chart(fig, name, draft)
 
+    def summary_table(comp, target):
+        tabled.append(comp.epoch)
+        return real_table(comp, target)
+
+    tabled, real_table = [], views.tables.summary_table
     monkeypatch.setattr(views, "results", results)
     monkeypatch.setattr(views, "chart", chart)
+    monkeypatch.setattr(views.tables, "summary_table", summary_table)
     at = compare
     at.selectbox(key=keys.CMP_PRESET).set_value("activation").run()
     at.number_input(key=keys.CMP_EPOCHS).set_value(40).run()
     draws.clear()
     charts.clear()
+    tabled.clear()
     at.button(key=TRAIN).click().run()
     _no_problems(at)
     assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
@@ -249,6 +256,7 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
     assert all(e < 40 for _, e, _ in drafts) and [e for _, e, _ in drafts] == sorted({e for _, e, _ in drafts})
     assert finished == ("", 40, [40] * 4)                            # drawn once, by the rerun after the job
+    assert tabled == [40]                      # the summary table with the finished runs only: its grid is slow to draw
     first_curves = json.loads(charts[0][1])
     assert charts[0][0] == "cmp_fig_curves_0@1"
     assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
@@ -263,3 +271,35 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     live = component_data(at, "live_plotly_chart")
     assert [d["adopt"] for d in live] == [d["key"] for d in live] == [k for k, _ in charts[-per_drawing:]]
     assert all(json.loads(d["frames"][0])["layout"]["uirevision"] == f"{d['key']}:" for d in live)
+
+
+def _editor_widgets(at: AppTest) -> list[str]:
+    return [w.key for w in (*at.text_input, *at.selectbox) if w.key and w.key.startswith("cmp_w_run")]
+
+
+def test_the_editor_folds_away_at_train_and_keeps_its_values(compare):
+    """Train folds the editor (its ~40 widgets are not redrawn at every script run while the runs train);
+    the values stay, and opening it draws them again; a set-up error leaves it open."""
+    at = compare
+    at.text_input(key=keys.cmp_field(1, "hidden_sizes")).input("eight").run()
+    at.button(key=TRAIN).click().run()
+    assert "hidden sizes must be whole numbers" in at.error[0].value
+    assert len(_editor_widgets(at)) == 2 * 10                        # still open: two runs, ten fields each
+    at.text_input(key=keys.cmp_field(1, "hidden_sizes")).input("").run()
+    at.text_input(key=keys.cmp_field(0, "label")).input("my run").run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    assert at.session_state[keys.CMP_RUNS].runs[0].label == "my run"
+    assert at.session_state[keys.CMP_EDITOR] is False and _editor_widgets(at) == []
+    at.run()
+    assert _editor_widgets(at) == [] and at.session_state[keys.cmp_field(0, "label")] == "my run"
+    at.session_state[keys.CMP_EDITOR] = True                         # the user opens it
+    at.run()
+    assert at.text_input(key=keys.cmp_field(0, "label")).value == "my run"
+    at.selectbox(key=keys.cmp_field(1, "lr")).set_value(0.1).run()
+    at.button(key=MORE).click().run()                                 # Continue keeps the runs and the editor open
+    assert _editor_widgets(at)
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    assert at.session_state[keys.CMP_RUNS].runs[1].trainer.lr == 0.1 and _editor_widgets(at) == []

@@ -22,6 +22,7 @@ from engine import MLP, Dataset, Trainer, dataset_from_csv, make_dataset
 from engine.compare import MAX_RUNS, Comparison, Variant, log_grid, lr_sweep_variants
 from engine.run_config import RunConfig
 from tests.conftest import ROOT
+from tests.ui.test_compare_points import circles
 from ui import theme
 from ui.compare import figures as compare
 from ui.compare.editor import MAX_UI_RUNS
@@ -306,10 +307,10 @@ def test_three_classes_are_drawn_in_the_first_three_theme_colours():
     comp = _comparison("spiral3", [Variant("a", {}), Variant("b", {"lr": 0.1})], output="softmax", loss="ce")
     for k in (0, 1):
         regions = compare.boundary_figure(comp, k)
-        heat, dots = regions.data
+        (heat,) = regions.data
         assert [c.lower() for _, c in heat.colorscale] == first
-        assert [c.lower() for _, c in dots.marker.colorscale] == first
-        assert np.array_equal(np.asarray(dots.marker.color), comp.data.y_train.astype(np.float32))
+        dots = circles(regions.layout.images[0].to_plotly_json())
+        assert [c["fill"] for c in dots] == theme.class_colours(comp.data.y_train)
     curves = compare.curve_figure(comp, "loss")
     assert [t.line.color for t in curves.data if t.showlegend] == list(theme.RUN_COLOURS[:2])
 

@@ -149,12 +149,24 @@ def editor_variants(base_lam: float) -> list[Variant]:
     return variants
 
 
+def fold() -> None:
+    """Fold the editor away (at the next script run)."""
+    st.session_state[keys.CMP_EDITOR] = False
+
+
 def editor(task: str, expanded: bool) -> None:
-    """One column of widgets per run; 'same' keeps the Playground's value."""
+    """One column of widgets per run; 'same' keeps the Playground's value.
+
+    Folded, the editor draws no widgets (their values stay, `persist_state`), so a page with results
+    does not redraw some 40 widgets at every script run; opening it reruns the script, which draws them.
+    """
     choices = field_choices(task)
     n = int(st.session_state[keys.CMP_N_RUNS])
-    with st.expander("Edit the runs: each column changes the Playground's configuration "
-                     "('same' keeps its value)", expanded=expanded):
+    box = st.expander("Edit the runs: each column changes the Playground's configuration ('same' keeps its value)",
+                      expanded=expanded, key=keys.CMP_EDITOR, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         for i, col in enumerate(st.columns(n)):
             with col:
                 st.text_input("Label", key=kept(keys.cmp_field(i, "label"), f"run {i + 1}"), max_chars=40,

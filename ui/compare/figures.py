@@ -17,6 +17,7 @@ from plotly.colors import sample_colorscale
 from engine.compare import CompareRun, Comparison
 from engine.datasets import Dataset
 from ui import plain, theme
+from ui.compare.points import points_image
 from ui.playground.figures import plane_grid
 from ui.theme import f32, figure
 
@@ -149,7 +150,8 @@ def _surface(run: CompareRun, data: Dataset, X: np.ndarray) -> np.ndarray:
 
 
 def boundary_figure(comp: Comparison, k: int) -> go.Figure:
-    """Run k's final decision regions (a heatmap) under the training points; the first run's has the colour bar."""
+    """Run k's final decision regions (a heatmap) under the training points (one image, `ui.compare.points`);
+    the first run's has the colour bar."""
     data = comp.data
     run = comp.runs[k]
     gx, gy, P = plane_grid(data, GRID)
@@ -168,14 +170,12 @@ def boundary_figure(comp: Comparison, k: int) -> go.Figure:
         dict(type="heatmap", x=f32(gx), y=f32(gy), z=f32(z), colorscale=scale, opacity=0.75, showscale=(k == 0),
              colorbar={"title": {"text": title}, "len": 0.8, "thickness": 12}, **zrange,
              hovertemplate="%{z:.2f}<extra></extra>"),
-        dict(type="scatter", x=f32(data.P_train[:, 0]), y=f32(data.P_train[:, 1]), mode="markers", showlegend=False,
-             marker={"size": 4, "color": f32(data.y_train), "colorscale": scale,
-                     "line": {"width": 0.5, "color": theme.INK},
-                     **({"cmin": zrange["zmin"], "cmax": zrange["zmax"]} if zrange else {})},
-             hoverinfo="skip"),
     ]
+    points = points_image(data.P_train, data.y_train, scale, (gx[0], gx[-1], gy[0], gy[-1]),
+                          zrange.get("zmin"), zrange.get("zmax"))
     return _figure(traces, 300, comp.epoch, bottom=20, left=15, annotations=_title(_labels(comp)[k]),
-                   xaxis=dict(theme.HIDDEN), yaxis={**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1})
+                   images=[points], xaxis=dict(theme.HIDDEN),
+                   yaxis={**theme.HIDDEN, "scaleanchor": "x", "scaleratio": 1})
 
 
 def _norm_range(comp: Comparison) -> tuple[list[float] | None, float]:

@@ -61,7 +61,10 @@ def _start(key: str, what: str, make_variants: Callable[[RunConfig], list[Varian
 
 
 def start_runs() -> None:
+    """Train the editor's runs, folding the editor away (the page redraws less while they train)."""
     _start(keys.CMP_RUNS, "runs", lambda base: editor.editor_variants(base.lam), keys.CMP_EPOCHS)
+    if not st.session_state[keys.CMP_ERROR]:
+        editor.fold()
 
 
 def start_sweep() -> None:

@@ -60,16 +60,18 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
     st.markdown(f"**{len(comp.runs)} runs, epoch {comp.epoch}.** All use the same data "
                 f"({data.X_train.shape[0]} training and {data.X_test.shape[0]} test points) and the "
                 f"same shuffling; {start}.")
-    st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
-    st.caption("Read across a row: how many epochs each run needed to reach the target on the "
-               "training set, and where its losses ended.")
-    # while training, the curves only: a drawing of every run's charts per chunk would keep the browser busy
+    # while training, the curves only: the table's grid and every run's charts would keep the browser busy
+    if not draft:
+        st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
+        st.caption("Read across a row: how many epochs each run needed to reach the target on the "
+                   "training set, and where its losses ended.")
     rows = figures.result_figures(comp, curves_only=bool(draft))
     chart_row(rows["curves"], "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if draft:
-        st.caption("Each run's decision regions, gradient norms and unit health follow when the training ends.")
+        st.caption("The summary table and each run's decision regions, gradient norms and unit health follow "
+                   "when the training ends.")
         return
     if "boundaries" in rows:
         chart_row(rows["boundaries"], "boundaries", draft)
