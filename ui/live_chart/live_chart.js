@@ -685,8 +685,10 @@ function player(component) {
   Object.assign(p, {
     charts: data.charts, frameMs: data.frame_ms, setTrigger: setTriggerValue,
   });
-  plotlyLoaded(data.plotly_url).catch(() => {});
   const film = data.film;
+  // not for the hidden step player waiting on a page that opens: plotly.js's evaluation would then
+  // take the page's main thread from its first rendering
+  if (film) plotlyLoaded(data.plotly_url).catch(() => {});
   if (film && film.step) {
     paintStep(root, film);
     return () => {};
