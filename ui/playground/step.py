@@ -20,6 +20,10 @@ from ui import keys, live_chart, session_run
 from ui.playground import figures, film, frames
 from ui.session_run import Run
 
+# The rerun waits this long after sending a painting (its thread idle, no CPU spent), so that the browser
+# renders and paints it before it takes in the full figures' messages, which would keep it busy first.
+HEAD_START_SECONDS = 0.08
+
 
 def spec(run: Run, figs: list[go.Figure]) -> dict[str, Any]:
     """Where a painted frame goes on the main views' full figures `figs` (network, y* map, loss): the

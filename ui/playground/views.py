@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import MutableMapping
 from functools import partial
 
@@ -200,13 +201,15 @@ def live(run: Run) -> None:
         # first on the page, so that the browser has it long before this run's full figures: a step just
         # taken as one painted frame for the main charts (ui.playground.step; hidden, always there)
         since = st.session_state.pop(keys.STEP_FROM, None)
-        live_player(step.film_for(st.session_state, current, since), keys.STEP_PLAYER, MAIN_CHARTS, [],
-                    on_shown=film.note_pace)
+        painting = step.film_for(st.session_state, current, since)
+        live_player(painting, keys.STEP_PLAYER, MAIN_CHARTS, [], on_shown=film.note_pace)
         run_buttons(current)
-        pause_catcher(keys.PAUSE_CATCHER, keys.PAUSE, film.pause)  # a Pause reruns this fragment alone
         messages(current)
         st.session_state[keys.MAIN_AREA_RUNNING] = True
         playing = play_area()  # a film was trained: the main charts hold Play's base figures
+        if painting is not None:  # the browser paints it, and the metrics, before this run's full figures reach it
+            time.sleep(step.HEAD_START_SECONDS)
+        pause_catcher(keys.PAUSE_CATCHER, keys.PAUSE, film.pause)  # a Pause reruns this fragment alone
         with st.container():
             run_tools.draw(current)
         main_views(current, playing=playing)
