@@ -4,9 +4,10 @@ Redrawing the main charts with new full figures costs the browser about 0.3 s af
 run, most of it plotly laying the three plots out again. So the main area's rerun after a step
 first sends a hidden player one frame of the new state (`ui.playground.frames.frame`) with where
 it goes on the figures the charts hold (`spec`, kept when they were built): the player paints the
-edges, units, y* map and loss curves under each plot and hides the SVG traces they replace; the
-same run's full figures (hover, colour bars, axes) take the painting's place once plotly has drawn
-them.
+edges, units, y* map and loss curves under each plot and hides the SVG traces they replace. The
+run then waits a moment (HEAD_START_SECONDS), so that the browser paints the step before it takes
+in the full figures, which (hover, colour bars, axes) take the painting's place once plotly has
+drawn them.
 """
 
 from __future__ import annotations
