@@ -167,6 +167,7 @@ def app_run(browser, url: str, pid: int, seconds: float, pauses: int) -> dict[st
 def chart_sizes(browser, url: str) -> list[list[int]]:
     """The app's three main charts' sizes (width, height) at the bench's viewport."""
     page = open_app(browser, url)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3")  # they draw one a frame
     sizes = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)"
                           ".map(p => [p.clientWidth, p.clientHeight])")
     page.context.close()
@@ -194,9 +195,10 @@ def app_films(count: int, fps: float = 60) -> tuple[list[str], list[dict]]:
 
 
 def _sent(at) -> dict:
-    """The film the player was given in the last run."""
-    return next(json.loads(c.proto.json)["film"] for c in at.get("bidi_component")
-                if c.proto.component_name == "live_player")
+    """The film the player was given in the last run (the last player on the page: the hidden step player,
+    `ui.playground.step`, comes first)."""
+    return [json.loads(c.proto.json)["film"] for c in at.get("bidi_component")
+            if c.proto.component_name == "live_player"][-1]
 
 
 def bare_run(browser, url: str, base: list[str], films: list[dict], sizes: list[list[int]], seconds: float) -> float:
