@@ -87,6 +87,11 @@ def forward(W, b, hidden, output, x, use_bias=True):
     return u, I, O
 
 
+def predictions(W, b, hidden, output, points):
+    """y* for each row of `points` (the first output unit's), by `forward` one point at a time."""
+    return np.array([forward(W, b, hidden, output, x)[2][-1][0] for x in np.asarray(points, float)])
+
+
 def step(W, b, hidden, output, loss, x, y, xi, use_bias=True, train_bias=True) -> Ref:
     """One sample through the lecture's formulas: forward, backward, one gradient-descent update."""
     W = [np.array(w, float) for w in W]

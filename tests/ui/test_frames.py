@@ -11,12 +11,9 @@ import base64
 import numpy as np
 import pytest
 
+from tests.ui import lecture_math as ref
 from ui import keys, session_run, theme
 from ui.playground import figures, film, frames
-
-
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
 
 
 @pytest.fixture
@@ -44,8 +41,7 @@ def test_a_frames_y_star_is_the_networks_prediction_within_the_quantisation_step
     z = frames.dequantised(frames.unpacked(out["z"], "u1"), out["lo"], out["hi"])
     _, _, grid = figures.plane_grid(run.data, 20)  # the grid's points; y* is computed here by hand
     u = run.data.inputs(grid)
-    (W1, W2), (b1, b2) = run.net.W, run.net.b
-    expected = _sigmoid(_sigmoid(u @ W1 + b1) @ W2 + b2)[:, 0]
+    expected = ref.predictions(run.net.W, run.net.b, "sigmoid", "sigmoid", u)
     assert (out["lo"], out["hi"]) == (0.0, 1.0)
     assert np.abs(z - expected).max() <= 0.5 / frames.LEVELS + 1e-6
     gx, gy, _ = figures.plane_grid(run.data, 20)

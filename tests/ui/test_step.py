@@ -9,12 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.ui import lecture_math as ref
 from ui import keys, session_run
 from ui.playground import figures, film, frames, step
-
-
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
 
 
 @pytest.fixture
@@ -87,8 +84,7 @@ def test_a_steps_film_is_one_frame_of_the_new_state(session):
     assert f["loss"]["y"][0] == [pytest.approx(run.trainer.history.column("train_loss")[-1], rel=1e-5)]
     gx, gy, grid = figures.plane_grid(run.data, film.MAP_RESOLUTION)
     u = run.data.inputs(grid)
-    (W1, W2), (b1, b2) = run.net.W, run.net.b
-    expected = _sigmoid(_sigmoid(u @ W1 + b1) @ W2 + b2)[:, 0]
+    expected = ref.predictions(run.net.W, run.net.b, "sigmoid", "sigmoid", u)
     z = frames.dequantised(frames.unpacked(f["out"]["z"], "u1"), f["out"]["lo"], f["out"]["hi"])
     assert np.abs(z - expected).max() <= 0.5 / frames.LEVELS + 1e-6
 
