@@ -128,14 +128,20 @@ def start_server(script: str = "app.py", root: Path = ROOT) -> tuple[subprocess.
     raise RuntimeError("streamlit did not start")
 
 
+def _opened(pw, url: str):
+    """A browser and a 1600×1200 page on `url` once its first script run is done."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    return browser, page
+
+
 def browser_figures(url: str, clicks: int, play_seconds: float) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1200})
-        page.goto(url)
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        browser, page = _opened(pw, url)
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2")
         times = []
         for _ in range(clicks + 2):
@@ -244,10 +250,7 @@ def open_times(url: str, opens: int = 5) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1200})
-        page.goto(url)
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        browser, page = _opened(pw, url)
         page.wait_for_selector(".js-plotly-plot")
         for label, contents in EXPANDERS:
             summary = page.locator("summary").filter(has_text=label).first
