@@ -56,12 +56,24 @@ def _unique(boxes):
     return [list(b) for b in {tuple(round(v) for v in b) for b in boxes}]
 
 
+def _geometry(page, cell: str, charts: int | None, attempts: int = 20) -> list[dict]:
+    """The GEOMETRY of the laid-out page; with `charts`, measured again (up to `attempts` times, 0.25 s apart)
+    while their number differs: a late rerun can swap a chart's element for its successor between a wait for
+    the count and the measurement (a CI run once measured in between)."""
+    for _ in range(attempts):
+        page.wait_for_function(LAID_OUT)
+        plots = page.evaluate(GEOMETRY, cell)
+        if charts is None or len(plots) == charts:
+            break
+        page.wait_for_timeout(250)
+    return plots
+
+
 def _check(page, name: str, charts: int | None = None, cell: str = VIEW_CELL) -> list[dict]:
     """Assert the geometry rules above for every plot on the page (exactly `charts` of them, if given)."""
-    page.wait_for_function(LAID_OUT)
-    plots = page.evaluate(GEOMETRY, cell)
+    plots = _geometry(page, cell, charts)
     width = page.viewport_size["width"]
-    assert len(plots) == charts if charts else len(plots) >= CHARTS, name
+    assert len(plots) == charts if charts else len(plots) >= CHARTS, (name, len(plots))
     for k, p in enumerate(plots):
         where = f"{name}: chart {k}"
         assert p["plot"][0] >= -1 and p["plot"][2] <= width + 1, (where, p["plot"], width)  # fits the window
