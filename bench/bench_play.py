@@ -118,7 +118,7 @@ async () => {
   document.querySelector('.st-key-pause button').click();
   return await new Promise(resolve => {
     const tick = () => {
-      const metric = document.querySelector("[data-testid='stMetricValue']");
+      const metric = document.querySelector('.st-key-player .live-metric-value');
       if (document.querySelector('.st-key-play button') && metric && metric.innerText === String(shown)) {
         resolve([performance.now() - t0, shown]);
       } else if (performance.now() - t0 > 10000) resolve([NaN, shown]);

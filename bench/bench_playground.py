@@ -45,7 +45,9 @@ async (label) => {
     return r.bottom > 0 && r.top < innerHeight;
   };
   const plots = () => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(inView);
-  const epoch = () => document.querySelector("[data-testid='stMetricValue']").innerText;
+  // the epoch counter: the Playground's metrics row (the Play player draws it), the reference's st.metric
+  const counter = ".st-key-player .live-metric-value, [data-testid='stMetricValue']";
+  const epoch = () => document.querySelector(counter).innerText;
   const shown = (p) => (p.layout && p.layout.meta && p.layout.meta.epoch !== undefined ? p.layout.meta.epoch : p.data);
   const before = new Map(plots().map(p => [p, shown(p)]));
   const start = epoch();

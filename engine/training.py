@@ -7,6 +7,7 @@ be replayed exactly.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -380,6 +381,16 @@ class Trainer:
             self.apply_sample_step(op.index, op.lr)
         else:
             self.set_params(list(op.W), list(op.b))
+
+    def fork(self) -> Trainer:
+        """A trainer in exactly this one's state (weights, generator, epoch, history, record), on the
+        same data: what it trains leaves this one alone (a step can be worked out before it is taken)."""
+        twin = copy.copy(self)
+        twin.net = self.net.copy()
+        twin.rng = copy.deepcopy(self.rng)
+        twin.history = self.history.until(self.epoch)
+        twin.record = self.record.until(self.record.position, self.record.epoch)
+        return twin
 
     def replay(self) -> Trainer:
         """A new trainer on the same data that redoes this run's record from the initial weights:

@@ -58,6 +58,9 @@ MAIN_AREA_RUNNING = "main_area_running"  # set while the main area runs: the pla
 STEP_FROM = "step_from"  # the epoch a step's click started from, until its painting is sent
 STEP_SPEC = "step_spec"  # where a step's painted frame goes on the main charts' full figures, and what they show
 STEP_PLAYER = "step_player"  # the hidden player that paints a step's frame
+STEP_AHEAD = "step_ahead"  # the hidden player holding the next epoch, painted when Step 1 is clicked
+STEP_AHEAD_FILM = "step_ahead_film"  # the number of the last step worked out ahead
+STEP_AHEAD_COST = "step_ahead_cost"  # what the last step worked out ahead was for, and the seconds it took
 
 # --- Backprop, step by step -----------------------------------------------------------------------------
 DERIV_MODE = "deriv_mode"  # "playground" or "example"

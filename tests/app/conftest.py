@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, bundle_trace_types
+from ui import keys
 
 APP = str(ROOT / "app.py")
 
@@ -46,6 +47,21 @@ def plotly_specs(at: AppTest) -> list[dict]:
 def component_data(at: AppTest, name: str) -> list[dict]:
     """The data sent to each component named `name` (`st.components.v2`) on the page, in page order."""
     return [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == name]
+
+
+def metric_rows(at: AppTest) -> list[tuple[str, str, str]]:
+    """Every metric on the page as (label, value, change): each `st.metric`, then the Playground's metrics
+    row as the server sent it (the Play player draws it, `ui.playground.views.metrics`)."""
+    rows = [(m.label, m.value, str(m.proto.delta)) for m in at.metric]
+    for c in at.get("bidi_component"):
+        if c.proto.component_name == "live_player" and c.proto.id.endswith(f"-{keys.PLAYER}"):
+            rows += [tuple(row) for row in json.loads(c.proto.json)["metrics"]]
+    return rows
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """The page's metrics, label → value (see `metric_rows`)."""
+    return {label: value for label, value, _ in metric_rows(at)}
 
 
 def live_films(at: AppTest) -> list[list[dict]]:

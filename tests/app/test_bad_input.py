@@ -16,7 +16,7 @@ from engine import make_dataset
 from engine.compare import Comparison, Variant
 from engine.datasets import MAX_POINTS
 from engine.run_config import RunConfig
-from tests.app.conftest import APP, decode, open_page, plotly_specs
+from tests.app.conftest import APP, decode, metric_rows, open_page, plotly_specs
 from ui import keys, session_run
 from ui.compare import tables
 
@@ -122,9 +122,11 @@ def test_3_an_infinite_loss_with_finite_weights_is_a_divergence_and_nothing_non_
     for column in ("train_loss", "test_loss", "train_metric", "test_metric"):
         assert np.isfinite(h.column(column)).all(), column  # the last epoch kept is finite throughout
     assert h.epochs[-1] == run.trainer.epoch
-    for m in at.metric:
-        assert not NON_FINITE.search(m.value) and len(m.value) <= 10, (m.label, m.value)
-        assert not NON_FINITE.search(str(m.proto.delta)), (m.label, m.proto.delta)
+    rows = metric_rows(at)
+    assert rows
+    for label, value, change in rows:
+        assert not NON_FINITE.search(value) and len(value) <= 10, (label, value)
+        assert not NON_FINITE.search(str(change)), (label, change)
     network = plotly_specs(at)[0]["data"]
     labels = [t for trace in network for t in (trace.get("text") or []) if isinstance(t, str)]
     assert labels and max(len(t) for t in labels) <= 10, labels

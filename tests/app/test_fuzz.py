@@ -17,7 +17,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP
+from tests.app.conftest import APP, metric_rows
 from tests.make_bad_csvs import corpus
 from ui import keys
 from ui.compare.views import VIEWS
@@ -53,7 +53,7 @@ def _seconds(config: pytest.Config) -> float:
 
 def _texts(at: AppTest) -> list[tuple[str, str]]:
     """(kind, text) of every metric, caption, markdown and table on the page."""
-    out = [("metric", f"{m.label} {m.value} {m.proto.delta}") for m in at.metric]
+    out = [("metric", " ".join(map(str, row))) for row in metric_rows(at)]
     out += [("caption", c.value) for c in at.caption] + [("markdown", m.value) for m in at.markdown]
     out += [("table", t.value.to_string()) for t in [*at.dataframe, *at.table]]
     return out

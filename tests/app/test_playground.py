@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.training import Trainer
-from tests.app.conftest import APP, component_data, live_films, open_page, plotly_specs
+from tests.app.conftest import APP, component_data, live_films, metrics, open_page, plotly_specs
 from ui import controls, keys, session_run
 from ui.playground import film, run_tools, views
 from ui.playground.detail import DETAIL_REFRESH_SECONDS, DETAIL_VIEWS
@@ -21,14 +21,10 @@ def _run(at):
     return at.session_state[keys.RUN]
 
 
-def _metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def test_loads_with_defaults_and_its_charts(app):
     run = _run(app)
     assert run.values == controls.defaults()
-    assert _metrics(app)["Epoch"] == "0"
+    assert metrics(app)["Epoch"] == "0"
     *main, detail = plotly_specs(app)  # network, output and loss: one chart each; then the detail view
     assert [fig["layout"]["meta"]["epoch"] for fig in main] == [0, 0, 0]
     names = [t["name"] for t in main[0]["data"] if t.get("name")]
@@ -72,7 +68,7 @@ def test_step_one_and_step_n(app):
     app.number_input(key="steps").set_value(7).run()
     app.button(key=keys.STEP_N).click().run()
     assert _run(app).trainer.epoch == 8
-    assert _metrics(app)["Epoch"] == "8"
+    assert metrics(app)["Epoch"] == "8"
     h = _run(app).trainer.history
     assert list(h.epochs) == list(range(9))
 
@@ -83,8 +79,8 @@ def test_a_steps_run_paints_it_first_on_the_figures_the_charts_hold_then_sends_t
     app.button(key=keys.STEP_1).click().run()
     held = [film[-1] for film in live_films(app)[:3]]  # the charts' figures at epoch 1
     app.button(key=keys.STEP_1).click().run()
-    (player,) = component_data(app, "live_player")
-    painting = player["film"]
+    step_player, _ = component_data(app, "live_player")  # the hidden step player, then Play's (the metrics row)
+    painting = step_player["film"]
     assert painting["step"] and len(painting["frames"]) == 1 and painting["frames"][0]["e"] == 2
     assert [painting["spec"][view]["traces"] for view in ("net", "out", "loss")] == [len(f["data"]) for f in held]
     figures = [film[-1] for film in live_films(app)[:3]]
@@ -92,7 +88,33 @@ def test_a_steps_run_paints_it_first_on_the_figures_the_charts_hold_then_sends_t
     spec = app.session_state[keys.STEP_SPEC]["spec"]
     assert [spec[view]["traces"] for view in ("net", "out", "loss")] == [len(f["data"]) for f in figures]
     app.toggle(key=keys.LOG_LOSS).set_value(True).run()  # a run without a step paints nothing
-    assert [p["film"] for p in component_data(app, "live_player")] == [None]
+    assert [p["film"] for p in component_data(app, "live_player")] == [None, None]
+
+
+def _ahead(at) -> dict | None:
+    (data,) = component_data(at, "live_step_ahead")
+    return data["film"]
+
+
+def test_each_rerun_at_rest_ends_with_the_next_epoch_worked_out_ahead_the_step_itself_gives(app):
+    """The hidden step-ahead player holds epoch e + 1 from a fork (the run stays at e); clicking Step 1 takes
+    the same step on the run: its painting's frame is the one worked out ahead, number for number."""
+    app.button(key=keys.STEP_1).click().run()
+    run = _run(app)
+    params = run.net.params.copy()
+    ahead = _ahead(app)
+    assert ahead["ahead"] == {"button": keys.STEP_1, "from": 1} and ahead["frames"][0]["e"] == 2
+    assert ahead["metrics"] == keys.PLAYER and ahead["frames"][0]["m"][0][:2] == ["Epoch", "2"]
+    assert run.trainer.epoch == 1 and np.array_equal(run.net.params, params) and len(run.trainer.history) == 2
+    app.button(key=keys.STEP_1).click().run()
+    step_player, _ = component_data(app, "live_player")
+    assert step_player["film"]["frames"] == ahead["frames"]
+    assert _ahead(app)["ahead"]["from"] == 2
+    app.number_input(key="max_epochs").set_value(2).run()  # at the epoch limit: no step to work out
+    assert _ahead(app) is None
+    app.number_input(key="max_epochs").set_value(0).run()
+    app.button(key=keys.PLAY).click().run()  # playing: none either
+    assert _ahead(app) is None
 
 
 @pytest.mark.parametrize(
@@ -165,7 +187,7 @@ def test_loss_decides_the_output_unit(app):
     app.selectbox(key="dataset").set_value("plane").run()
     run = _run(app)
     assert (run.net.loss_name, run.net.output) == ("squared", "linear")
-    assert _metrics(app)["Train R²"]
+    assert metrics(app)["Train R²"]
 
 
 def test_loss_that_does_not_fit_the_task_is_replaced_with_a_note():
@@ -227,7 +249,7 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
     assert _run(app).playing
     epochs = _epochs(app)
     assert epochs == [3 * k for k in range(1, 5)] and epochs[-1] == _run(app).trainer.epoch
-    assert not _film(app)["last"] and not app.metric  # the player draws the metrics row while playing
+    assert not _film(app)["last"]
     network = _main_chart(app)["frames"][0]  # the base figure: every edge bucket's trace, the first frame's epoch
     assert network["layout"]["meta"]["epoch"] == 3 and [t.get("mode") for t in network["data"][:8]] == ["lines"] * 8
     app.run()  # a rerun the player did not ask for (a toggle, say) sends the same film again
@@ -237,7 +259,7 @@ def test_play_sends_films_of_speed_epoch_frames_and_pause_stops(app, unhurried):
     assert _main_chart(app)["frames"][0] == network  # the same base, re-sent unchanged (the plot is left alone)
     app.button(key=keys.PAUSE).click().run()  # a Pause the player did not see (as AppTest clicks it)
     stopped = _run(app).trainer.epoch
-    assert _film(app) is None and _metrics(app)["Epoch"] == str(stopped)
+    assert _film(app) is None and metrics(app)["Epoch"] == str(stopped)
     assert _main_chart(app)["frames"][0]["layout"]["meta"]["epoch"] == stopped
     app.run()
     assert not _run(app).playing and _run(app).trainer.epoch == stopped

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, open_page, plotly_specs, set_expander
+from tests.app.conftest import APP, metrics, open_page, plotly_specs, set_expander
 from tests.make_bad_saves import corpus
 from ui import keys, session_run
 from ui.playground import run_tools
@@ -121,7 +121,7 @@ def test_the_timeline_shows_a_past_epoch_everywhere_and_step_goes_on_from_the_la
     run = _run(at)
     assert run.trainer.epoch == 7 and run.latest is latest
     np.testing.assert_array_equal(run.net.params, ref.net.params)
-    assert {m.label: m.value for m in at.metric}["Epoch"] == "7"
+    assert metrics(at)["Epoch"] == "7"
     epochs = [s["layout"].get("meta", {}).get("epoch") for s in plotly_specs(at)]
     assert [e for e in epochs if e is not None] == [7, 7, 7, 7]  # the network, y*, the loss and the detail view
     assert any("Showing epoch 7 of 20" in i.value for i in at.info)

@@ -115,6 +115,19 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+# The Playground's metrics row, which the Play player draws (ui.playground.views.metrics): the epoch it
+# shows (a JS expression), and the value under a label
+EPOCH_SHOWN = "(document.querySelector('.st-key-player .live-metric-value') || {}).innerText"
+METRIC = """(label) => { const box = [...document.querySelectorAll('.st-key-player .live-metric')]
+  .find((b) => b.querySelector('.live-metric-label').textContent === label);
+  return box ? box.querySelector('.live-metric-value').textContent : null; }"""
+
+
+def metric(page, label: str, timeout: float = 30_000) -> str:
+    """The value the Playground's metrics row shows under `label` (once the row is drawn)."""
+    return page.wait_for_function(METRIC, arg=label, timeout=timeout).json_value()
+
+
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the app is connected and no script run is in progress."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)

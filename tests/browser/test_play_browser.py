@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.browser.conftest import wait_idle
+from tests.browser.conftest import metric, wait_idle
 from ui.playground import figures, views
 
 PLOTS = "[...document.querySelectorAll('.js-plotly-plot')]"
@@ -70,11 +70,6 @@ HIDE = """(hidden) => {
   Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => hidden ? 'hidden' : 'visible'});
   document.dispatchEvent(new Event('visibilitychange'));
 }"""
-
-
-def _metric(page, label: str) -> str:
-    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text()
 
 
 def _downloaded_epoch(page) -> int:
@@ -145,7 +140,7 @@ def test_frames_in_order_pause_on_the_frame_shown_and_a_hidden_tab_asks_nothing(
     end = figures.nice_ceiling(shown + 1)
     assert epochs["autorange"] is True and epochs["range"][0] <= 0 and end <= epochs["range"][1] < 1.01 * end
     assert page.evaluate(f"{PLOTS}.every(p => !p.querySelector('.live-paint'))")  # no painting left under a plot
-    assert _metric(page, "Epoch") == str(shown)
+    assert metric(page, "Epoch") == str(shown)
     assert _downloaded_epoch(page) == shown  # the session's run is the run of the frame shown
     page.get_by_role("button", name="Step 1 epoch").click()  # and it trains on from there
     page.wait_for_function(f"{NET_EPOCH} === {shown + 1}")

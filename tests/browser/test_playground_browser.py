@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, serve_app, wait_idle
+from tests.browser.conftest import EPOCH_SHOWN, metric, screenshot, serve_app, wait_idle
 from ui.live_chart import STATIC_PLOTLY
 from ui.playground import views
 
@@ -15,24 +15,19 @@ PAGES = (("", "Backprop Playground"), ("derivation", "Backprop, step by step"),
 NAV = ["Playground", "Backprop, step by step", "Compare", "Lessons"]
 
 
-def _metric(page, label: str) -> str:
-    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text()
-
-
 def test_load_step_watch_the_loss_fall_and_download(page, app_url):
     page.goto(f"{app_url}/?dataset=xor&lr=1.0")
     wait_idle(page)
     page.wait_for_selector(".js-plotly-plot")
-    assert _metric(page, "Epoch") == "0"
-    first = float(_metric(page, "Train loss"))
+    assert metric(page, "Epoch") == "0"
+    first = float(metric(page, "Train loss"))
     page.get_by_role("button", name=re.compile(r"^Step \d+ epochs$")).click()
-    page.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText !== '0'")
+    page.wait_for_function(f"{EPOCH_SHOWN} !== '0'")
     wait_idle(page)
     page.get_by_role("button", name=re.compile(r"^Step \d+ epochs$")).click()
-    page.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText === '20'")
+    page.wait_for_function(f"{EPOCH_SHOWN} === '20'")
     wait_idle(page)
-    assert float(_metric(page, "Train loss")) < first
+    assert float(metric(page, "Train loss")) < first
     assert page.locator(".js-plotly-plot").count() == 4  # the main views (one chart each) + the detail view
     for k in range(3):
         assert page.locator(".js-plotly-plot").nth(k).locator(".cartesianlayer .subplot").count() >= 1

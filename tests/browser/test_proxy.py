@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import _free_port, need, serve_app, stop, wait_idle
+from tests.browser.conftest import EPOCH_SHOWN, _free_port, metric, need, serve_app, stop, wait_idle
 from tests.conftest import ROOT
 from ui.live_chart import STATIC_PLOTLY as ASSET_ROUTE
 
@@ -155,11 +155,6 @@ def test_the_first_response_sets_the_routing_cookie_and_later_ones_keep_it(proxy
         assert status == 200 and cookie is None and again == upstream
 
 
-def _epoch(page) -> str:
-    box = page.locator("[data-testid='stMetric']").filter(has_text="Epoch").first
-    return box.locator("[data-testid='stMetricValue']").inner_text()
-
-
 def test_each_session_stays_on_its_process_and_two_can_differ(browser, browser_context_args, proxy):
     """One browser arrives without a cookie, the other with a key that lands on the other process."""
     fresh = browser.new_context(**browser_context_args)
@@ -179,15 +174,14 @@ def test_each_session_stays_on_its_process_and_two_can_differ(browser, browser_c
     for page in (first, second):
         wait_idle(page)
         page.wait_for_selector(".js-plotly-plot")
-        assert _epoch(page) == "0"
+        assert metric(page, "Epoch") == "0"
     for n in range(1, 4):  # a session that hopped to the other process would start again at epoch 0
         for _, page, _ in pages:
             page.get_by_role("button", name="Step 1 epoch").click()
         for context, page, k in pages:
-            page.wait_for_function("n => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
-                                   ".some(e => e.innerText === String(n))", arg=n)
+            page.wait_for_function(f"n => {EPOCH_SHOWN} === String(n)", arg=n)
             wait_idle(page)
-            assert _epoch(page) == str(n)
+            assert metric(page, "Epoch") == str(n)
             assert [c["value"] for c in context.cookies(proxy.url) if c["name"] == COOKIE] == [k]
     for context, _, _ in pages:
         context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import enter_text, screenshot, wait_idle
+from tests.browser.conftest import EPOCH_SHOWN, enter_text, metric, screenshot, wait_idle
 from ui import keys, session_run
 
 SIZES = ((1440, 1000), (1024, 768), (390, 844))
@@ -24,15 +24,9 @@ def _save_file(tmp_path) -> str:
     return str(path)
 
 
-def _metric(page, label: str) -> str:
-    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text()
-
-
 def _wait_epoch(page, epoch: int, timeout: float = 90_000) -> None:
     """Wait until the metrics, the diagram and y* show `epoch` (a loaded run reruns the whole page)."""
-    page.wait_for_function(f"[...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
-                           f".some(e => e.innerText === '{epoch}')", timeout=timeout)
+    page.wait_for_function(f"{EPOCH_SHOWN} === '{epoch}'", timeout=timeout)
     wait_idle(page, timeout)
     _show_charts(page)
     page.wait_for_function(f"{CHART_EPOCH.format(k=0)} === {epoch} && {CHART_EPOCH.format(k=1)} === {epoch}",
@@ -80,7 +74,7 @@ def test_load_a_save_drag_the_timeline_and_edit_a_weight(page, app_url, tmp_path
     page.wait_for_function("[...document.querySelectorAll(\"[data-testid='stAlert']\")]"
                            ".some(e => /Showing epoch \\d+ of 30/.test(e.innerText))")
     wait_idle(page)
-    shown = int(_metric(page, "Epoch"))
+    shown = int(metric(page, "Epoch"))
     assert 0 < shown < 30
     _show_charts(page)
     page.wait_for_function(f"{CHART_EPOCH.format(k=1)} === {shown}")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, rerun_by, wait_idle
+from tests.browser.conftest import ARTIFACTS, EPOCH_SHOWN, rerun_by, wait_idle
 from tests.browser.test_playground_layout import LAID_OUT, SCREENS, SIDEBAR_OPEN, _check, _in_view_each, _open
 from ui import keys
 from ui.share import FONT_SCALE
@@ -18,13 +18,9 @@ WIDGETS = ", ".join(f"{SIDEBAR} [data-testid='{t}']" for t in
                     ("stSelectbox", "stNumberInput", "stSlider", "stCheckbox", "stMultiSelect", "stToggle"))
 LOAD_MS = 60_000  # a first page load on a busy machine
 # the metrics row's epoch: Streamlit's metric, or the player's own row while playing
-# the metrics row's epoch (st.metric at rest, the player's row while playing; neither for a moment
-# while one gives way to the other)
-EPOCH = ("(document.querySelector(\"[data-testid='stMetricValue']\") || "
-         "document.querySelector('.live-metric-value') || {}).innerText")
 # every piece of text in the main area outside the charts, as page boxes
 TEXT_BOXES = """() => [...document.querySelectorAll(
-    "[data-testid='stMain'] :is(h1, h2, h3, p, button, [data-testid='stMetricValue'], [data-testid='stMetricLabel'])")]
+    "[data-testid='stMain'] :is(h1, h2, h3, p, button, .live-metric-value, .live-metric-label)")]
   .filter((el) => !el.closest('.js-plotly-plot') && !el.querySelector('p, h1, h2, h3'))
   .map((el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, el.innerText]; })
   .filter((b) => b[2] - b[0] > 0 && b[3] - b[1] > 0 && b[4].trim())"""
@@ -161,13 +157,13 @@ def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_in
     page.wait_for_selector(".js-plotly-plot", timeout=LOAD_MS)
     page.evaluate("document.activeElement.blur()")
     rerun_by(page, lambda: page.keyboard.press("ArrowRight"))
-    page.wait_for_function(f"{EPOCH} === '1'")
+    page.wait_for_function(f"{EPOCH_SHOWN} === '1'")
     page.evaluate(WATCH_RUN_BUTTONS)
     page.keyboard.press(" ")
     # exact names: while playing, the timeline's help button is named "Help for Timeline: playing on
     # from epoch N; pause to look back", which a substring match for "Pause" (or "Play") also finds
     page.get_by_role("button", name="Pause", exact=True).wait_for()
-    page.wait_for_function(f"Number({EPOCH}) > 1")
+    page.wait_for_function(f"Number({EPOCH_SHOWN}) > 1")
     shown = page.evaluate("""() => {  // Space, in the same task as reading the frame on screen
       const shown = [...document.querySelectorAll('.live-player')].find((root) => root.live.playing).live.epoch;
       document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
@@ -175,11 +171,11 @@ def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_in
     }""")
     page.get_by_role("button", name="Play", exact=True).wait_for()
     wait_idle(page)
-    assert page.evaluate(EPOCH) == str(shown)  # paused on the frame on screen, not where the server had trained to
+    assert page.evaluate(EPOCH_SHOWN) == str(shown)  # paused on the frame on screen, not where the server trained to
     # never two Pause buttons on screen, nor Play beside Pause (Streamlit shows a keyed element that a
     # rerun displaced until the run ends, unless the page hides it), from Space to Space
     assert page.evaluate("window.__runButtonsSeen") == {"pause": 1, "both": False}
-    epoch = int(page.evaluate(EPOCH))
+    epoch = int(page.evaluate(EPOCH_SHOWN))
     # typed into a number input (the sidebar's Points), the keys are the input's: nothing plays or steps
     box = page.locator(f"{SIDEBAR} .st-key-n_points input")
     box.click()
@@ -190,7 +186,7 @@ def test_space_plays_and_pauses_and_the_right_arrow_steps_but_not_in_a_number_in
     box.evaluate("el => el.blur()")
     wait_idle(page)
     rerun_by(page, lambda: page.keyboard.press("ArrowRight"))  # back on the page, → steps exactly one epoch
-    page.wait_for_function(f"{EPOCH} === '{epoch + 1}'")
+    page.wait_for_function(f"{EPOCH_SHOWN} === '{epoch + 1}'")
     assert page.get_by_role("button", name="Play", exact=True).is_visible()
     assert page.locator(f".st-key-{keys.PRESENTER_KEYS}").count() == 1
     # by clicks too (a click reruns the main area only): the button replaced is not shown beside the new one

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import ARTIFACTS, screenshot, wait_idle
+from tests.browser.conftest import ARTIFACTS, EPOCH_SHOWN, metric, screenshot, wait_idle
 from ui import keys
 
 MAIN = ("chart_network", "chart_output", "chart_loss")
@@ -58,7 +58,7 @@ def test_a_step_is_painted_at_once_like_its_full_figures_which_follow(browser, a
     page.wait_for_timeout(300)
     for state in page.evaluate(STATE, list(MAIN)):  # painted, with the SVG it replaces hidden
         assert state["painted"] and state["hidden"] > 0
-    assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "11"
+    assert metric(page, "Epoch") == "11"  # the metrics row, painted with the charts
     epochs_axis = page.evaluate("window.__livePlots.chart_loss.layout.xaxis.range")
     painted = {key: _shot(page, key) for key in MAIN}
     screenshot(page, f"step-painted-{scheme}")
@@ -103,9 +103,9 @@ def test_steps_clicked_in_quick_succession_leave_every_view_on_one_epoch_with_no
     for gap in (0, 30, 0, 60, 0, 0, 20, 0):
         page.evaluate(click)
         page.wait_for_timeout(gap)
-    page.wait_for_function("document.querySelector(\"[data-testid='stMetricValue']\").innerText !== '0'",
+    page.wait_for_function(f"{EPOCH_SHOWN} !== '0'",
                            timeout=30_000)
-    agreed = f"""() => {{ const epoch = document.querySelector("[data-testid='stMetricValue']").innerText;
+    agreed = f"""() => {{ const epoch = {EPOCH_SHOWN};
       return ({SETTLED})({list(MAIN)})
         && {list(MAIN)}.every((k) => String(window.__livePlots[k].layout.meta.epoch) === epoch)
         && document.querySelector(".st-key-{keys.TIMELINE} input[type='range']").value === epoch; }}"""
@@ -115,4 +115,65 @@ def test_steps_clicked_in_quick_succession_leave_every_view_on_one_epoch_with_no
     assert page.evaluate(agreed)
     assert page.evaluate("document.querySelectorAll('.live-paint, .live-hidden').length") == 0
     assert not errors and page.locator("[data-testid='stException']").count() == 0
+    context.close()
+
+
+class _Held:
+    """The page's Streamlit connection, with the server's messages held back while `on` (the page's own go
+    through): what the page shows then, it drew without the server."""
+
+    def __init__(self, page) -> None:
+        self.on, self.queue = False, []
+        page.route_web_socket(lambda url: url.endswith("/_stcore/stream"), self._route)
+
+    def _route(self, ws) -> None:
+        self.ws, server = ws, ws.connect_to_server()
+        server.on_message(lambda message: self.queue.append(message) if self.on else ws.send(message))
+
+    def release(self) -> None:
+        self.on = False
+        for message in self.queue:
+            self.ws.send(message)
+        self.queue.clear()
+
+
+AHEAD_FROM = "(window.__liveAhead && window.__liveAhead.live.film ? window.__liveAhead.live.film.ahead.from : null)"
+
+
+def test_step_1_is_painted_in_its_click_from_the_epoch_worked_out_ahead_and_anything_else_touched_drops_it(
+        browser, app_url):
+    """With the server's messages held back, a click on Step 1 shows the next epoch on the three charts and
+    the metrics row; the server's step then agrees. A toggle pressed first drops the step worked out ahead:
+    the click waits for the server."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    held = _Held(page)
+    page.goto(f"{app_url}/?dataset=xor&lr=1.0")
+    wait_idle(page)
+    page.get_by_role("button", name="Step 10 epochs").click()
+    page.wait_for_function(f"({SETTLED})({list(MAIN)}) && {AHEAD_FROM} === 10", timeout=30_000)
+    held.on = True
+    page.get_by_role("button", name="Step 1 epoch").click()
+    page.wait_for_function(f"({STATE})({list(MAIN)}).every((s) => s.epoch === 11 && s.covered && s.painted) && "
+                           f"{EPOCH_SHOWN} === '11'", timeout=10_000)
+    for _ in range(100):  # the server's answer comes, held back: it reached the page only after the painting
+        if held.queue:
+            break
+        page.wait_for_timeout(50)
+    assert held.queue
+    held.release()
+    page.wait_for_function(f"({SETTLED})({list(MAIN)}) && {AHEAD_FROM} === 11", timeout=30_000)
+    assert _timeline(page) == "11" and metric(page, "Epoch") == "11"
+    assert [s["epoch"] for s in page.evaluate(STATE, list(MAIN))] == [11, 11, 11]
+
+    held.on = True
+    page.get_by_text("Log scale").click()  # a press on anything else than Step 1: the step ahead is dropped
+    page.get_by_role("button", name="Step 1 epoch").click()
+    page.wait_for_timeout(800)
+    assert [(s["epoch"], s["covered"]) for s in page.evaluate(STATE, list(MAIN))] == [(11, False)] * 3
+    assert page.evaluate(EPOCH_SHOWN) == "11"
+    held.release()
+    page.wait_for_function(f"({SETTLED})({list(MAIN)}) && {EPOCH_SHOWN} === '12' && "
+                           f"({STATE})({list(MAIN)}).every((s) => s.epoch === 12)", timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
     context.close()

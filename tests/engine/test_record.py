@@ -88,6 +88,28 @@ def test_replay_from_the_start_reproduces_weights_history_and_generator_bit_for_
     _assert_same_params(twin.net, t.net)
 
 
+def test_a_fork_trains_on_as_the_run_would_and_leaves_the_run_alone(moons):
+    t = _trainer(moons)
+    _eventful(t)
+    before = (t.net.get_params(), t.rng.bit_generator.state, t.epoch, len(t.history), t.record.position)
+    ahead = t.fork()
+    ahead.run(2)
+    assert ahead.epoch == t.epoch + 2 and len(ahead.history) == len(t.history) + 2
+    # the run is as it was: weights, generator, epoch, history rows, record
+    for p, q in zip([*before[0][0], *before[0][1]], t.net.W + t.net.b):
+        np.testing.assert_array_equal(p, q)
+    assert (t.rng.bit_generator.state, t.epoch, len(t.history), t.record.position) == before[1:]
+    # the fork holds what those operations give by hand, and what the run gives when it takes them
+    ref = _by_hand(moons, [*t.record.operations, Epochs(2, t.settings)])
+    for p, q in zip(ahead.net.W + ahead.net.b, ref.W + ref.b):
+        np.testing.assert_allclose(p, q, rtol=0, atol=1e-15)
+    t.run(2)
+    _assert_same_params(ahead.net, t.net)
+    assert ahead.rng.bit_generator.state == t.rng.bit_generator.state
+    for name in SCALARS:
+        np.testing.assert_array_equal(ahead.history.column(name), t.history.column(name))
+
+
 def _by_hand(data, ops_done: list) -> MLP:
     """The same operations done without a Trainer: train_epoch, the update rule and set_params."""
     cfg = RunConfig(hidden_sizes=(5, 3), hidden="tanh", lr=0.3, batch_size=7, seed=4)

@@ -113,6 +113,14 @@ def step(W, b, hidden, output, loss, x, y, xi, use_bias=True, train_bias=True) -
                loss_value(loss, y, O_after[-1]))
 
 
+def batch_step(W, b, hidden, output, loss, X, Y, xi) -> tuple[list, list]:
+    """One gradient-descent update on a mini-batch: w ← w − ξ × the mean over its samples of `step`'s ∂L/∂w."""
+    refs = [step(W, b, hidden, output, loss, x, y, xi) for x, y in zip(X, Y)]
+    W_after = [np.asarray(w, float) - xi * np.mean([r.dW[l] for r in refs], axis=0) for l, w in enumerate(W)]
+    b_after = [np.asarray(v, float) - xi * np.mean([r.db[l] for r in refs], axis=0) for l, v in enumerate(b)]
+    return W_after, b_after
+
+
 def net_step(net, x, y, xi) -> Ref:
     """`step` for an engine network's configuration and weights (read as plain arrays)."""
     return step([np.array(w) for w in net.W], [np.array(v) for v in net.b], net.hidden, net.output,

@@ -100,6 +100,40 @@ def test_no_painting_without_a_step_or_for_figures_of_another_set_up(session):
     assert step.film_for(session, run, run.trainer.epoch) is None
 
 
+def test_a_step_worked_out_ahead_is_the_lectures_next_epoch_and_leaves_the_run_alone(session):
+    """The next epoch by hand (one epoch of mini-batch updates, ∂L/∂w = δ u, on the run's own shuffling),
+    against the film's y* map; the run keeps its epoch, weights and generator."""
+    run = session[keys.RUN]
+    W, b = [w.copy() for w in run.net.W], [v.copy() for v in run.net.b]
+    rng_state = run.trainer.rng.bit_generator.state
+    made = step.ahead_film(session, run)
+    assert made["ahead"] == {"button": keys.STEP_1, "from": 5} and made["frames"][0]["e"] == 6
+    assert run.trainer.epoch == 5 and run.trainer.rng.bit_generator.state == rng_state
+    assert all(np.array_equal(p, q) for p, q in zip(run.net.W + run.net.b, W + b))
+    rng = np.random.default_rng()
+    rng.bit_generator.state = rng_state
+    X, y = run.data.X_train, run.data.y_train.reshape(-1, 1).astype(float)  # the default run: XOR, 2-4-1
+    for batch in np.array_split(rng.permutation(len(X)), range(10, len(X), 10)):
+        W, b = ref.batch_step(W, b, "sigmoid", "sigmoid", "bce", X[batch], y[batch], run.trainer.lr)
+    gx, gy, grid = figures.plane_grid(run.data, film.MAP_RESOLUTION)
+    expected = ref.predictions(W, b, "sigmoid", "sigmoid", run.data.inputs(grid))
+    out = made["frames"][0]["out"]
+    z = frames.dequantised(frames.unpacked(out["z"], "u1"), out["lo"], out["hi"])
+    assert np.abs(z - expected).max() <= 0.5 / frames.LEVELS + 1e-6
+
+
+def test_no_step_is_worked_out_ahead_while_playing_or_when_the_last_one_took_too_long(session, monkeypatch):
+    run = session[keys.RUN]
+    run.playing = True
+    assert step.ahead_film(session, run) is None
+    run.playing = False
+    monkeypatch.setattr(step, "AHEAD_MAX_SECONDS", 0.0)
+    assert step.ahead_film(session, run) is not None  # it measures what one costs for this set-up
+    assert step.ahead_film(session, run) is None
+    session[keys.LOG_LOSS] = True  # figures of another set-up: none (and no cost known for it)
+    assert step.ahead_film(session, run) is None
+
+
 def test_the_epochs_axis_ends_at_a_round_number_past_the_next_epoch():
     assert [figures.nice_ceiling(x) for x in (1, 3, 7, 11, 12, 13, 101, 2966)] == [1, 3, 8, 12, 12, 15, 120, 3000]
     for x in np.linspace(1, 5000, 997):  # the curves fill at least 75 % of the axis

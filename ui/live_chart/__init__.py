@@ -44,6 +44,7 @@ _live = st.components.v2.component("live_plotly_chart", js=_JS, css=_CSS, isolat
 _player = st.components.v2.component("live_player", js=_JS, css=_CSS, isolate_styles=False)
 _preload = st.components.v2.component("plotly_preload", js=_JS, css=_CSS, isolate_styles=False)
 _pause = st.components.v2.component("live_pause", js=_JS, css=_CSS, isolate_styles=False)
+_ahead = st.components.v2.component("live_step_ahead", js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _rerun() -> None:
@@ -116,6 +117,13 @@ def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], m
     _player(key=key, data={"kind": "player", "film": film, "charts": charts, "metrics": metrics,
                            "frame_ms": FRAME_MS, "plotly_url": plotly_url()},
             on_shown_change=on_shown, on_ended_change=_rerun)
+
+
+def step_ahead(film: dict[str, Any] | None, key: str, charts: dict[str, str]) -> None:
+    """Hold a step's film worked out ahead (`ui.playground.step.ahead_film`; it draws nothing): painted on
+    `charts` at the click of the button its "ahead" names, if the charts show the epoch it starts
+    from and nothing else in the page was touched since it came; None drops the one held."""
+    _ahead(key=key, data={"kind": "ahead", "film": film, "charts": charts}, height=0)
 
 
 def pause_catcher(key: str, pause_key: str, on_pause: Callable[[], None]) -> None:

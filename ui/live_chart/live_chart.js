@@ -526,6 +526,8 @@ function paintStep(root, film) {
   if (fits(net, spec.net)) guarded(() => stepNetwork(Plotly, net, spec.net, f));
   if (fits(out, spec.out) && f.out) guarded(() => stepMap(out, spec.out, f.out, f.e));
   if (fits(loss, spec.loss)) guarded(() => stepLoss(loss, spec.loss, f.loss, f.e));
+  const row = film.metrics && document.querySelector(`.st-key-${film.metrics} .live-player`);
+  if (row) showMetrics(row, f.m);  // the metrics row (the Play player's) with the charts
 }
 
 // The metrics row: label, value and change per box, as the server's st.metric row shows them.
@@ -665,6 +667,35 @@ function pauseCatcher(component) {
   return () => {};
 }
 
+// A step worked out ahead (ui.live_chart.step_ahead): painted in the click on its button, before the
+// server has taken the step, if the main charts show the epoch it starts from. A press, key or input
+// anywhere else first drops it (it may change what the step does); the next rerun brings another.
+function stepAhead(component) {
+  const { data } = component;
+  const state = window.__liveAhead || (window.__liveAhead = { live: { seen: new Set() } });
+  Object.assign(state.live, { charts: data.charts, film: data.film && data.film.ahead ? data.film : null });
+  if (state.listening) return () => {};
+  state.listening = true;
+  const onButton = (event) => {
+    const film = state.live.film, target = event.target;
+    return Boolean(film && target && target.closest && target.closest(`.st-key-${film.ahead.button} button`));
+  };
+  const shows = (epoch) => ['net', 'out', 'loss'].every((name) => {
+    const plot = plots()[state.live.charts[name]];
+    return !plot || !plot.data || (plot.layout.meta && plot.layout.meta.epoch === epoch);
+  });
+  const drop = (event) => { if (!onButton(event)) state.live.film = null; };
+  for (const type of ['pointerdown', 'keydown', 'input', 'change']) document.addEventListener(type, drop, true);
+  document.addEventListener('click', (event) => {
+    if (!onButton(event)) return;
+    const film = state.live.film;
+    state.live.film = null;
+    // before the next frame: Streamlit sends the click to the server first
+    if (shows(film.ahead.from)) requestAnimationFrame(() => guarded(() => paintStep(state, film)));
+  }, true);
+  return () => {};
+}
+
 function player(component) {
   const { data, parentElement, setTriggerValue } = component;
   let root = parentElement.querySelector('.live-player');
@@ -731,5 +762,6 @@ export default function (component) {
     return () => {};
   }
   if (kind === 'pause') return pauseCatcher(component);
+  if (kind === 'ahead') return stepAhead(component);
   return kind === 'player' ? player(component) : chart(component);
 }

@@ -8,10 +8,18 @@ edges, units, y* map and loss curves under each plot and hides the SVG traces th
 run then waits a moment (HEAD_START_SECONDS), so that the browser paints the step before it takes
 in the full figures, which (hover, colour bars, axes) take the painting's place once plotly has
 drawn them.
+
+Faster still, each rerun that leaves the run still ends with the next epoch worked out ahead, on a
+fork of the trainer (`ahead_film`): the browser paints it the moment "Step 1 epoch" is clicked, while
+the server takes the same step on the run itself (same weights, same shuffling: the same numbers).
+Anything else touched in the page first (a control, a toggle, a key) drops it, and the click takes
+the way above.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -24,6 +32,9 @@ from ui.session_run import Run
 # The rerun waits this long after sending a painting (its thread idle, no CPU spent), so that the browser
 # renders and paints it before it takes in the full figures' messages, which would keep it busy first.
 HEAD_START_SECONDS = 0.08
+# A step worked out ahead costs each rerun that leaves the run still one epoch of training: none is
+# worked out for a set-up whose last one took longer than this (a large network with per-sample updates).
+AHEAD_MAX_SECONDS = 0.05
 
 
 def spec(run: Run, figs: list[go.Figure]) -> dict[str, Any]:
@@ -75,4 +86,28 @@ def film_for(session: MutableMapping, run: Run, since: int | None) -> dict[str, 
         return None
     frame = frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, film.MAP_RESOLUTION, painted=True)
     number = session[keys.PLAY_FILM] = session.get(keys.PLAY_FILM, 0) + 1
-    return {"id": number, "frames": [frame], "spec": kept["spec"], "last": True, "step": True}
+    return {"id": number, "frames": [frame], "spec": kept["spec"], "last": True, "step": True, "metrics": keys.PLAYER}
+
+
+def ahead_film(session: MutableMapping, run: Run) -> dict[str, Any] | None:
+    """The next epoch, trained on a fork of the run (which stays as it is), as a film of one painted
+    frame for the browser to paint when "Step 1 epoch" is clicked (`ahead`: the button's key and the
+    epoch the charts must show); None where a step could not be painted or costs too much."""
+    kept, toggles = session.get(keys.STEP_SPEC), film.main_toggles(session)
+    setup = _setup(run, toggles)
+    cost = session.get(keys.STEP_AHEAD_COST)
+    if (not kept or kept["for"] != setup or run.playing or run.trainer.divergence or run.latest is not None
+            or session_run.at_limit(run) or (cost and cost[0] == setup and cost[1] > AHEAD_MAX_SECONDS)):
+        return None
+    start = time.perf_counter()
+    twin = run.trainer.fork()
+    twin.run(1)
+    if twin.divergence:
+        return None
+    epoch = run.trainer.epoch
+    frame = frames.frame(dataclasses.replace(run, trainer=twin), toggles[keys.COLOUR_BY_SAMPLE], epoch,
+                         film.MAP_RESOLUTION, painted=True)
+    session[keys.STEP_AHEAD_COST] = (setup, time.perf_counter() - start)
+    number = session[keys.STEP_AHEAD_FILM] = session.get(keys.STEP_AHEAD_FILM, 0) + 1
+    return {"id": number, "frames": [frame], "spec": kept["spec"], "last": True, "step": True,
+            "metrics": keys.PLAYER, "ahead": {"button": keys.STEP_1, "from": epoch}}

@@ -9,7 +9,7 @@ from functools import partial
 import streamlit as st
 
 from ui import keys, plain, session_run, share
-from ui.live_chart import live_chart, live_player, pause_catcher, show_prepared
+from ui.live_chart import live_chart, live_player, pause_catcher, show_prepared, step_ahead
 from ui.playground import detail, film, frames, run_tools, step
 from ui.session_run import Run
 
@@ -67,15 +67,10 @@ MAIN_CHARTS = {"net": "chart_network", "out": "chart_output", "loss": "chart_los
 
 
 def metrics(run: Run, shown: dict | None = None) -> None:
-    """Epoch, losses and the task's metric, outside the figures; while playing (a film `shown`), the
-    player draws them frame by frame with the charts (see `ui.live_chart.live_player`)."""
-    texts = frames.metric_texts(run)
-    if shown is not None:
-        live_player(shown, keys.PLAYER, MAIN_CHARTS, texts, on_shown=film.note_pace)
-        return
-    row = st.container(horizontal=True, gap="medium")  # wraps on a narrow screen
-    for label, value, change in texts:
-        row.container(width=150).metric(label, value, change, delta_color="inverse")
+    """Epoch, losses and the task's metric, outside the figures, in the player's row (see
+    `ui.live_chart.live_player`): at rest the server's numbers; while playing (a film `shown`) the
+    player draws them frame by frame with the charts, and a step's painting with its frame."""
+    live_player(shown, keys.PLAYER, MAIN_CHARTS, frames.metric_texts(run), on_shown=film.note_pace)
 
 
 # The main views (and a detail view's charts) side by side while each gets at least VIEW_MIN_PX, fewer
@@ -87,7 +82,7 @@ VIEW_MIN_PX = 270
 LAYOUT_CSS = f"""<style>
 .st-key-{keys.MAIN_VIEWS} > div, .st-key-{keys.DETAIL_ROW} > div {{
   flex: 1 1 {VIEW_MIN_PX}px; min-width: min({VIEW_MIN_PX}px, 100%); }}
-.st-key-{keys.RUN_BUTTONS} [data-retained], .st-key-{keys.STEP_PLAYER} {{ display: none; }}
+.st-key-{keys.RUN_BUTTONS} [data-retained], .st-key-{keys.STEP_PLAYER}, .st-key-{keys.STEP_AHEAD} {{ display: none; }}
 @media (max-width: 640px) {{
   .st-key-{keys.RUN_BUTTONS} button, .st-key-{keys.MAIN_VIEWS} label, .st-key-{keys.DETAIL_VIEW} button {{
     min-height: 40px; }}
@@ -215,6 +210,8 @@ def live(run: Run) -> None:
         main_views(current, playing=playing)
         detail.detail_view(current)
         downloads(current)
+        # last, once all else is sent: the next epoch, for the browser to paint at the click on Step 1
+        step_ahead(step.ahead_film(st.session_state, current), keys.STEP_AHEAD, MAIN_CHARTS)
 
     main_area()
 
