@@ -60,6 +60,7 @@ STEP_SPEC = "step_spec"  # where a step's painted frame goes on the main charts'
 STEP_PLAYER = "step_player"  # the hidden player that paints a step's frame
 STEP_AHEAD = "step_ahead"  # the hidden player holding the next epoch, painted when Step 1 is clicked
 STEP_AHEAD_FILM = "step_ahead_film"  # the number of the last step worked out ahead
+MAIN_RUNS = "main_runs"  # how many runs of the main area this session has had (they number its step films)
 STEP_AHEAD_COST = "step_ahead_cost"  # what the last step worked out ahead was for, and the seconds it took
 
 # --- Backprop, step by step -----------------------------------------------------------------------------

@@ -93,6 +93,8 @@ def test_a_steps_run_paints_it_first_on_the_figures_the_charts_hold_then_sends_t
 
 def _ahead(at) -> dict | None:
     (data,) = component_data(at, "live_step_ahead")
+    step_player, _ = component_data(at, "live_player")
+    assert data["button"] == keys.STEP_1 and data["run"] == step_player["run"]  # the run it ends, numbered at its start
     return data["film"]
 
 
@@ -103,12 +105,13 @@ def test_each_rerun_at_rest_ends_with_the_next_epoch_worked_out_ahead_the_step_i
     run = _run(app)
     params = run.net.params.copy()
     ahead = _ahead(app)
-    assert ahead["ahead"] == {"button": keys.STEP_1, "from": 1} and ahead["frames"][0]["e"] == 2
+    assert ahead["ahead"] == {"from": 1} and ahead["frames"][0]["e"] == 2
     assert ahead["metrics"] == keys.PLAYER and ahead["frames"][0]["m"][0][:2] == ["Epoch", "2"]
     assert run.trainer.epoch == 1 and np.array_equal(run.net.params, params) and len(run.trainer.history) == 2
+    run_number = component_data(app, "live_player")[0]["run"]
     app.button(key=keys.STEP_1).click().run()
     step_player, _ = component_data(app, "live_player")
-    assert step_player["film"]["frames"] == ahead["frames"]
+    assert step_player["film"]["frames"] == ahead["frames"] and step_player["run"] == run_number + 1
     assert _ahead(app)["ahead"]["from"] == 2
     app.number_input(key="max_epochs").set_value(2).run()  # at the epoch limit: no step to work out
     assert _ahead(app) is None

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import ARTIFACTS, EPOCH_SHOWN, metric, screenshot, wait_idle
+from tests.conftest import ROOT
 from ui import keys
 
 MAIN = ("chart_network", "chart_output", "chart_loss")
@@ -137,7 +138,7 @@ class _Held:
         self.queue.clear()
 
 
-AHEAD_FROM = "(window.__liveAhead && window.__liveAhead.live.film ? window.__liveAhead.live.film.ahead.from : null)"
+AHEAD_FROM = "(window.__liveAhead && window.__liveAhead.film ? window.__liveAhead.film.ahead.from : null)"
 
 
 def test_step_1_is_painted_in_its_click_from_the_epoch_worked_out_ahead_and_anything_else_touched_drops_it(
@@ -177,3 +178,55 @@ def test_step_1_is_painted_in_its_click_from_the_epoch_worked_out_ahead_and_anyt
                            f"({STATE})({list(MAIN)}).every((s) => s.epoch === 12)", timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     context.close()
+
+
+# live_chart.js alone in a blank page: the step-ahead component and the step player fed as Streamlit
+# would feed them, three stand-in charts showing an epoch, and the two buttons.
+AHEAD_PAGE = """async (js) => {
+  document.body.innerHTML = '<div class="st-key-step1"><button>Step 1 epoch</button></div>' +
+    '<div class="st-key-reset"><button>Reset</button></div><div id="host"></div>';
+  const module = await import(URL.createObjectURL(new Blob([js], { type: 'text/javascript' })));
+  const charts = { net: 'chart_network', out: 'chart_output', loss: 'chart_loss' };
+  window.__livePlots = {};
+  window.showEpoch = (epoch) => Object.values(charts).forEach((key) => {
+    window.__livePlots[key] = { data: [], layout: { meta: { epoch } }, live: {} }; });
+  const host = document.getElementById('host');
+  const feed = (data) => module.default({ data, parentElement: host, setTriggerValue: () => {} });
+  window.runStarts = (run) => feed({ kind: 'player', film: null, charts, metrics: [], frame_ms: 15, run });
+  window.runEnds = (run, id, from) => feed({ kind: 'ahead', charts, button: 'step1', run,
+    film: { id, frames: [{ e: from + 1 }], spec: {}, step: true, ahead: { from } } });
+  window.press = (label) => {
+    const button = [...document.querySelectorAll('button')].find((b) => b.innerText === label);
+    button.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    button.click();
+  };
+  window.painted = () => [...window.__liveAhead.live.seen];
+}"""
+
+
+def test_no_step_worked_out_before_the_server_took_a_press_in_is_painted_after_it(page):
+    """The runs' numbers decide: a step worked out by a run that was under way when Reset was pressed
+    (its start seen before the press, or still to be seen) is not painted; one from a run started after is."""
+    page.set_content("<html><body></body></html>")
+    page.evaluate(AHEAD_PAGE, (ROOT / "ui/live_chart/live_chart.js").read_text())
+    frame = "new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))"
+
+    def click_step() -> list:
+        page.evaluate("press('Step 1 epoch')")
+        page.evaluate(frame)
+        return page.evaluate("painted()")
+
+    page.evaluate("showEpoch(10); runStarts(1); runEnds(1, 'a', 10)")
+    assert click_step() == ["a"]  # the step from epoch 10, painted in its click
+    page.evaluate("showEpoch(11); runStarts(2); press('Reset'); runEnds(2, 'b', 11)")  # run 2 was under way
+    assert click_step() == ["a"]
+    page.evaluate("showEpoch(0); runStarts(3); runEnds(3, 'c', 0); showEpoch(1); runStarts(4); runEnds(4, 'd', 1)")
+    assert click_step() == ["a", "d"]  # run 3 may have started before the second click came: only run 4's
+    page.evaluate("showEpoch(2); press('Reset'); runStarts(5); runEnds(5, 'e', 2)")  # Reset before run 5 was seen
+    assert click_step() == ["a", "d"]
+    page.evaluate("showEpoch(0); runStarts(6); runEnds(6, 'f', 0); runStarts(7); runEnds(7, 'g', 0)")
+    assert click_step() == ["a", "d", "g"]
+    page.evaluate("showEpoch(1); runStarts(8); runEnds(8, 'h', 1)")  # the click's run: idle again
+    page.evaluate("document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }))")
+    page.evaluate("runStarts(9); runEnds(9, 'i', 1)")  # a run started after the press: it counts
+    assert click_step() == ["a", "d", "g", "i"]

@@ -107,7 +107,7 @@ def test_a_step_worked_out_ahead_is_the_lectures_next_epoch_and_leaves_the_run_a
     W, b = [w.copy() for w in run.net.W], [v.copy() for v in run.net.b]
     rng_state = run.trainer.rng.bit_generator.state
     made = step.ahead_film(session, run)
-    assert made["ahead"] == {"button": keys.STEP_1, "from": 5} and made["frames"][0]["e"] == 6
+    assert made["ahead"] == {"from": 5} and made["frames"][0]["e"] == 6
     assert run.trainer.epoch == 5 and run.trainer.rng.bit_generator.state == rng_state
     assert all(np.array_equal(p, q) for p, q in zip(run.net.W + run.net.b, W + b))
     rng = np.random.default_rng()

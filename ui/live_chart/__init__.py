@@ -103,7 +103,7 @@ def preload_plotly(key: str) -> None:
 
 
 def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], metrics: list[tuple],
-                on_shown: Callable[[], None]) -> None:
+                on_shown: Callable[[], None], run: int | None = None) -> None:
     """The metrics row and, with a `film` (see `ui.playground.film.film`), the player of its frames.
 
     `charts` names the live charts the frames go to ({"net": key, "out": key, "loss": key});
@@ -112,18 +112,20 @@ def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], m
     `on_shown` first ({"film", "fps", "wait"} in `st.session_state[key]["shown"]`). A film's
     "charts" ({chart key: JSON from `prepared`}, if any) are drawn on those live charts with its
     first frame. Pause goes through `pause_catcher`. A step's film (`ui.playground.step`) is painted at
-    once on the charts' full figures, until the next figures drawn on them replace the painting.
+    once on the charts' full figures, until the next figures drawn on them replace the painting. A `run`
+    number says a run of the page (the Playground's main area) starts, for `step_ahead`.
     """
     _player(key=key, data={"kind": "player", "film": film, "charts": charts, "metrics": metrics,
-                           "frame_ms": FRAME_MS, "plotly_url": plotly_url()},
+                           "frame_ms": FRAME_MS, "plotly_url": plotly_url(), "run": run},
             on_shown_change=on_shown, on_ended_change=_rerun)
 
 
-def step_ahead(film: dict[str, Any] | None, key: str, charts: dict[str, str]) -> None:
-    """Hold a step's film worked out ahead (`ui.playground.step.ahead_film`; it draws nothing): painted on
-    `charts` at the click of the button its "ahead" names, if the charts show the epoch it starts
-    from and nothing else in the page was touched since it came; None drops the one held."""
-    _ahead(key=key, data={"kind": "ahead", "film": film, "charts": charts}, height=0)
+def step_ahead(film: dict[str, Any] | None, key: str, charts: dict[str, str], button: str, run: int) -> None:
+    """Hold a step's film worked out ahead (`ui.playground.step.ahead_film`; it draws nothing), at the end of
+    run `run` (numbered by a `live_player` at its start): painted on `charts` at a click on the button
+    keyed `button`, if the charts show the epoch it starts from and nothing else in the page was
+    pressed since the server took it in; None drops the one held."""
+    _ahead(key=key, data={"kind": "ahead", "film": film, "charts": charts, "button": button, "run": run}, height=0)
 
 
 def pause_catcher(key: str, pause_key: str, on_pause: Callable[[], None]) -> None:

@@ -668,30 +668,65 @@ function pauseCatcher(component) {
 }
 
 // A step worked out ahead (ui.live_chart.step_ahead): painted in the click on its button, before the
-// server has taken the step, if the main charts show the epoch it starts from. A press, key or input
-// anywhere else first drops it (it may change what the step does); the next rerun brings another.
+// server has taken the step, if the main charts show the epoch it starts from. Any other press (a
+// pointer, a key, a drop or a paste: it may change what the step does) drops it, and so does a click
+// on the button itself once used. So that no step worked out before the server took such a press in
+// is painted after it, the main area's runs are numbered (the hidden step player at their start, this
+// component at their end): after a press, only a run the browser has not yet seen start counts, and
+// after two presses with no run seen between, only one after the next run seen.
+function aheadState() {
+  if (!window.__liveAhead) {
+    window.__liveAhead = {
+      live: { seen: new Set(), charts: {} }, film: null, button: null,
+      started: 0, validFrom: 0, requested: false, waiting: false,
+    };
+  }
+  return window.__liveAhead;
+}
+
+// A run of the main area started (the step player's data says which).
+function aheadRunStarted(run) {
+  const a = aheadState();
+  if (!run || run <= a.started) return;
+  a.started = run;
+  a.requested = false;
+  if (a.waiting) {
+    a.waiting = false;
+    a.validFrom = Math.max(a.validFrom, run + 1);
+  }
+}
+
+function aheadPressed() {
+  const a = aheadState();
+  a.film = null;
+  if (a.requested) a.waiting = true;  // a run this browser may have asked for is still to be seen
+  else a.validFrom = Math.max(a.validFrom, a.started + 1);
+  a.requested = true;
+}
+
 function stepAhead(component) {
   const { data } = component;
-  const state = window.__liveAhead || (window.__liveAhead = { live: { seen: new Set() } });
-  Object.assign(state.live, { charts: data.charts, film: data.film && data.film.ahead ? data.film : null });
-  if (state.listening) return () => {};
-  state.listening = true;
-  const onButton = (event) => {
-    const film = state.live.film, target = event.target;
-    return Boolean(film && target && target.closest && target.closest(`.st-key-${film.ahead.button} button`));
-  };
+  const a = aheadState();
+  a.live.charts = data.charts;
+  a.button = data.button;
+  a.film = data.film && data.run >= a.validFrom ? data.film : null;
+  if (a.listening) return () => {};
+  a.listening = true;
+  const onButton = (event) => Boolean(a.button && event.target && event.target.closest &&
+    event.target.closest(`.st-key-${a.button} button`));
   const shows = (epoch) => ['net', 'out', 'loss'].every((name) => {
-    const plot = plots()[state.live.charts[name]];
+    const plot = plots()[a.live.charts[name]];
     return !plot || !plot.data || (plot.layout.meta && plot.layout.meta.epoch === epoch);
   });
-  const drop = (event) => { if (!onButton(event)) state.live.film = null; };
-  for (const type of ['pointerdown', 'keydown', 'input', 'change']) document.addEventListener(type, drop, true);
+  for (const type of ['pointerdown', 'keydown', 'drop', 'paste']) {
+    document.addEventListener(type, (event) => { if (!onButton(event)) aheadPressed(); }, true);
+  }
   document.addEventListener('click', (event) => {
     if (!onButton(event)) return;
-    const film = state.live.film;
-    state.live.film = null;
+    const film = a.film;
+    aheadPressed();
     // before the next frame: Streamlit sends the click to the server first
-    if (shows(film.ahead.from)) requestAnimationFrame(() => guarded(() => paintStep(state, film)));
+    if (film && shows(film.ahead.from)) requestAnimationFrame(() => guarded(() => paintStep(a, film)));
   }, true);
   return () => {};
 }
@@ -717,6 +752,7 @@ function player(component) {
     charts: data.charts, frameMs: data.frame_ms, setTrigger: setTriggerValue,
   });
   const film = data.film;
+  aheadRunStarted(data.run);
   // not for the hidden step player waiting on a page that opens: plotly.js's evaluation would then
   // take the page's main thread from its first rendering
   if (film) plotlyLoaded(data.plotly_url).catch(() => {});

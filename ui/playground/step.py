@@ -91,8 +91,8 @@ def film_for(session: MutableMapping, run: Run, since: int | None) -> dict[str, 
 
 def ahead_film(session: MutableMapping, run: Run) -> dict[str, Any] | None:
     """The next epoch, trained on a fork of the run (which stays as it is), as a film of one painted
-    frame for the browser to paint when "Step 1 epoch" is clicked (`ahead`: the button's key and the
-    epoch the charts must show); None where a step could not be painted or costs too much."""
+    frame for the browser to paint when "Step 1 epoch" is clicked (`ahead`: the epoch the charts must
+    show); None where a step could not be painted or costs too much."""
     kept, toggles = session.get(keys.STEP_SPEC), film.main_toggles(session)
     setup = _setup(run, toggles)
     cost = session.get(keys.STEP_AHEAD_COST)
@@ -110,4 +110,4 @@ def ahead_film(session: MutableMapping, run: Run) -> dict[str, Any] | None:
     session[keys.STEP_AHEAD_COST] = (setup, time.perf_counter() - start)
     number = session[keys.STEP_AHEAD_FILM] = session.get(keys.STEP_AHEAD_FILM, 0) + 1
     return {"id": number, "frames": [frame], "spec": kept["spec"], "last": True, "step": True,
-            "metrics": keys.PLAYER, "ahead": {"button": keys.STEP_1, "from": epoch}}
+            "metrics": keys.PLAYER, "ahead": {"from": epoch}}

@@ -197,7 +197,8 @@ def live(run: Run) -> None:
         # taken as one painted frame for the main charts (ui.playground.step; hidden, always there)
         since = st.session_state.pop(keys.STEP_FROM, None)
         painting = step.film_for(st.session_state, current, since)
-        live_player(painting, keys.STEP_PLAYER, MAIN_CHARTS, [], on_shown=film.note_pace)
+        run_number = st.session_state[keys.MAIN_RUNS] = st.session_state.get(keys.MAIN_RUNS, 0) + 1
+        live_player(painting, keys.STEP_PLAYER, MAIN_CHARTS, [], on_shown=film.note_pace, run=run_number)
         run_buttons(current)
         messages(current)
         st.session_state[keys.MAIN_AREA_RUNNING] = True
@@ -211,7 +212,7 @@ def live(run: Run) -> None:
         detail.detail_view(current)
         downloads(current)
         # last, once all else is sent: the next epoch, for the browser to paint at the click on Step 1
-        step_ahead(step.ahead_film(st.session_state, current), keys.STEP_AHEAD, MAIN_CHARTS)
+        step_ahead(step.ahead_film(st.session_state, current), keys.STEP_AHEAD, MAIN_CHARTS, keys.STEP_1, run_number)
 
     main_area()
 
