@@ -97,8 +97,12 @@ def timeline_key(run: Run) -> str:
 
 
 def _on_timeline(key: str) -> None:
+    """A drag of the timeline: the run shown at that epoch. Streamlit still calls the callback of a slider
+    drawn for an earlier latest epoch when the browser sends its value back with a quick click (a Step
+    while that run's page had not come yet): that value is no drag, and is left alone."""
     session = st.session_state
-    if not session[keys.RUN].playing:
+    run = session[keys.RUN]
+    if not run.playing and key == timeline_key(run):
         session_run.rewind(session, int(session[key]))
 
 
