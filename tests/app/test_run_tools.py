@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, metrics, open_page, plotly_specs, set_expander
+from tests.app.conftest import APP, component_data, metrics, open_page, plotly_specs, set_expander
 from tests.make_bad_saves import corpus
 from ui import keys, session_run
 from ui.playground import run_tools
@@ -180,9 +180,12 @@ def test_editing_a_weight_changes_the_views_marks_the_loss_and_training_goes_on_
     W, b = by_hand.net.get_params()  # the engine doing the same by hand
     W[0][1, 2] = -2.5
     by_hand.set_params(W, b)
+    (ahead,) = component_data(at, "live_step_ahead")  # the step from the edited weights, worked out ahead
     at.button(key=keys.STEP_1).click().run()
     by_hand.run(1)
     np.testing.assert_array_equal(_run(at).net.params, by_hand.net.params)
+    step_player = component_data(at, "live_player")[0]  # the step the server took: what was worked out ahead
+    assert ahead["film"]["ahead"] == {"from": 10} and step_player["film"]["frames"] == ahead["film"]["frames"]
 
 
 def test_a_bad_edit_value_says_what_is_wrong_and_changes_nothing():
