@@ -230,3 +230,7 @@ def test_no_step_worked_out_before_the_server_took_a_press_in_is_painted_after_i
     page.evaluate("document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }))")
     page.evaluate("runStarts(9); runEnds(9, 'i', 1)")  # a run started after the press: it counts
     assert click_step() == ["a", "d", "g", "i"]
+    # a value put in a field with no key or pointer (autofill, dictation) drops the step worked out ahead too
+    page.evaluate("runStarts(10); runEnds(10, 'j', 2); showEpoch(2)")
+    page.evaluate("document.body.dispatchEvent(new Event('input', { bubbles: true }))")
+    assert click_step() == ["a", "d", "g", "i"]

@@ -669,7 +669,8 @@ function pauseCatcher(component) {
 
 // A step worked out ahead (ui.live_chart.step_ahead): painted in the click on its button, before the
 // server has taken the step, if the main charts show the epoch it starts from. Any other press (a
-// pointer, a key, a drop or a paste: it may change what the step does) drops it, and so does a click
+// pointer, a key, a drop, a paste, or an input or change with none, as autofill or dictation make:
+// it may change what the step does) drops it, and so does a click
 // on the button itself once used. So that no step worked out before the server took such a press in
 // is painted after it, the main area's runs are numbered (the hidden step player at their start, this
 // component at their end): after a press, only a run the browser has not yet seen start counts, and
@@ -718,7 +719,7 @@ function stepAhead(component) {
     const plot = plots()[a.live.charts[name]];
     return !plot || !plot.data || (plot.layout.meta && plot.layout.meta.epoch === epoch);
   });
-  for (const type of ['pointerdown', 'keydown', 'drop', 'paste']) {
+  for (const type of ['pointerdown', 'keydown', 'drop', 'paste', 'input', 'change']) {
     document.addEventListener(type, (event) => { if (!onButton(event)) aheadPressed(); }, true);
   }
   document.addEventListener('click', (event) => {
