@@ -78,26 +78,41 @@ def clicked(session: MutableMapping, epochs: int) -> None:
     session[keys.STEP_FROM] = session[keys.RUN].trainer.epoch - done
 
 
+def _kept_spec(session: MutableMapping, run: Run, toggles: dict[str, bool]) -> dict[str, Any] | None:
+    """The spec of the full figures the charts hold, if a step of `run` can be painted on them (the same
+    set-up, not playing, not diverged)."""
+    kept = session.get(keys.STEP_SPEC)
+    if not kept or kept["for"] != _setup(run, toggles) or run.playing or run.trainer.divergence:
+        return None
+    return kept["spec"]
+
+
+def _painted_film(session: MutableMapping, counter: str, run: Run, toggles: dict[str, bool], since: int,
+                  spec: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """`run` now as a film of one painted frame (the loss rows after epoch `since`), numbered by
+    `session[counter]`, with the metrics row it updates (the Play player's)."""
+    frame = frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, film.MAP_RESOLUTION, painted=True)
+    number = session[counter] = session.get(counter, 0) + 1
+    return {"id": number, "frames": [frame], "spec": spec, "last": True, "step": True, "metrics": keys.PLAYER,
+            **more}
+
+
 def film_for(session: MutableMapping, run: Run, since: int | None) -> dict[str, Any] | None:
     """The step taken from epoch `since` as a film of one painted frame for the charts, or None where
     they cannot be painted (no step, a different set-up than their figures', playing, diverged)."""
-    kept, toggles = session.get(keys.STEP_SPEC), film.main_toggles(session)
-    if since is None or not kept or kept["for"] != _setup(run, toggles) or run.playing or run.trainer.divergence:
-        return None
-    frame = frames.frame(run, toggles[keys.COLOUR_BY_SAMPLE], since, film.MAP_RESOLUTION, painted=True)
-    number = session[keys.PLAY_FILM] = session.get(keys.PLAY_FILM, 0) + 1
-    return {"id": number, "frames": [frame], "spec": kept["spec"], "last": True, "step": True, "metrics": keys.PLAYER}
+    toggles = film.main_toggles(session)
+    spec = None if since is None else _kept_spec(session, run, toggles)
+    return None if spec is None else _painted_film(session, keys.PLAY_FILM, run, toggles, since, spec)
 
 
 def ahead_film(session: MutableMapping, run: Run) -> dict[str, Any] | None:
     """The next epoch, trained on a fork of the run (which stays as it is), as a film of one painted
     frame for the browser to paint when "Step 1 epoch" is clicked (`ahead`: the epoch the charts must
     show); None where a step could not be painted or costs too much."""
-    kept, toggles = session.get(keys.STEP_SPEC), film.main_toggles(session)
-    setup = _setup(run, toggles)
-    cost = session.get(keys.STEP_AHEAD_COST)
-    if (not kept or kept["for"] != setup or run.playing or run.trainer.divergence or run.latest is not None
-            or session_run.at_limit(run) or (cost and cost[0] == setup and cost[1] > AHEAD_MAX_SECONDS)):
+    toggles = film.main_toggles(session)
+    setup, cost, spec = _setup(run, toggles), session.get(keys.STEP_AHEAD_COST), _kept_spec(session, run, toggles)
+    if (spec is None or run.latest is not None or session_run.at_limit(run)
+            or (cost and cost[0] == setup and cost[1] > AHEAD_MAX_SECONDS)):
         return None
     start = time.perf_counter()
     twin = run.trainer.fork()
@@ -105,9 +120,7 @@ def ahead_film(session: MutableMapping, run: Run) -> dict[str, Any] | None:
     if twin.divergence:
         return None
     epoch = run.trainer.epoch
-    frame = frames.frame(dataclasses.replace(run, trainer=twin), toggles[keys.COLOUR_BY_SAMPLE], epoch,
-                         film.MAP_RESOLUTION, painted=True)
+    made = _painted_film(session, keys.STEP_AHEAD_FILM, dataclasses.replace(run, trainer=twin), toggles, epoch,
+                         spec, ahead={"from": epoch})
     session[keys.STEP_AHEAD_COST] = (setup, time.perf_counter() - start)
-    number = session[keys.STEP_AHEAD_FILM] = session.get(keys.STEP_AHEAD_FILM, 0) + 1
-    return {"id": number, "frames": [frame], "spec": kept["spec"], "last": True, "step": True,
-            "metrics": keys.PLAYER, "ahead": {"from": epoch}}
+    return made
