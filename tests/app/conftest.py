@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from html.parser import HTMLParser
 
 import numpy as np
 import pytest
@@ -47,6 +48,40 @@ def plotly_specs(at: AppTest) -> list[dict]:
 def component_data(at: AppTest, name: str) -> list[dict]:
     """The data sent to each component named `name` (`st.components.v2`) on the page, in page order."""
     return [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == name]
+
+
+class _TableReader(HTMLParser):
+    """The cells of the HTML tables in a text (the text they show, entities read), row by row."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at: AppTest) -> list[list[dict[str, str]]]:
+    """Every HTML table the page shows with `st.html` (Compare's), as rows of column → cell text."""
+    reader = _TableReader()
+    for h in at.get("html"):
+        reader.feed(h.value)
+    return [[dict(zip(head, row)) for row in rows] for head, *rows in reader.tables]
 
 
 def metric_rows(at: AppTest) -> list[tuple[str, str, str]]:

@@ -16,7 +16,7 @@ from engine import make_dataset
 from engine.compare import Comparison, Variant
 from engine.datasets import MAX_POINTS
 from engine.run_config import RunConfig
-from tests.app.conftest import APP, decode, metric_rows, open_page, plotly_specs
+from tests.app.conftest import APP, decode, html_tables, metric_rows, open_page, plotly_specs, set_expander
 from ui import keys, session_run
 from ui.compare import tables
 
@@ -194,7 +194,7 @@ def test_6_a_link_value_with_markup_is_quoted_as_plain_text():
 
 
 def test_6_compare_labels_are_plain_text_in_markdown_and_figures():
-    at = open_page(fresh(), "app_pages/compare.py")
+    at = set_expander(open_page(fresh(), "app_pages/compare.py"), keys.CMP_EDITOR)
     at.text_input(key=keys.cmp_field(0, "label")).set_value("<b>[x](https://e.org)</b>").run()
     text = " ".join(m.value for m in at.markdown)
     assert "\\<b\\>\\[x\\](https\\://e.org)\\</b\\>" in text
@@ -202,6 +202,10 @@ def test_6_compare_labels_are_plain_text_in_markdown_and_figures():
     at.button(key=keys.cmp_button("train", keys.CMP_RUNS)).click().run()
     names = [t.get("name", "") for spec in plotly_specs(at) for t in spec["data"]]
     assert "&lt;b&gt;[x](https://e.org)&lt;/b&gt;" in names and not any("<b>" in n for n in names)
+    (table,) = html_tables(at)  # Compare's summary table: the label's text in its cell, no markup around it
+    assert table[0]["run"] == "<b>[x](https://e.org)</b>"
+    (markup,) = [h.value for h in at.html if h.value.startswith("<div class=\"cmp-table\">")]
+    assert "&lt;b&gt;[x](https://e.org)&lt;/b&gt;" in markup and "<b>" not in markup
 
 
 # --- 7. hostile links: a bounded quote, one message ---------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import component_data, decode, open_page, plotly_specs
+from tests.app.conftest import component_data, decode, html_tables, open_page, plotly_specs, set_expander
 from ui import keys
 from ui.compare import views
 from ui.compare.presets import PRESETS
@@ -19,7 +19,8 @@ TRAIN, MORE = keys.cmp_button("train", keys.CMP_RUNS), keys.cmp_button("more", k
 
 @pytest.fixture
 def compare(app: AppTest) -> AppTest:
-    return open_page(app, PAGE)
+    """The Compare page with its run editor opened (it starts folded)."""
+    return set_expander(open_page(app, PAGE), keys.CMP_EDITOR)
 
 
 def _no_problems(at: AppTest) -> None:
@@ -31,7 +32,11 @@ def _same(a, b) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a[0] + a[1], b[0] + b[1]))
 
 
-def test_opens_with_the_first_preset_and_no_results(compare):
+def test_opens_with_the_first_preset_and_no_results(app):
+    at = open_page(app, PAGE)
+    assert at.session_state[keys.CMP_EDITOR] is False and _editor_widgets(at) == []  # folded: presets need no edits
+    assert "**squared loss**: L = Squared" in at.markdown[-1].value      # the line under it: what each run changes
+    compare = set_expander(at, keys.CMP_EDITOR)
     _no_problems(compare)
     assert compare.selectbox(key=keys.CMP_PRESET).value == "loss"
     assert compare.text_input(key=keys.cmp_field(1, "label")).value == "squared loss"
@@ -68,14 +73,16 @@ def test_each_preset_trains_from_one_start(compare, preset):
         assert first.note.endswith("copied by tanh, ReLU")
     specs = plotly_specs(at)
     n = len(comp.runs)
-    assert len(specs) == 3 + n + n  # three curves, then each run's decision regions and its gradient norms
+    assert at.session_state[keys.CMP_PER_RUN] == PRESETS[preset].view  # the tab that shows what the preset is about
+    assert len(specs) == 3 + n  # three curves, then each run's chart in that tab
     assert all(s["layout"]["meta"]["epoch"] == 4 for s in specs)  # each chart says which epoch it shows
-    heatmaps = [t for s in specs[3:3 + n] for t in s["data"] if t["type"] == "heatmap"]
-    assert len(heatmaps) == n
+    per_run = [{t["type"] for t in s["data"]} for s in specs[3:]]
+    assert per_run == [{"heatmap"} if PRESETS[preset].view == "Decision regions" else {"scatter"}] * n
+    heatmaps = [t for s in specs[3:] for t in s["data"] if t["type"] == "heatmap"]
     assert all(t["z"]["dtype"] == "f4" for t in heatmaps)
     assert not any(t["type"] == "contour" for s in specs for t in s["data"])
-    table = at.dataframe[0].value
-    assert list(table["run"]) == [r.label for r in comp.runs]
+    (table,) = html_tables(at)
+    assert [row["run"] for row in table] == [r.label for r in comp.runs]
 
 
 def test_continue_trains_more_and_the_curves_follow(compare):
@@ -166,7 +173,39 @@ def test_results_survive_a_trip_to_the_playground(compare):
     _no_problems(at)
     assert at.selectbox(key=keys.CMP_PRESET).value == "lr"
     assert at.session_state[keys.CMP_RUNS].runs[2].config.lr == 10.0
-    assert len(plotly_specs(at)) == 3 + 3 + 3
+    assert len(plotly_specs(at)) == 3 + 3
+
+
+def test_only_the_open_tab_of_each_runs_views_is_drawn(compare):
+    """Each run's decision regions, gradient norms and unit health sit in tabs; only the open one is drawn (its
+    figures are built), it follows the preset until the user picks another, and the pick outlasts a job and a page."""
+    at = compare
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    assert [t.label for t in at.tabs] == ["Decision regions", "Gradient norms", "Unit health"]
+    specs = plotly_specs(at)
+    assert [t["type"] for s in specs[3:] for t in s["data"]] == ["heatmap", "heatmap"] and len(html_tables(at)) == 1
+    at.session_state[keys.CMP_PER_RUN_SHOWN] = "Unit health"  # what the tab's on_change keeps of a click
+    at.run()
+    assert len(plotly_specs(at)) == 3 and len(html_tables(at)) == 2
+    health = html_tables(at)[1]
+    assert [row["run"] for row in health] == ["cross-entropy", "squared loss"]
+    assert all(row["layer 1"].startswith("A′<0.01: ") for row in health)
+    at.button(key=MORE).click().run()
+    at.switch_page("app_pages/playground.py").run()
+    at.switch_page(PAGE).run()
+    _no_problems(at)
+    assert at.session_state[keys.CMP_RUNS].epoch == 4 and at.session_state[keys.CMP_PER_RUN] == "Unit health"
+    assert len(plotly_specs(at)) == 3 and len(html_tables(at)) == 2
+    at.session_state[keys.CMP_PER_RUN_SHOWN] = "Gradient norms"
+    at.run()
+    specs = plotly_specs(at)
+    assert len(specs) == 3 + 2 and all(s["data"][0]["name"] == "w^(1)" for s in specs[3:])
+    at.selectbox(key=keys.CMP_PRESET).set_value("deep").run()    # a preset opens its own tab
+    assert at.session_state[keys.CMP_PER_RUN] == "Gradient norms"
+    at.selectbox(key=keys.CMP_PRESET).set_value("lr").run()
+    assert at.session_state[keys.CMP_PER_RUN] == "Decision regions"
 
 
 def test_sweep_marks_diverged_runs(compare):
@@ -184,8 +223,8 @@ def test_sweep_marks_diverged_runs(compare):
 
 
 @pytest.mark.parametrize(("dataset", "loss", "output", "charts"), [
-    ("blobs3", "ce", "softmax", 3 + 2 + 2),  # three classes: the loss preset uses cross-entropy with softmax
-    ("sine", "squared", "linear", 3 + 2),    # 1-D regression: no decision regions to draw
+    ("blobs3", "ce", "softmax", 3 + 2),  # three classes: the loss preset uses cross-entropy with softmax
+    ("sine", "squared", "linear", 3),    # 1-D regression: no decision regions to draw
 ])
 def test_other_tasks(compare, dataset, loss, output, charts):
     at = compare
@@ -200,6 +239,8 @@ def test_other_tasks(compare, dataset, loss, output, charts):
     comp = at.session_state[keys.CMP_RUNS]
     assert comp.data.name == dataset and all(r.epoch == 2 for r in comp.runs)
     assert len(plotly_specs(at)) == charts
+    if dataset == "sine":
+        assert any("Decision regions need points in the plane" in c.value for c in at.caption)
     if dataset == "blobs3":
         assert [r.config.loss for r in comp.runs] == ["ce", "squared"]
         assert comp.runs[0].net.sizes[-1] == 3
@@ -261,10 +302,9 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     assert charts[0][0] == "cmp_fig_curves_0@1"
     assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
     assert all(k.startswith("cmp_fig_curves_") for k, _ in charts if "@" in k)  # while training: the curves only
-    per_drawing = 3 + 4 + 4                                          # the curves, then per run: regions, gradients
+    per_drawing = 3 + 4                                  # the curves, then per run: the open tab's (gradient norms)
     assert len(charts) == 3 * len(drafts) + per_drawing
     assert [k for k, _ in charts[-per_drawing:]] == ([f"cmp_fig_curves_{k}" for k in range(3)]
-                                                    + [f"cmp_fig_boundaries_{k}" for k in range(4)]
                                                     + [f"cmp_fig_grads_{k}" for k in range(4)])
     assert len(plotly_specs(at)) == per_drawing and at.session_state[keys.CMP_JOB] is None
     # each chart takes over the plot its drawing during training left (`adopt`), so the browser updates it in place

@@ -17,7 +17,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, metric_rows
+from tests.app.conftest import APP, html_tables, metric_rows
 from tests.make_bad_csvs import corpus
 from ui import keys
 from ui.compare.views import VIEWS
@@ -56,6 +56,7 @@ def _texts(at: AppTest) -> list[tuple[str, str]]:
     out = [("metric", " ".join(map(str, row))) for row in metric_rows(at)]
     out += [("caption", c.value) for c in at.caption] + [("markdown", m.value) for m in at.markdown]
     out += [("table", t.value.to_string()) for t in [*at.dataframe, *at.table]]
+    out += [("table", str(rows)) for rows in html_tables(at)]
     return out
 
 

@@ -32,6 +32,12 @@ def _pick_preset(page, name: str, runs: int) -> None:
     wait_idle(page)
 
 
+def _open_editor(page) -> None:
+    page.locator("[data-testid='stExpander'] summary").filter(has_text="Edit the runs").click()
+    page.locator("[data-testid='stTextInput']").first.wait_for()
+    wait_idle(page)
+
+
 def test_preset_trains_and_renders(page, app_url):
     _open_compare(page, app_url)
     page.get_by_text("Pick a preset").wait_for()
@@ -43,21 +49,36 @@ def test_preset_trains_and_renders(page, app_url):
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text("4 runs, epoch 120.").wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
-    # the three curves, then each run's decision regions and its gradient norms
-    page.wait_for_function("document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length == 11"
-                           " && document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot .annotation-text')"
-                           ".length >= 4", timeout=60_000)
-    titles = " ".join(t.text_content() for t in page.locator(".js-plotly-plot .gtitle, "
-                                                                ".js-plotly-plot .annotation-text").all())
-    for name in ("sigmoid", "tanh", "ReLU", "leaky ReLU"):
-        assert name in titles
+    # the three curves, then each run's chart in the open tab: its gradient norms (this preset's tab)
+    plots = "document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')"
+    page.wait_for_function(f"{plots}.length == 7 && document.querySelectorAll('.js-plotly-plot .annotation-text')"
+                           ".length >= 7", timeout=60_000)
+    titles = " ".join(t.text_content() for t in page.locator(".js-plotly-plot .annotation-text").all())
+    assert all(name in titles for name in ("sigmoid", "tanh", "ReLU", "leaky ReLU"))
+    assert "w^(1)" in page.locator(".js-plotly-plot").last.text_content()  # a layer's line in the legend
     # each plot shows the epoch it has drawn
-    assert page.evaluate("[...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]"
-                         ".map((p) => p.layout.meta.epoch)") == [120] * 11
-    assert page.locator("[data-testid='stDataFrame']").count() == 2
+    assert page.evaluate(f"[...{plots}].map((p) => p.layout.meta.epoch)") == [120] * 7
+    assert page.locator(".cmp-table").count() == 1 and page.locator("[data-testid='stDataFrame']").count() == 0
+    summary = page.locator(".cmp-table").inner_text()
+    assert all(name in summary for name in ("sigmoid", "tanh", "leaky ReLU")) and "epochs to accuracy" in summary
+    screenshot(page, "compare")
+    # another tab draws its own views: the decision regions (a heatmap each), then the unit health (a table)
+    page.get_by_role("tab", name="Decision regions").click()
+    page.wait_for_function(f"{plots}.length == 7 && [...{plots}].slice(3).every((p) => p.data && "
+                           "p.data[0].type === 'heatmap' && p.querySelector('.hm image'))", timeout=60_000)
+    screenshot(page, "compare-regions")
+    page.get_by_role("tab", name="Unit health").click()
+    page.wait_for_function(f"{plots}.length == 3 && document.querySelectorAll('.cmp-table').length == 2",
+                           timeout=60_000)
+    assert "A′<0.01" in page.locator(".cmp-table").last.inner_text()
+    # the tab stays open when the runs train on
+    page.get_by_role("button", name="Continue (+120 epochs)").click()
+    page.get_by_text("4 runs, epoch 240.").wait_for(timeout=60_000)
+    wait_idle(page, timeout=60_000)
+    expect(page.get_by_role("tab", name="Unit health")).to_have_attribute("aria-selected", "true")
+    assert page.locator(".cmp-table").count() == 2
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stAlert']").filter(has_text="Could not").count() == 0
-    screenshot(page, "compare")
 
 
 def test_sweep_marks_diverged_runs(page, app_url):
@@ -106,6 +127,8 @@ def test_editor_values_survive_a_page_switch(page, app_url):
     _open_compare(page, app_url)
     _pick_preset(page, "ξ too small / about right / too large", 3)
     _set_number(page, "Epochs E", 77)
+    assert page.locator("[data-testid='stTextInput']").count() == 0  # the run editor starts folded
+    _open_editor(page)
     enter_text(page, page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input"),
                "my first run")
     page.locator("[data-testid='stSidebarNav']").get_by_text("Playground", exact=True).click()
@@ -117,6 +140,8 @@ def test_editor_values_survive_a_page_switch(page, app_url):
     number = page.locator("[data-testid='stNumberInput']")
     expect(number.filter(has_text="Runs").first.locator("input")).to_have_value("3")
     expect(number.filter(has_text="Epochs E").first.locator("input")).to_have_value("77")
+    if not page.locator("[data-testid='stTextInput']").count():
+        _open_editor(page)
     expect(page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input")
            ).to_have_value("my first run")
     expect(page.get_by_role("combobox", name="Preset")).to_have_value(re.compile("ξ too small"))

@@ -156,7 +156,24 @@ def test_every_page_fits_every_screen(page, app_url):
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text("3 runs, epoch 60.").wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
-    charts = 3 + 3 + 3  # the curves, then each run's decision regions and its gradient norms
+    charts = 3 + 3  # the curves, then each run's decision regions (the open tab)
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length == {charts}",
                            timeout=60_000)
     _on_every_screen(page, "compare", charts, ELEMENT)
+    # the other tabs of each run's views: the gradient norms (charts), the unit health (a table that scrolls sideways)
+    _go(page, "Compare")
+    page.get_by_role("tab", name="Gradient norms").click()
+    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].filter((p) => p.data && "
+                           "p.data[0].name === 'w^(1)').length == 3", timeout=60_000)
+    _on_every_screen(page, "compare-gradients", charts, ELEMENT)
+    page.get_by_role("tab", name="Unit health").click()
+    page.wait_for_function("document.querySelectorAll('.cmp-table').length == 2", timeout=60_000)
+    for screen, size, sidebar in SCREENS:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        if sidebar is not None:
+            _sidebar(page, sidebar)
+        wait_idle(page)
+        boxes = page.evaluate("[...document.querySelectorAll('.cmp-table')].map((t) => "
+                              "[t.getBoundingClientRect().right, t.scrollWidth > t.clientWidth])")
+        assert all(right <= size[0] for right, _ in boxes), (screen, boxes)  # wider tables scroll inside
+        _shot(page, f"compare-health-{screen}")

@@ -130,6 +130,7 @@ def load_preset(task: str) -> None:
             ss[keys.cmp_field(i, name)] = value
     ss[keys.CMP_N_RUNS] = len(preset.runs)
     ss[keys.CMP_EPOCHS] = preset.epochs
+    ss[keys.CMP_PER_RUN_SHOWN] = preset.view
     ss[keys.CMP_ERROR] = (f"This preset's {', '.join(sorted(set(skipped)))} does not suit this data set; "
                           "those runs keep the Playground's setting.") if skipped else None
 
@@ -154,16 +155,18 @@ def fold() -> None:
     st.session_state[keys.CMP_EDITOR] = False
 
 
-def editor(task: str, expanded: bool) -> None:
+def editor(task: str) -> None:
     """One column of widgets per run; 'same' keeps the Playground's value.
 
-    Folded, the editor draws no widgets (their values stay, `persist_state`), so a page with results
-    does not redraw some 40 widgets at every script run; opening it reruns the script, which draws them.
+    It starts folded (a preset needs no editing; the line under it names each run's changes). Folded, it
+    draws no widgets (their values stay, `persist_state`), so the page does not draw some 40 widgets at
+    every script run, nor take them off at a click on Train (a fifth of a second of the browser's time, while
+    the runs train); opening it reruns the script, which draws them.
     """
     choices = field_choices(task)
     n = int(st.session_state[keys.CMP_N_RUNS])
     box = st.expander("Edit the runs: each column changes the Playground's configuration ('same' keeps its value)",
-                      expanded=expanded, key=keys.CMP_EDITOR, on_change="rerun")
+                      key=keys.CMP_EDITOR, on_change="rerun")
     if not box.open:
         return
     with box:

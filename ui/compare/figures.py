@@ -17,6 +17,7 @@ from plotly.colors import sample_colorscale
 from engine.compare import CompareRun, Comparison
 from engine.datasets import Dataset
 from ui import plain, theme
+from ui.compare import presets
 from ui.compare.points import points_image
 from ui.playground.figures import plane_grid
 from ui.theme import f32, figure
@@ -206,16 +207,18 @@ def grad_norms_figure(comp: Comparison, k: int) -> go.Figure:
                    xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
 
 
-def result_figures(comp: Comparison, curves_only: bool = False) -> dict[str, list[go.Figure]]:
-    """A comparison's figures by row: the curves, each run's decision regions (where drawable), its gradients."""
-    runs = range(len(comp.runs))
-    rows = {"curves": [curve_figure(comp, curve) for curve in CURVES]}
-    if curves_only:
-        return rows
-    if can_draw_boundaries(comp.data):
-        rows["boundaries"] = [boundary_figure(comp, k) for k in runs]
-    rows["grads"] = [grad_norms_figure(comp, k) for k in runs]
-    return rows
+def per_run_figures(comp: Comparison, view: str) -> list[go.Figure]:
+    """One figure per run for a tab of each run's own views (`presets.PER_RUN_VIEWS`; Unit health is a table)."""
+    if view == presets.REGIONS:
+        return [boundary_figure(comp, k) for k in range(len(comp.runs))] if can_draw_boundaries(comp.data) else []
+    if view == presets.GRADIENTS:
+        return [grad_norms_figure(comp, k) for k in range(len(comp.runs))]
+    return []
+
+
+def result_figures(comp: Comparison, view: str) -> list[go.Figure]:
+    """The figures the page draws for finished runs: the curves, then the runs' figures of the open tab `view`."""
+    return [curve_figure(comp, curve) for curve in CURVES] + per_run_figures(comp, view)
 
 
 def sweep_outcomes(comp: Comparison) -> list[str | None]:

@@ -9,6 +9,9 @@ from engine.compare import Variant
 from engine.run_config import RunConfig
 from ui import controls
 
+# the tabs of each run's own views on the page
+PER_RUN_VIEWS = REGIONS, GRADIENTS, HEALTH = ("Decision regions", "Gradient norms", "Unit health")
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -19,6 +22,7 @@ class Preset:
     runs: tuple[Variant, ...]
     epochs: int
     look_for: str
+    view: str = REGIONS  # the tab of each run's own views that shows what `look_for` describes
 
 
 DEEP = (8, 8, 8, 8, 8)
@@ -42,6 +46,7 @@ PRESETS: dict[str, Preset] = {
             300,
             "The sigmoid's A′ is at most 0.25, tanh's at most 1, an active ReLU's exactly 1: "
             "δ^(l) keeps more of its size through tanh and ReLU layers.",
+            GRADIENTS,
         ),
         Preset(
             "lr", "ξ too small / about right / too large",
@@ -60,6 +65,7 @@ PRESETS: dict[str, Preset] = {
             200,
             "Five hidden layers of 8, ξ = 0.3: each sigmoid layer multiplies δ by A′ ≤ 0.25 on the way "
             "back, so ‖∂L/∂w^(1)‖ sits orders of magnitude below ‖∂L/∂w^(L)‖ and the network barely learns.",
+            GRADIENTS,
         ),
     )
 }

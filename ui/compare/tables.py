@@ -1,6 +1,8 @@
-"""Compare's tables: the summary of each run and the health of its hidden units."""
+"""Compare's tables: the summary of each run and the health of its hidden units, as plain HTML."""
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 
@@ -49,3 +51,11 @@ def health_table(comp: Comparison) -> list[dict[str, str]]:
         rows.append(row)
     columns = dict.fromkeys(k for row in rows for k in row)
     return [{k: row.get(k, "— (no such layer)") for k in columns} for row in rows]
+
+
+def html_table(rows: list[dict[str, str]]) -> str:
+    """Rows of text (the same keys each) as an HTML table for `st.html`, every cell plain text (ui/pages.css styles
+    it: a few rows need no data grid, which costs the browser far more to draw)."""
+    head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row.values()) + "</tr>" for row in rows)
+    return f'<div class="cmp-table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'

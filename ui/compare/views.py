@@ -51,7 +51,8 @@ def chart_row(figs: list, name: str, draft: str) -> None:
 
 
 def results(comp: Comparison, target: float, draft: str = "") -> None:
-    """The runs' summary, tables and charts (chart keys end in `draft` for a drawing during training)."""
+    """The runs' summary, table and curves, then each run's own views in tabs (chart keys end in `draft` for a
+    drawing during training, which has the summary and curves only)."""
     data = comp.data
     groups = comp.start_groups()
     start = ("all start from exactly the same weights" if len(groups) == 1 else
@@ -60,30 +61,60 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
     st.markdown(f"**{len(comp.runs)} runs, epoch {comp.epoch}.** All use the same data "
                 f"({data.X_train.shape[0]} training and {data.X_test.shape[0]} test points) and the "
                 f"same shuffling; {start}.")
-    # while training, the curves only: the table's grid and every run's charts would keep the browser busy
+    # while training, the curves only: the table and every run's charts would keep the browser busy
     if not draft:
-        st.dataframe(tables.summary_table(comp, target), hide_index=True, width="stretch")
+        st.html(tables.html_table(tables.summary_table(comp, target)))
         st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                    "training set, and where its losses ended.")
-    rows = figures.result_figures(comp, curves_only=bool(draft))
-    chart_row(rows["curves"], "curves", draft)
+    chart_row([figures.curve_figure(comp, curve) for curve in figures.CURVES], "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if draft:
         st.caption("The summary table and each run's decision regions, gradient norms and unit health follow "
                    "when the training ends.")
         return
-    if "boundaries" in rows:
-        chart_row(rows["boundaries"], "boundaries", draft)
-        st.caption(BOUNDARY_CAPTIONS[data.task])
-    else:
+    per_run_views(comp)
+
+
+def _regions(comp: Comparison) -> None:
+    if not figures.can_draw_boundaries(comp.data):
         st.caption("Decision regions need points in the plane (two raw inputs); this data set has other inputs.")
-    chart_row(rows["grads"], "grads", draft)
+        return
+    chart_row(figures.per_run_figures(comp, presets.REGIONS), "boundaries", "")
+    st.caption(BOUNDARY_CAPTIONS[comp.data.task])
+
+
+def _gradients(comp: Comparison) -> None:
+    chart_row(figures.per_run_figures(comp, presets.GRADIENTS), "grads", "")
     st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
                "vanished on its way back and the first layers hardly move.")
-    st.dataframe(tables.health_table(comp), hide_index=True, width="stretch")
+
+
+def _health(comp: Comparison) -> None:
+    st.html(tables.html_table(tables.health_table(comp)))
     st.caption("Start → now, on the training points: a saturated unit (A′ < 0.01) passes almost no "
                "δ back; a dead ReLU (I ≤ 0 on every point) passes none and never recovers.")
+
+
+PER_RUN = dict(zip(presets.PER_RUN_VIEWS, (_regions, _gradients, _health)))
+
+
+def _remember_view() -> None:
+    st.session_state[keys.CMP_PER_RUN_SHOWN] = st.session_state[keys.CMP_PER_RUN]
+
+
+def per_run_views(comp: Comparison) -> None:
+    """Each run's own views, one tab each; only the open tab is drawn (a click on another draws that one).
+
+    The open tab is the preset's (`Preset.view`) until the user picks another, and stays while a job
+    trains or another page is open."""
+    ss = st.session_state
+    ss[keys.CMP_PER_RUN] = ss.get(keys.CMP_PER_RUN_SHOWN, presets.REGIONS)
+    for tab, show in zip(st.tabs(presets.PER_RUN_VIEWS, key=keys.CMP_PER_RUN, on_change=_remember_view),
+                         PER_RUN.values()):
+        if tab.open:
+            with tab:
+                show(comp)
 
 
 def sweep_results(comp: Comparison, draft: str = "") -> None:
@@ -142,7 +173,7 @@ def runs_view(run: session_run.Run) -> None:
     preset = presets.PRESETS.get(st.session_state[keys.CMP_PRESET])
     if preset is not None:
         st.caption(f"**What this preset shows:** {preset.look_for}")
-    editor.editor(task, expanded=st.session_state.get(keys.CMP_RUNS) is None)
+    editor.editor(task)
     st.markdown(editor.run_summaries(int(st.session_state[keys.CMP_N_RUNS])))
     buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
     train_and_show(keys.CMP_RUNS, lambda comp, draft: results(comp, st.session_state[keys.CMP_TARGET] / 100, draft),
