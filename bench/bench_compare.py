@@ -50,10 +50,12 @@ def _train(preset: presets.Preset, epochs: int):
     return comp
 
 
-def _figures(comp: Comparison) -> int:
-    figs = [fig for row in figures.result_figures(comp).values() for fig in row]
+def _figures(comp: Comparison, view: str) -> int:
+    """The figures and tables the page draws for finished runs with the tab `view` open; their JSON's size."""
+    figs = figures.result_figures(comp, view)
     tables.summary_table(comp, 0.95)
-    tables.health_table(comp)
+    if view == presets.HEALTH:
+        tables.health_table(comp)
     return sum(len(json.dumps(f.to_plotly_json(), default=str)) for f in figs)
 
 
@@ -69,7 +71,7 @@ def main() -> int:
     for key, preset in presets.PRESETS.items():
         epochs = args.epochs or preset.epochs
         train_s, comp = _best(lambda p=preset, e=epochs: _train(p, e), args.repeats)
-        fig_s, size = _best(lambda c=comp: _figures(c), args.repeats)
+        fig_s, size = _best(lambda c=comp, v=preset.view: _figures(c, v), args.repeats)
         total = train_s + fig_s
         mark = ""
         if key == TARGET_PRESET and epochs == 300:
