@@ -5,9 +5,10 @@ Run from the repository root:  python bench/bench_compare.py [--epochs E] [--rep
 For every preset (for its own number of epochs, or E) it builds the comparison from the
 Playground's default configuration (XOR, 300 points, 2-4-1 sigmoid network, ξ = 1, batch 10),
 trains it the way the page does (chunks of E/25 epochs, as between progress-bar updates) and then
-builds the page's figures and tables. It prints the best of `--repeats` runs of each stage; the
-target is that the 4-run preset ("Sigmoid vs tanh vs ReLU") trains for 300 epochs in at most 3 s,
-figures included.
+builds the figures and tables the page draws for the finished runs (the curves, the summary table and
+the preset's open tab: its runs' decision regions, gradient norms or unit-health table). It prints the
+best of `--repeats` runs of each stage; the target is that the 4-run preset ("Sigmoid vs tanh vs ReLU")
+trains for 300 epochs in at most 3 s, figures included.
 """
 
 from __future__ import annotations
