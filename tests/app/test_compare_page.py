@@ -224,7 +224,7 @@ def test_sweep_marks_diverged_runs(compare):
 
 @pytest.mark.parametrize(("dataset", "loss", "output", "charts"), [
     ("blobs3", "ce", "softmax", 3 + 2),  # three classes: the loss preset uses cross-entropy with softmax
-    ("sine", "squared", "linear", 3),    # 1-D regression: no decision regions to draw
+    ("sine", "squared", "linear", 3 + 2),  # 1-D regression: no decision regions to draw, the gradient norms open
 ])
 def test_other_tasks(compare, dataset, loss, output, charts):
     at = compare
@@ -239,7 +239,10 @@ def test_other_tasks(compare, dataset, loss, output, charts):
     comp = at.session_state[keys.CMP_RUNS]
     assert comp.data.name == dataset and all(r.epoch == 2 for r in comp.runs)
     assert len(plotly_specs(at)) == charts
-    if dataset == "sine":
+    if dataset == "sine":  # the loss preset's tab, the decision regions, would be empty: its gradient norms instead
+        assert at.session_state[keys.CMP_PER_RUN] == "Gradient norms" and len(plotly_specs(at)) == 3 + 2
+        at.session_state[keys.CMP_PER_RUN_SHOWN] = "Decision regions"
+        at.run()
         assert any("Decision regions need points in the plane" in c.value for c in at.caption)
     if dataset == "blobs3":
         assert [r.config.loss for r in comp.runs] == ["ce", "squared"]

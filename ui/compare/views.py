@@ -155,14 +155,14 @@ def train_and_show(key: str, show, empty: str) -> None:
 
 
 def runs_view(run: session_run.Run) -> None:
-    task = run.data.task
+    task, plane = run.data.task, figures.can_draw_boundaries(run.data)
     first_visit = keys.cmp_field(0, "label") not in st.session_state
     kept(keys.CMP_PRESET, "loss", (*presets.PRESETS, presets.CUSTOM))
     if first_visit:
-        editor.load_preset(task)
+        editor.load_preset(task, plane)
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
     c1.selectbox("Preset", (*presets.PRESETS, presets.CUSTOM), key=keys.CMP_PRESET,
-                 on_change=editor.load_preset, args=(task,), persist_state="session",
+                 on_change=editor.load_preset, args=(task, plane), persist_state="session",
                  format_func=lambda k: presets.PRESETS[k].title if k in presets.PRESETS else "Your own runs")
     c2.number_input("Runs", 2, editor.MAX_UI_RUNS, step=1, key=kept(keys.CMP_N_RUNS, 2), persist_state="session")
     c3.number_input("Epochs E", 1, 5000, step=50, key=kept(keys.CMP_EPOCHS, 300), persist_state="session")
