@@ -13,6 +13,7 @@ import re
 MAX_NUMBER_WIDTH = 10  # a number wider than this in its usual format is shown in scientific notation
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")  # what can start markup, links or LaTeX mid-line
+_DIRECTIVE = re.compile(r":(?=[A-Za-z])")  # what starts Streamlit's :colour[…], :material/…: and :emoji: mid-line
 
 
 def for_plotly(text: str) -> str:
@@ -22,7 +23,7 @@ def for_plotly(text: str) -> str:
 
 def for_markdown(text: str) -> str:
     """`text` as plain text in Streamlit markdown (markdown and HTML characters escaped)."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    text = _DIRECTIVE.sub(r"\\:", _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))).replace("\n", " ")
     return text.replace("://", "\\://").replace("www.", "www\\.")  # no bare links either
 
 

@@ -198,6 +198,8 @@ def test_6_compare_labels_are_plain_text_in_markdown_and_figures():
     at.text_input(key=keys.cmp_field(0, "label")).set_value("<b>[x](https://e.org)</b>").run()
     text = " ".join(m.value for m in at.markdown)
     assert "\\<b\\>\\[x\\](https\\://e.org)\\</b\\>" in text
+    at.text_input(key=keys.cmp_field(1, "label")).set_value(":red[z] :material/home:").run()  # Streamlit's directives
+    assert "\\:red\\[z\\] \\:material/home:" in " ".join(m.value for m in at.markdown)
     at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
     at.button(key=keys.cmp_button("train", keys.CMP_RUNS)).click().run()
     names = [t.get("name", "") for spec in plotly_specs(at) for t in spec["data"]]

@@ -202,10 +202,16 @@ def test_only_the_open_tab_of_each_runs_views_is_drawn(compare):
     at.run()
     specs = plotly_specs(at)
     assert len(specs) == 3 + 2 and all(s["data"][0]["name"] == "w^(1)" for s in specs[3:])
-    at.selectbox(key=keys.CMP_PRESET).set_value("deep").run()    # a preset opens its own tab
+    at.selectbox(key=keys.CMP_PRESET).set_value("deep").run()    # another preset in the menu: the results keep theirs
     assert at.session_state[keys.CMP_PER_RUN] == "Gradient norms"
     at.selectbox(key=keys.CMP_PRESET).set_value("lr").run()
+    assert at.session_state[keys.CMP_PER_RUN] == "Gradient norms"
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
+    at.button(key=TRAIN).click().run()                             # its runs trained: its own tab opens
     assert at.session_state[keys.CMP_PER_RUN] == "Decision regions"
+    at.session_state[keys.CMP_PER_RUN_SHOWN] = "Unit health"
+    at.button(key=TRAIN).click().run()                             # the same preset again: the pick stays
+    assert at.session_state[keys.CMP_PER_RUN] == "Unit health"
 
 
 def test_sweep_marks_diverged_runs(compare):

@@ -39,6 +39,8 @@ def _open_editor(page) -> None:
 
 
 def test_preset_trains_and_renders(page, app_url):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _open_compare(page, app_url)
     page.get_by_text("Pick a preset").wait_for()
     _pick_preset(page, "Sigmoid vs tanh vs ReLU", 4)
@@ -77,6 +79,13 @@ def test_preset_trains_and_renders(page, app_url):
     wait_idle(page, timeout=60_000)
     expect(page.get_by_role("tab", name="Unit health")).to_have_attribute("aria-selected", "true")
     assert page.locator(".cmp-table").count() == 2
+    # Continue with charts in the open tab: a plot taken off the page by the rerun is not resized (plotly refuses)
+    page.get_by_role("tab", name="Decision regions").click()
+    page.wait_for_function(f"{plots}.length == 7", timeout=60_000)
+    page.get_by_role("button", name="Continue (+120 epochs)").click()
+    page.get_by_text("4 runs, epoch 360.").wait_for(timeout=60_000)
+    wait_idle(page, timeout=60_000)
+    assert not [e for e in errors if "Resize must be passed" in e], errors
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stAlert']").filter(has_text="Could not").count() == 0
 

@@ -10,7 +10,7 @@ import streamlit as st
 from engine.compare import Variant
 from engine.run_config import losses_for
 from ui import controls, keys, plain
-from ui.compare.presets import GRADIENTS, PRESETS, REGIONS, adapt_changes
+from ui.compare.presets import PRESETS, adapt_changes
 
 SAME = "same"
 BATCH_CHOICES = (1, 5, 10, 32, 100, "full")
@@ -112,9 +112,8 @@ def kept(key: str, default: Any, options: tuple | None = None) -> str:
     return key
 
 
-def load_preset(task: str, plane: bool = True) -> None:
-    """Fill every run column with the chosen preset's runs (fitted to the data's task) and open the preset's tab of
-    each run's views (gradient norms where it is the decision regions but the data have no `plane` to draw them on)."""
+def load_preset(task: str) -> None:
+    """Fill every run column with the chosen preset's runs (fitted to the data's task)."""
     ss = st.session_state
     preset = PRESETS.get(ss.get(keys.CMP_PRESET))
     if preset is None:
@@ -131,7 +130,6 @@ def load_preset(task: str, plane: bool = True) -> None:
             ss[keys.cmp_field(i, name)] = value
     ss[keys.CMP_N_RUNS] = len(preset.runs)
     ss[keys.CMP_EPOCHS] = preset.epochs
-    ss[keys.CMP_PER_RUN_SHOWN] = preset.view if plane or preset.view != REGIONS else GRADIENTS
     ss[keys.CMP_ERROR] = (f"This preset's {', '.join(sorted(set(skipped)))} does not suit this data set; "
                           "those runs keep the Playground's setting.") if skipped else None
 

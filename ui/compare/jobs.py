@@ -19,6 +19,8 @@ from engine.compare import Comparison, Variant, log_grid, lr_sweep_variants
 from engine.run_config import RunConfig
 from ui import controls, keys, session_run
 from ui.compare import editor
+from ui.compare.figures import can_draw_boundaries
+from ui.compare.presets import GRADIENTS, PRESETS, REGIONS
 
 CHUNK_S = 0.2  # a chunk of training takes about this long, so the bar moves and Stop answers fast
 DRAW_S = (3.0, 10.0)  # the pause between two drawings of the runs so far: the time trained so far, within these
@@ -65,6 +67,18 @@ def start_runs() -> None:
     _start(keys.CMP_RUNS, "runs", lambda base: editor.editor_variants(base.lam), keys.CMP_EPOCHS)
     if not st.session_state[keys.CMP_ERROR]:
         editor.fold()
+        _open_preset_tab(can_draw_boundaries(playground().data))
+
+
+def _open_preset_tab(plane: bool) -> None:
+    """The runs of another preset than the last one trained open that preset's tab of each run's views (the
+    gradient norms for the decision regions on data with no `plane` to draw them on); a pick stays otherwise."""
+    ss = st.session_state
+    preset = PRESETS.get(ss.get(keys.CMP_PRESET))
+    if preset is None or ss.get(keys.CMP_PER_RUN_PRESET) == preset.key:
+        return
+    ss[keys.CMP_PER_RUN_PRESET] = preset.key
+    ss[keys.CMP_PER_RUN_SHOWN] = preset.view if plane or preset.view != REGIONS else GRADIENTS
 
 
 def start_sweep() -> None:

@@ -106,8 +106,8 @@ def _remember_view() -> None:
 def per_run_views(comp: Comparison) -> None:
     """Each run's own views, one tab each; only the open tab is drawn (a click on another draws that one).
 
-    The open tab is the preset's (`Preset.view`) until the user picks another, and stays while a job
-    trains or another page is open."""
+    The open tab is the preset's (`Preset.view`, set by `jobs.start_runs`) until the user picks another, and
+    stays while a job trains or another page is open."""
     ss = st.session_state
     ss[keys.CMP_PER_RUN] = ss.get(keys.CMP_PER_RUN_SHOWN, presets.REGIONS)
     for tab, show in zip(st.tabs(presets.PER_RUN_VIEWS, key=keys.CMP_PER_RUN, on_change=_remember_view),
@@ -155,14 +155,14 @@ def train_and_show(key: str, show, empty: str) -> None:
 
 
 def runs_view(run: session_run.Run) -> None:
-    task, plane = run.data.task, figures.can_draw_boundaries(run.data)
+    task = run.data.task
     first_visit = keys.cmp_field(0, "label") not in st.session_state
     kept(keys.CMP_PRESET, "loss", (*presets.PRESETS, presets.CUSTOM))
     if first_visit:
-        editor.load_preset(task, plane)
+        editor.load_preset(task)
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
     c1.selectbox("Preset", (*presets.PRESETS, presets.CUSTOM), key=keys.CMP_PRESET,
-                 on_change=editor.load_preset, args=(task, plane), persist_state="session",
+                 on_change=editor.load_preset, args=(task,), persist_state="session",
                  format_func=lambda k: presets.PRESETS[k].title if k in presets.PRESETS else "Your own runs")
     c2.number_input("Runs", 2, editor.MAX_UI_RUNS, step=1, key=kept(keys.CMP_N_RUNS, 2), persist_state="session")
     c3.number_input("Epochs E", 1, 5000, step=50, key=kept(keys.CMP_EPOCHS, 300), persist_state="session")

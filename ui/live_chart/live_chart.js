@@ -119,7 +119,11 @@ function followSize(plot) {
   const observer = new ResizeObserver(() => {
     if (pending || !window.Plotly || !plot.data) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; if (!plot.live.gone) window.Plotly.Plots.resize(plot); });
+    requestAnimationFrame(() => {
+      pending = false;
+      // a plot hidden or taken off the page meanwhile (a rerun under way) is not resized: plotly refuses it
+      if (!plot.live.gone && plot.isConnected && plot.offsetParent !== null) window.Plotly.Plots.resize(plot);
+    });
   });
   observer.observe(plot.parentNode);
   return observer;
