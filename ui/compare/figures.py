@@ -216,9 +216,14 @@ def per_run_figures(comp: Comparison, view: str) -> list[go.Figure]:
     return []
 
 
+def curve_figures(comp: Comparison, colours: list[str] | None = None) -> list[go.Figure]:
+    """The curves of every run over epochs, one figure each (`CURVES`)."""
+    return [curve_figure(comp, curve, colours) for curve in CURVES]
+
+
 def result_figures(comp: Comparison, view: str) -> list[go.Figure]:
     """The figures the page draws for finished runs: the curves, then the runs' figures of the open tab `view`."""
-    return [curve_figure(comp, curve) for curve in CURVES] + per_run_figures(comp, view)
+    return curve_figures(comp) + per_run_figures(comp, view)
 
 
 def sweep_outcomes(comp: Comparison) -> list[str | None]:

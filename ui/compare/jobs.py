@@ -67,7 +67,7 @@ def start_runs() -> None:
     _start(keys.CMP_RUNS, "runs", lambda base: editor.editor_variants(base.lam), keys.CMP_EPOCHS)
     if not st.session_state[keys.CMP_ERROR]:
         editor.fold()
-        _open_preset_tab(can_draw_boundaries(playground().data))
+        _open_preset_tab(can_draw_boundaries(st.session_state[keys.CMP_RUNS].data))
 
 
 def _open_preset_tab(plane: bool) -> None:

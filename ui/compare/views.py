@@ -66,7 +66,7 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
         st.html(tables.html_table(tables.summary_table(comp, target)))
         st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                    "training set, and where its losses ended.")
-    chart_row([figures.curve_figure(comp, curve) for curve in figures.CURVES], "curves", draft)
+    chart_row(figures.curve_figures(comp), "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if draft:
@@ -123,7 +123,7 @@ def sweep_results(comp: Comparison, draft: str = "") -> None:
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
     colours = figures.ramp(len(comp.runs))
-    chart_row([figures.curve_figure(comp, curve, colours) for curve in figures.CURVES], "sweep_curves", draft)
+    chart_row(figures.curve_figures(comp, colours), "sweep_curves", draft)
     st.caption("The same runs over epochs, from blue (smallest ξ) through pink to vermillion (largest): small steps "
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 

@@ -122,7 +122,7 @@ function followSize(plot) {
     requestAnimationFrame(() => {
       pending = false;
       // a plot hidden or taken off the page meanwhile (a rerun under way) is not resized: plotly refuses it
-      if (!plot.live.gone && plot.isConnected && plot.offsetParent !== null) window.Plotly.Plots.resize(plot);
+      if (!plot.live.gone && plot.offsetParent !== null) window.Plotly.Plots.resize(plot);
     });
   });
   observer.observe(plot.parentNode);
