@@ -28,6 +28,11 @@ def _no_problems(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def _panels(spec: dict) -> int:
+    """How many panels a chart's figure has (`figures.panel_row`; one for a one-panel figure)."""
+    return spec["layout"]["meta"].get("panels", {"count": 1})["count"]
+
+
 def _same(a, b) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a[0] + a[1], b[0] + b[1]))
 
@@ -74,11 +79,14 @@ def test_each_preset_trains_from_one_start(compare, preset):
     specs = plotly_specs(at)
     n = len(comp.runs)
     assert at.session_state[keys.CMP_PER_RUN] == PRESETS[preset].view  # the tab that shows what the preset is about
-    assert len(specs) == 3 + n  # three curves, then each run's chart in that tab
+    regions = PRESETS[preset].view == "Decision regions"
+    # the three curves' panels, then that tab's: a chart per run's decision regions, or one of gradient-norm panels
+    assert len(specs) == 1 + (n if regions else 1)
     assert all(s["layout"]["meta"]["epoch"] == 4 for s in specs)  # each chart says which epoch it shows
-    per_run = [{t["type"] for t in s["data"]} for s in specs[3:]]
-    assert per_run == [{"heatmap"} if PRESETS[preset].view == "Decision regions" else {"scatter"}] * n
-    heatmaps = [t for s in specs[3:] for t in s["data"] if t["type"] == "heatmap"]
+    assert _panels(specs[0]) == 3 and all(_panels(s) == (1 if regions else n) for s in specs[1:])
+    per_run = [{t["type"] for t in s["data"]} for s in specs[1:]]
+    assert per_run == ([{"heatmap"}] * n if regions else [{"scatter"}])
+    heatmaps = [t for s in specs[1:] for t in s["data"] if t["type"] == "heatmap"]
     assert all(t["z"]["dtype"] == "f4" for t in heatmaps)
     assert not any(t["type"] == "contour" for s in specs for t in s["data"])
     (table,) = html_tables(at)
@@ -152,9 +160,9 @@ def test_learning_rate_sweep(compare):
     comp = at.session_state[keys.CMP_SWEEP]
     assert [r.config.lr for r in comp.runs] == [0.01, 0.1, 1.0, 10.0, 100.0]
     assert all(_same(r.trainer.initial, comp.runs[0].trainer.initial) for r in comp.runs)
-    sweep, *curves = plotly_specs(at)
-    assert len(curves) == 3
-    assert all(s["layout"]["meta"]["epoch"] == 3 for s in (sweep, *curves))
+    sweep, curves = plotly_specs(at)
+    assert _panels(curves) == 3
+    assert all(s["layout"]["meta"]["epoch"] == 3 for s in (sweep, curves))
     assert sweep["layout"]["xaxis"]["type"] == "log"
     x = decode(sweep["data"][0]["x"])
     assert np.allclose(x, [0.01, 0.1, 1.0, 10.0, 100.0][: len(x)], rtol=1e-6)
@@ -173,7 +181,7 @@ def test_results_survive_a_trip_to_the_playground(compare):
     _no_problems(at)
     assert at.selectbox(key=keys.CMP_PRESET).value == "lr"
     assert at.session_state[keys.CMP_RUNS].runs[2].config.lr == 10.0
-    assert len(plotly_specs(at)) == 3 + 3
+    assert len(plotly_specs(at)) == 1 + 3  # the curves, each run's decision regions
 
 
 def test_only_the_open_tab_of_each_runs_views_is_drawn(compare):
@@ -185,10 +193,10 @@ def test_only_the_open_tab_of_each_runs_views_is_drawn(compare):
     _no_problems(at)
     assert [t.label for t in at.tabs] == ["Decision regions", "Gradient norms", "Unit health"]
     specs = plotly_specs(at)
-    assert [t["type"] for s in specs[3:] for t in s["data"]] == ["heatmap", "heatmap"] and len(html_tables(at)) == 1
+    assert [t["type"] for s in specs[1:] for t in s["data"]] == ["heatmap", "heatmap"] and len(html_tables(at)) == 1
     at.session_state[keys.CMP_PER_RUN_SHOWN] = "Unit health"  # what the tab's on_change keeps of a click
     at.run()
-    assert len(plotly_specs(at)) == 3 and len(html_tables(at)) == 2
+    assert len(plotly_specs(at)) == 1 and len(html_tables(at)) == 2
     health = html_tables(at)[1]
     assert [row["run"] for row in health] == ["cross-entropy", "squared loss"]
     assert all(row["layer 1"].startswith("A′<0.01: ") for row in health)
@@ -197,11 +205,11 @@ def test_only_the_open_tab_of_each_runs_views_is_drawn(compare):
     at.switch_page(PAGE).run()
     _no_problems(at)
     assert at.session_state[keys.CMP_RUNS].epoch == 4 and at.session_state[keys.CMP_PER_RUN] == "Unit health"
-    assert len(plotly_specs(at)) == 3 and len(html_tables(at)) == 2
+    assert len(plotly_specs(at)) == 1 and len(html_tables(at)) == 2
     at.session_state[keys.CMP_PER_RUN_SHOWN] = "Gradient norms"
     at.run()
-    specs = plotly_specs(at)
-    assert len(specs) == 3 + 2 and all(s["data"][0]["name"] == "w^(1)" for s in specs[3:])
+    curves, grads = plotly_specs(at)
+    assert _panels(grads) == 2 and {t["name"] for t in grads["data"]} == {"w^(1)", "w^(2)"}
     at.selectbox(key=keys.CMP_PRESET).set_value("deep").run()    # another preset in the menu: the results keep theirs
     assert at.session_state[keys.CMP_PER_RUN] == "Gradient norms"
     at.selectbox(key=keys.CMP_PRESET).set_value("lr").run()
@@ -229,8 +237,8 @@ def test_sweep_marks_diverged_runs(compare):
 
 
 @pytest.mark.parametrize(("dataset", "loss", "output", "charts"), [
-    ("blobs3", "ce", "softmax", 3 + 2),  # three classes: the loss preset uses cross-entropy with softmax
-    ("sine", "squared", "linear", 3 + 2),  # 1-D regression: no decision regions to draw, the gradient norms open
+    ("blobs3", "ce", "softmax", 1 + 2),  # three classes: the loss preset uses cross-entropy with softmax
+    ("sine", "squared", "linear", 1 + 1),  # 1-D regression: no decision regions to draw, the gradient norms open
 ])
 def test_other_tasks(compare, dataset, loss, output, charts):
     at = compare
@@ -246,7 +254,7 @@ def test_other_tasks(compare, dataset, loss, output, charts):
     assert comp.data.name == dataset and all(r.epoch == 2 for r in comp.runs)
     assert len(plotly_specs(at)) == charts
     if dataset == "sine":  # the loss preset's tab, the decision regions, would be empty: its gradient norms instead
-        assert at.session_state[keys.CMP_PER_RUN] == "Gradient norms" and len(plotly_specs(at)) == 3 + 2
+        assert at.session_state[keys.CMP_PER_RUN] == "Gradient norms" and _panels(plotly_specs(at)[1]) == 2
         at.session_state[keys.CMP_PER_RUN_SHOWN] = "Decision regions"
         at.run()
         assert any("Decision regions need points in the plane" in c.value for c in at.caption)
@@ -272,8 +280,9 @@ def test_editor_changes_reach_the_runs(compare):
 
 
 def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
-    """The job draws the runs so far after its first chunk, before it has finished; the rerun after it
-    draws the finished runs in charts that take over the drawings' plots by name (updated in place)."""
+    """The job draws the runs so far after its first chunk, before it has finished; the same run of the script then
+    draws the finished runs in charts that take over the drawings' plots by name (updated in place), and the
+    buttons as they are without a job (no rerun)."""
     draws, charts = [], []
     real_results, real_chart = views.results, views.chart
 
@@ -299,27 +308,31 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     draws.clear()
     charts.clear()
     tabled.clear()
+    runs = []
+    real_run_job = views.jobs.run_job
+    monkeypatch.setattr(views.jobs, "run_job", lambda *args: runs.append("job") or real_run_job(*args))
     at.button(key=TRAIN).click().run()
     _no_problems(at)
+    assert runs == ["job"]                                           # one run of the script: no rerun after the job
     assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
     drafts, finished = draws[:-1], draws[-1]
     assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
     assert all(e < 40 for _, e, _ in drafts) and [e for _, e, _ in drafts] == sorted({e for _, e, _ in drafts})
-    assert finished == ("", 40, [40] * 4)                            # drawn once, by the rerun after the job
-    assert tabled == [40]                      # the summary table with the finished runs only: its grid is slow to draw
+    assert finished == ("", 40, [40] * 4)                            # drawn once, after the job
+    assert tabled == [40]                      # the summary table with the finished runs only: it is slow to draw
     first_curves = json.loads(charts[0][1])
-    assert charts[0][0] == "cmp_fig_curves_0@1"
+    assert charts[0][0] == "cmp_fig_curves@1"
     assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
-    assert all(k.startswith("cmp_fig_curves_") for k, _ in charts if "@" in k)  # while training: the curves only
-    per_drawing = 3 + 4                                  # the curves, then per run: the open tab's (gradient norms)
-    assert len(charts) == 3 * len(drafts) + per_drawing
-    assert [k for k, _ in charts[-per_drawing:]] == ([f"cmp_fig_curves_{k}" for k in range(3)]
-                                                    + [f"cmp_fig_grads_{k}" for k in range(4)])
-    assert len(plotly_specs(at)) == per_drawing and at.session_state[keys.CMP_JOB] is None
+    assert all(k == "cmp_fig_curves" + d for (k, _), (d, _, _) in zip(charts, drafts))  # while training: the curves
+    finals = ["cmp_fig_curves", "cmp_fig_grads"]            # the curves' panels, the open tab's (gradient norms)
+    assert len(charts) == len(drafts) + len(finals) and [k for k, _ in charts[-2:]] == finals
+    assert len(plotly_specs(at)) == len(finals) and at.session_state[keys.CMP_JOB] is None
     # each chart takes over the plot its drawing during training left (`adopt`), so the browser updates it in place
     live = component_data(at, "live_plotly_chart")
-    assert [d["adopt"] for d in live] == [d["key"] for d in live] == [k for k, _ in charts[-per_drawing:]]
+    assert [d["adopt"] for d in live] == [d["key"] for d in live] == finals
     assert all(json.loads(d["frames"][0])["layout"]["uirevision"] == f"{d['key']}:" for d in live)
+    # the buttons as they are without a job: Continue on, Stop off
+    assert not at.button(key=MORE).disabled and at.button(key=keys.cmp_button("stop", keys.CMP_RUNS)).disabled
 
 
 def _editor_widgets(at: AppTest) -> list[str]:

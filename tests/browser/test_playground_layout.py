@@ -29,7 +29,7 @@ GEOMETRY = """(cell) => {
   const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   return [...document.querySelectorAll('.js-plotly-plot')].map((plot) => {
     const all = (selector) => [...plot.querySelectorAll(selector)].filter(shown).map(box);
-    const titles = all('.g-xtitle text, .g-ytitle text, .g-y2title text, .g-x2title text');
+    const titles = all('[class^="g-x"][class$="title"] text, [class^="g-y"][class$="title"] text');  // every axis's
     return {
       plot: box(plot), cell: box(plot.closest(cell) || plot.parentNode),
       areas: all('.nsewdrag'), legends: all('g.legend'), colorbars: all('g.colorbar'), titles,

@@ -267,6 +267,8 @@ def _compare_figures() -> dict[str, object]:
         "boundary_figure": [compare.boundary_figure(c, k) for c in (spiral, xor, plane) for k in (0, 1)],
         "grad_norms_figure": [compare.grad_norms_figure(spiral, k) for k in range(len(spiral.runs))],
         "sweep_figure": [compare.sweep_figure(sweep)],
+        "panel_row": [compare.panel_row(compare.curve_figures(xor)),
+                      compare.panel_row(compare.per_run_figures(spiral, "Gradient norms"))],
     }
 
 

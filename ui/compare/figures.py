@@ -2,10 +2,12 @@
 
 Every figure builder is a pure function of a `Comparison` (engine/compare.py) returning a
 `go.Figure` built from plain dicts in the shared look of `ui.theme`; nothing here touches
-streamlit. Each figure is one panel (one curve for every run, or one run's decision regions or
-gradient norms): the page sets them side by side in a row that wraps, so a phone gets one to a
-row. Figures carry float32 arrays, decision boundaries are heatmaps (not contours), and long
-histories are thinned to at most `MAX_POINTS` per trace.
+streamlit. Each builder draws one panel (one curve for every run, or one run's decision regions or
+gradient norms); `panel_row` joins a row of panels into one figure with one legend, whose panels
+the browser lays out to its width (the curves, the gradient norms), and decision regions stay one
+figure per run, which the page sets side by side in a row that wraps. A phone gets one to a row.
+Figures carry float32 arrays, decision boundaries are heatmaps (not contours), and long histories
+are thinned to at most `MAX_POINTS` per trace.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ EXPLODED = 100.0  # a sweep run whose final loss is this many times its start is
 GRID = 60
 LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 LEGEND_ROW_PX, LEGEND_PAD_PX = 29, 4  # a legend row's height at the theme's font (measured in Chromium), and room
+PANEL_PX = 270  # the narrowest a panel of `panel_row` is drawn, its margins included
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -78,7 +81,7 @@ def _figure(traces: list[dict], height: int, epoch: int, entries: int = 0, per_r
     extra = LEGEND_ROW_PX * rows + (LEGEND_PAD_PX if rows else 0)
     legend = {**LEGEND, "entrywidth": 1 / per_row, "entrywidthmode": "fraction"}
     return figure(traces, height + extra, margin={"l": left, "b": bottom + extra}, legend=legend,
-                  showlegend=rows > 0, meta={"epoch": int(epoch)}, **layout)
+                  showlegend=rows > 0, meta={"epoch": int(epoch), "legend_px": extra}, **layout)
 
 
 def _epochs(run: CompareRun) -> tuple[np.ndarray, np.ndarray]:
@@ -207,6 +210,45 @@ def grad_norms_figure(comp: Comparison, k: int) -> go.Figure:
                    xaxis={"title": {"text": "epoch"}}, yaxis=yaxis)
 
 
+def panel_row(figs: list[go.Figure]) -> go.Figure:
+    """One-panel figures (`_figure`'s, with a title annotation) joined into one figure of panels, with one legend
+    (an entry per name, which shows or hides that name in every panel) and `layout.meta.panels` for the browser.
+
+    The browser (ui/live_chart) sets as many panels side by side as its width gives `PANEL_PX` each (the margins
+    around a panel included), in rows that wrap; the legend gets as many entries to a row as the panels' own
+    legends had in as many panels' width, and the figure grows to the rows: one panel to a row on a phone. Here
+    the panels sit in one row, with the legend of the panel with the most legend rows.
+    """
+    specs = [f.to_plotly_json() for f in figs]
+    base = max(specs, key=lambda spec: spec["layout"]["margin"]["b"])["layout"]
+    # traceorder "normal": grouped entries (those with a legendgroup) would wrap earlier and stand further apart
+    layout = {**base, "annotations": [], "images": [], "legend": {**base["legend"], "traceorder": "normal"}}
+    traces, named = [], set()
+    for k, spec in enumerate(specs, start=1):
+        ax = theme.ref(k)
+        for trace in spec["data"]:
+            name = trace.get("legendgroup") or trace.get("name")
+            shown = trace.get("showlegend", True) and name not in named
+            if shown:
+                named.add(name)
+            traces.append({**trace, **ax, "legendgroup": name, "showlegend": shown})
+        panel = spec["layout"]
+        layout[theme.axis_name(k, "x")] = {**panel["xaxis"], "anchor": ax["yaxis"]}
+        layout[theme.axis_name(k, "y")] = {**panel["yaxis"], "anchor": ax["xaxis"]} | (
+            {"scaleanchor": ax["xaxis"]} if "scaleanchor" in panel["yaxis"] else {})  # a map keeps its aspect
+        layout["annotations"] += [{**note, "xref": f"{ax['xaxis']} domain", "yref": f"{ax['yaxis']} domain",
+                                   "x": 0.5, "y": 1} for note in panel.get("annotations", [])]
+        layout["images"] += [{**image, "xref": ax["xaxis"], "yref": ax["yaxis"]} for image in panel.get("images", [])]
+    margin, meta = base["margin"], base["meta"]
+    below = margin["b"] - meta["legend_px"]  # the x-axis's ticks and title
+    layout["meta"] = {**meta, "panels": {
+        "count": len(specs), "min": PANEL_PX - margin["l"] - margin["r"], "gapx": margin["l"] + margin["r"],
+        "height": base["height"] - margin["t"] - margin["b"], "gapy": margin["t"] + below, "below": below,
+        "legend": {"entries": len(named), "per_row": round(1 / base["legend"]["entrywidth"]),
+                   "row": LEGEND_ROW_PX, "pad": LEGEND_PAD_PX}}}
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
 def per_run_figures(comp: Comparison, view: str) -> list[go.Figure]:
     """One figure per run for a tab of each run's own views (`presets.PER_RUN_VIEWS`; Unit health is a table)."""
     if view == presets.REGIONS:
@@ -222,8 +264,10 @@ def curve_figures(comp: Comparison, colours: list[str] | None = None) -> list[go
 
 
 def result_figures(comp: Comparison, view: str) -> list[go.Figure]:
-    """The figures the page draws for finished runs: the curves, then the runs' figures of the open tab `view`."""
-    return curve_figures(comp) + per_run_figures(comp, view)
+    """The figures the page draws for finished runs: the curves' panels, then the open tab `view`'s figures (the
+    gradient norms' panels, or one figure of decision regions per run)."""
+    runs = per_run_figures(comp, view)
+    return [panel_row(curve_figures(comp))] + ([panel_row(runs)] if view == presets.GRADIENTS else runs)
 
 
 def sweep_outcomes(comp: Comparison) -> list[str | None]:

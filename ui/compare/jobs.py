@@ -112,19 +112,20 @@ def lock() -> threading.RLock:
     return st.session_state.setdefault(keys.CMP_LOCK, threading.RLock())
 
 
-def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> None:
-    """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`.
+def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> bool:
+    """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`; whether a job
+    ended (the caller then shows the finished runs, in live charts of the drawings' names, so the browser updates
+    their plots in place, and the buttons as they are without a job).
 
     Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
     `draw(comp)` shows the runs so far (under the lock): after the first chunk, then at
-    intervals of `DRAW_S`. Once finished, the job reruns the script, which shows the finished runs
-    (in live charts of the same names, so the browser updates the drawings' plots in place).
+    intervals of `DRAW_S`.
     """
     ss = st.session_state
     job = ss.get(keys.CMP_JOB)
     comp = ss.get(key)
     if not job or job["key"] != key or comp is None:
-        return
+        return False
     target = job["target"]
     bar = bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     chunk = 2
@@ -141,6 +142,7 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -
             next_draw = now + min(max(now - start, DRAW_S[0]), DRAW_S[1])
         bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     bar.empty()
-    if ss.get(keys.CMP_JOB) is job:
-        ss[keys.CMP_JOB] = None
-        st.rerun()  # the buttons (Stop off, Continue on) and the finished runs, which take over the drawings' plots
+    if ss.get(keys.CMP_JOB) is not job:
+        return False
+    ss[keys.CMP_JOB] = None
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -26,20 +27,38 @@ BOUNDARY_CAPTIONS = {
 
 
 
-def buttons(key: str, start, epochs_key: str, label: str) -> None:
-    """Train (a new comparison), Continue (more epochs) and Stop, each as wide as its label (a row that wraps)."""
-    running = jobs.running(key)
+def buttons(key: str, start, epochs_key: str, label: str) -> Callable[[], None]:
+    """Train (a new comparison), Continue (more epochs) and Stop, each as wide as its label (a row that wraps).
+
+    Returns what draws Continue and Stop anew as they are without a job, for the run of the script that
+    finishes one (no rerun needed: the finished runs are drawn at once)."""
     row = st.container(horizontal=True)
     row.button(label, key=keys.cmp_button("train", key), type="primary", on_click=start)
-    row.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)", key=keys.cmp_button("more", key),
-               on_click=jobs.more, args=(key, epochs_key), disabled=st.session_state.get(key) is None or running)
-    row.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running)
+    slot = row.empty()
+
+    def more_and_stop(training: bool) -> None:
+        pair = slot.container(horizontal=True)
+        pair.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)",
+                    key=keys.cmp_button("more", key, training), on_click=jobs.more, args=(key, epochs_key),
+                    disabled=st.session_state.get(key) is None or training)
+        pair.button("Stop", key=keys.cmp_button("stop", key, training), on_click=jobs.stop, disabled=not training)
+
+    more_and_stop(jobs.running(key))
+    return lambda: more_and_stop(False)
 
 
 def chart(fig, name: str, draft: str = "") -> None:
     """A live chart (`ui.live_chart`) keyed `name` + `draft`: a drawing during training, and the finished
-    runs after it, update the plot of that name in place."""
-    show_prepared(prepared(fig, name), name + draft, fig.layout.height, adopt=name)
+    runs after it, update the plot of that name in place. A figure of panels is as tall as the browser lays it
+    out (`figures.panel_row`)."""
+    panels = "panels" in (fig.layout.meta or {})
+    show_prepared(prepared(fig, name), name + draft, "content" if panels else fig.layout.height, adopt=name)
+
+
+def panels(figs: list, name: str, draft: str) -> None:
+    """One-panel figures as one chart of panels (`figures.panel_row`) keyed cmp_fig_<name>."""
+    if figs:
+        chart(figures.panel_row(figs), f"cmp_fig_{name}", draft)
 
 
 def chart_row(figs: list, name: str, draft: str) -> None:
@@ -66,7 +85,7 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
         st.html(tables.html_table(tables.summary_table(comp, target)))
         st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                    "training set, and where its losses ended.")
-    chart_row(figures.curve_figures(comp), "curves", draft)
+    panels(figures.curve_figures(comp), "curves", draft)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if draft:
@@ -85,7 +104,7 @@ def _regions(comp: Comparison) -> None:
 
 
 def _gradients(comp: Comparison) -> None:
-    chart_row(figures.per_run_figures(comp, presets.GRADIENTS), "grads", "")
+    panels(figures.per_run_figures(comp, presets.GRADIENTS), "grads", "")
     st.caption("One line per weight layer: if ‖∂L/∂w^(1)‖ sits far below ‖∂L/∂w^(L)‖, δ has "
                "vanished on its way back and the first layers hardly move.")
 
@@ -123,13 +142,14 @@ def sweep_results(comp: Comparison, draft: str = "") -> None:
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
     colours = figures.ramp(len(comp.runs))
-    chart_row(figures.curve_figures(comp, colours), "sweep_curves", draft)
+    panels(figures.curve_figures(comp, colours), "sweep_curves", draft)
     st.caption("The same runs over epochs, from blue (smallest ξ) through pink to vermillion (largest): small steps "
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 
 
-def train_and_show(key: str, show, empty: str) -> None:
-    """Any set-up error, then the training job (if one is pending), then the results or a hint.
+def train_and_show(key: str, show, empty: str, finished: Callable[[], None]) -> None:
+    """Any set-up error, then the training job (if one is pending), then the results or a hint, and `finished()`
+    (from `buttons`) after the results of a job that ended in this run of the script.
 
     The results sit in one placeholder that the job redraws with the runs so far while it trains;
     the progress bar has its own, left empty when no job runs, so the page keeps one layout.
@@ -143,7 +163,7 @@ def train_and_show(key: str, show, empty: str) -> None:
         with slot.container():
             show(comp, draft)
 
-    jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
+    ended = jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
     with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
         preload_plotly(f"cmp_plotly_{key}")
     comp = st.session_state.get(key)
@@ -152,6 +172,8 @@ def train_and_show(key: str, show, empty: str) -> None:
         return
     with jobs.lock():
         draw(comp, "")
+    if ended:
+        finished()
 
 
 def runs_view(run: session_run.Run) -> None:
@@ -175,9 +197,9 @@ def runs_view(run: session_run.Run) -> None:
         st.caption(f"**What this preset shows:** {preset.look_for}")
     editor.editor(task)
     st.markdown(editor.run_summaries(int(st.session_state[keys.CMP_N_RUNS])))
-    buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
+    finished = buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
     train_and_show(keys.CMP_RUNS, lambda comp, draft: results(comp, st.session_state[keys.CMP_TARGET] / 100, draft),
-                   "Pick a preset (or edit the runs) and press **Train all runs**.")
+                   "Pick a preset (or edit the runs) and press **Train all runs**.", finished)
 
 
 def sweep_view(run: session_run.Run) -> None:
@@ -190,8 +212,8 @@ def sweep_view(run: session_run.Run) -> None:
     c4.number_input("Epochs E", 1, 2000, step=50, key=kept(keys.CMP_SWEEP_EPOCHS, 100), persist_state="session")
     st.caption("K values of ξ evenly spaced on a log scale, all trained from one initialisation of "
                "the Playground's network.")
-    buttons(keys.CMP_SWEEP, jobs.start_sweep, keys.CMP_SWEEP_EPOCHS, "Run the sweep")
-    train_and_show(keys.CMP_SWEEP, sweep_results, "Choose the range and press **Run the sweep**.")
+    finished = buttons(keys.CMP_SWEEP, jobs.start_sweep, keys.CMP_SWEEP_EPOCHS, "Run the sweep")
+    train_and_show(keys.CMP_SWEEP, sweep_results, "Choose the range and press **Run the sweep**.", finished)
 
 
 def render() -> None:

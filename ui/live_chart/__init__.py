@@ -2,7 +2,9 @@
 
 `st.plotly_chart` rebuilds its chart whenever the figure changes, and every update costs a round
 trip through Streamlit. A live chart keeps one plot and hands each new figure to `Plotly.react`,
-so a zoom survives the next epoch. The plot follows its container's width; scrolled out of view,
+so a zoom survives the next epoch. The plot follows its container's width (a figure of panels,
+`layout.meta.panels` from `ui.compare.figures.panel_row`, is laid out anew for it: as many panels to a
+row as fit, and as tall as its rows); scrolled out of view,
 it keeps pace without drawing and draws its latest figure when it comes into view. Each plot
 registers itself in the page under its key, so that a player can drive it.
 
@@ -87,8 +89,9 @@ def live_chart(fig: go.Figure, key: str, revision: str = "", watch_theme: bool =
     show_prepared(prepared(fig, key, revision), key, fig.layout.height or 450, watch_theme)
 
 
-def show_prepared(text: str, key: str, height: int, watch_theme: bool = False, adopt: str = "") -> None:
-    """Show a figure's JSON from `prepared` under `key` (an unchanged text leaves the plot alone).
+def show_prepared(text: str, key: str, height: int | str, watch_theme: bool = False, adopt: str = "") -> None:
+    """Show a figure's JSON from `prepared` under `key` (an unchanged text leaves the plot alone), `height` px tall
+    (or "content": as tall as the browser draws it).
 
     With `adopt`, the chart takes over the plot last shown under that name if it has left the page
     (a drawing under another key replaced it), so the figure is updated in place, not drawn anew.

@@ -63,6 +63,31 @@ function checkTheme(plot) {
   }
 }
 
+// A figure of panels (layout.meta.panels, from ui.compare.figures.panel_row) laid out for a plot `width` px wide:
+// as many panels side by side as get `min` px each, in rows that wrap, the legend's rows below them, the figure
+// as tall as both. Any other layout is left as it is.
+function arrange(layout, width) {
+  const p = layout.meta && layout.meta.panels;
+  if (!p || !width) return layout;
+  const m = layout.margin, inner = width - m.l - m.r;
+  const fit = Math.max(1, Math.min(p.count, Math.floor((inner + p.gapx) / (p.min + p.gapx))));
+  const rows = Math.ceil(p.count / fit), cols = Math.ceil(p.count / rows);  // rows as full as each other
+  const tall = rows * p.height + (rows - 1) * p.gapy;
+  const w = (inner - (cols - 1) * p.gapx) / cols;
+  for (let k = 0; k < p.count; k++) {
+    const ax = k ? String(k + 1) : '', x0 = (k % cols) * (w + p.gapx) / inner;
+    const top = Math.floor(k / cols) * (p.height + p.gapy) / tall;
+    layout['xaxis' + ax] = { ...layout['xaxis' + ax], domain: [x0, x0 + w / inner] };
+    layout['yaxis' + ax] = { ...layout['yaxis' + ax], domain: [1 - top - p.height / tall, 1 - top] };
+  }
+  const perRow = cols * p.legend.per_row, legendRows = Math.ceil(p.legend.entries / perRow);
+  const legend = legendRows ? legendRows * p.legend.row + p.legend.pad : 0;
+  layout.legend = { ...layout.legend, entrywidth: 1 / perRow };
+  layout.margin = { ...m, b: p.below + legend };
+  layout.height = m.t + p.below + legend + tall;
+  return layout;
+}
+
 // Draw one figure (its JSON text) with Plotly.react; a new revision (a rebuilt run) afresh. Plotly
 // event handlers of the plot (plot.on('plotly_click', ...)) belong after the first newPlot here.
 function draw(plot, text) {
@@ -73,7 +98,8 @@ function draw(plot, text) {
       if (!plot.data) plot.textContent = '';  // a message left by a failed first draw
       // react can leave a legend behind that the new figure no longer has (the 1-D curve's, under a 2-D plane)
       const fresh = plot.layout && plot.layout.uirevision !== figure.layout.uirevision;
-      return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, figure.layout, live.config);
+      return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, arrange(figure.layout, plot.clientWidth),
+                                                     live.config);
     })
     .then(() => {
       uncover(plot);  // a step's painting gives way to the figure drawn (in the same task: never both on screen)
@@ -121,8 +147,16 @@ function followSize(plot) {
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      // a plot hidden or taken off the page meanwhile (a rerun under way) is not resized: plotly refuses it
-      if (!plot.live.gone && plot.offsetParent !== null) window.Plotly.Plots.resize(plot);
+      // a plot hidden or taken off the page meanwhile (a rerun under way) is not resized: plotly refuses it;
+      // nor is one as wide as its place (its first drawing: the observer reports every new element's size once)
+      if (plot.live.gone || plot.offsetParent === null || Math.abs(plot.clientWidth - plot._fullLayout.width) < 1) {
+        return;
+      }
+      if (plot.layout.meta && plot.layout.meta.panels) {  // its panels laid out anew for the new width
+        window.Plotly.react(plot, plot.data, arrange({ ...plot.layout }, plot.clientWidth), plot.live.config);
+      } else {
+        window.Plotly.Plots.resize(plot);
+      }
     });
   });
   observer.observe(plot.parentNode);
