@@ -99,6 +99,7 @@ CMP_EDITOR = "cmp_editor"  # the run editor's expander: open or folded (its widg
 CMP_PER_RUN = "cmp_w_per_run"  # the tabs of each run's own views (only the open one is drawn)
 CMP_PER_RUN_SHOWN = "cmp_per_run_shown"  # that tab's label, kept while the tabs are not drawn (a job, another page)
 CMP_PER_RUN_PRESET = "cmp_per_run_preset"  # the preset last trained, whose tab was opened then
+CMP_EDITOR_TASK = "cmp_editor_task"  # the data's task the run editor's columns were last fitted to
 CMP_PRESET, CMP_N_RUNS, CMP_EPOCHS, CMP_TARGET, CMP_VIEW = (
     "cmp_w_preset", "cmp_w_n_runs", "cmp_w_epochs", "cmp_w_target", "cmp_w_view")
 CMP_SWEEP_LO, CMP_SWEEP_HI, CMP_SWEEP_K, CMP_SWEEP_EPOCHS = (

@@ -143,6 +143,30 @@ def test_a_clashing_preset_says_so(compare):
     assert [r.config.loss for r in at.session_state[keys.CMP_RUNS].runs] == ["squared", "squared"]
 
 
+def test_a_new_task_in_the_playground_refits_the_runs_and_keeps_the_users_edits(compare):
+    """The runs were filled for two classes; on a three-class data set binary cross-entropy cannot train: the
+    columns are fitted to it (as a preset is), the page says so, the user's other edits stay."""
+    at = compare
+    at.selectbox(key=keys.cmp_field(1, "lr")).set_value(0.1).run()
+    at.number_input(key=keys.CMP_EPOCHS).set_value(2).run()
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    at.session_state[keys.CONFIG] = {**at.session_state[keys.CONFIG], "dataset": "blobs3", "loss": "ce",
+                                  "output": "softmax"}
+    at.run()
+    assert not at.exception
+    (notice,) = [e.value for e in at.error]
+    assert notice.endswith("fitted to it: cross-entropy: L Binary cross-entropy → Cross-entropy; cross-entropy: "
+                           "y\\* same → Softmax.")  # as markdown: y\* is y*
+    at.button(key=TRAIN).click().run()
+    _no_problems(at)
+    runs = at.session_state[keys.CMP_RUNS].runs
+    assert [r.config.loss for r in runs] == ["ce", "squared"] and runs[0].net.sizes[-1] == 3
+    assert runs[1].config.lr == 0.1                                            # the user's edit
+    at.run()
+    assert not at.error                                                        # said once
+
+
 def _sweep(at: AppTest, epochs: int) -> None:
     """ξ = 0.01, 0.1, 1, 10, 100 for `epochs` epochs."""
     at.radio(key=keys.CMP_VIEW).set_value("Learning-rate sweep").run()

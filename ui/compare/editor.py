@@ -115,6 +115,7 @@ def kept(key: str, default: Any, options: tuple | None = None) -> str:
 def load_preset(task: str) -> None:
     """Fill every run column with the chosen preset's runs (fitted to the data's task)."""
     ss = st.session_state
+    ss[keys.CMP_EDITOR_TASK] = task
     preset = PRESETS.get(ss.get(keys.CMP_PRESET))
     if preset is None:
         return
@@ -132,6 +133,32 @@ def load_preset(task: str) -> None:
     ss[keys.CMP_EPOCHS] = preset.epochs
     ss[keys.CMP_ERROR] = (f"This preset's {', '.join(sorted(set(skipped)))} does not suit this data set; "
                           "those runs keep the Playground's setting.") if skipped else None
+
+
+def refit(task: str) -> None:
+    """Fit the run columns to the data's task if it changed since they were filled (the Playground's data set
+    changed), as a preset is fitted: binary cross-entropy becomes cross-entropy with softmax on 3+ classes, a
+    choice the task does not offer becomes 'same'. Every other value stays; the page says what changed."""
+    ss = st.session_state
+    if ss.get(keys.CMP_EDITOR_TASK, task) == task:
+        ss[keys.CMP_EDITOR_TASK] = task
+        return
+    ss[keys.CMP_EDITOR_TASK] = task
+    choices = field_choices(task)
+    changed = []
+    for i in range(MAX_UI_RUNS):
+        values = _column_values(i)
+        chosen = {name: value for name, value in values.items() if name in choices and value != SAME}
+        for name, value in adapt_changes(chosen, task).items():
+            value = value if value in choices[name] else SAME
+            if value != values[name]:
+                ss[keys.cmp_field(i, name)] = value
+                if i < int(ss.get(keys.CMP_N_RUNS, 0)):
+                    shown = [SAME if v == SAME else FIELD_FORMAT[name](v) for v in (values[name], value)]
+                    changed.append(f"{values['label']}: {SHORT[name]} {shown[0]} → {shown[1]}")
+    if changed:
+        ss[keys.CMP_ERROR] = ("The Playground's data set has another task now, so the runs were fitted to it: "
+                              + "; ".join(changed) + ".")
 
 
 def _column_values(i: int) -> dict[str, Any]:

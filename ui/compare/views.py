@@ -182,6 +182,8 @@ def runs_view(run: session_run.Run) -> None:
     kept(keys.CMP_PRESET, "loss", (*presets.PRESETS, presets.CUSTOM))
     if first_visit:
         editor.load_preset(task)
+    else:
+        editor.refit(task)
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
     c1.selectbox("Preset", (*presets.PRESETS, presets.CUSTOM), key=keys.CMP_PRESET,
                  on_change=editor.load_preset, args=(task,), persist_state="session",
