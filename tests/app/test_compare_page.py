@@ -359,6 +359,35 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     assert not at.button(key=MORE).disabled and at.button(key=keys.cmp_button("stop", keys.CMP_RUNS)).disabled
 
 
+def test_the_apps_own_stop_ends_the_job(compare, monkeypatch):
+    """Streamlit's Stop (its menu bar) stops the script in a chunk: the job ends there, and the next click
+    neither takes it up again nor leaves a progress bar."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    from engine.compare import Comparison
+
+    chunks, real_train = [], Comparison.train
+
+    def train(comp, epochs):
+        chunks.append(epochs)
+        if len(chunks) == 2:
+            raise StopException()
+        real_train(comp, epochs)
+
+    monkeypatch.setattr(Comparison, "train", train)
+    at = compare
+    at.number_input(key=keys.CMP_EPOCHS).set_value(5000).run()
+    at.button(key=TRAIN).click().run()
+    assert not at.exception and at.session_state[keys.CMP_JOB] is None
+    epoch = at.session_state[keys.CMP_RUNS].epoch
+    assert len(chunks) == 2 and epoch == chunks[0]
+    at.run()                                                        # the next click
+    _no_problems(at)
+    assert len(chunks) == 2 and at.session_state[keys.CMP_RUNS].epoch == epoch
+    assert any(f"2 runs, epoch {epoch}." in m.value for m in at.markdown)
+    assert not at.get("progress") and not at.button(key=MORE).disabled
+
+
 def _editor_widgets(at: AppTest) -> list[str]:
     return [w.key for w in (*at.text_input, *at.selectbox) if w.key and w.key.startswith("cmp_w_run")]
 

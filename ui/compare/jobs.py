@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from engine.compare import Comparison, Variant, log_grid, lr_sweep_variants
 from engine.run_config import RunConfig
@@ -119,7 +120,8 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -
 
     Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
     `draw(comp)` shows the runs so far (under the lock): after the first chunk, then at
-    intervals of `DRAW_S`.
+    intervals of `DRAW_S`. The app's own Stop (in its menu bar) ends the job as the page's Stop does: the next
+    click does not take it up again.
     """
     ss = st.session_state
     job = ss.get(keys.CMP_JOB)
@@ -127,6 +129,21 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -
     if not job or job["key"] != key or comp is None:
         return False
     target = job["target"]
+    try:
+        _train(comp, job, target, bar, draw)
+    except StopException:  # the app's own Stop (its menu bar) or the session's end: the job ends where it is
+        if ss.get(keys.CMP_JOB) is job:
+            ss[keys.CMP_JOB] = None
+        raise
+    if ss.get(keys.CMP_JOB) is not job:
+        return False
+    ss[keys.CMP_JOB] = None
+    return True
+
+
+def _train(comp: Comparison, job: dict, target: int, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> None:
+    """`run_job`'s loop: chunks, drawings and the progress bar, until the target, a Stop or every run diverged."""
+    ss = st.session_state
     bar = bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     chunk = 2
     start = next_draw = time.perf_counter()
@@ -142,7 +159,3 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -
             next_draw = now + min(max(now - start, DRAW_S[0]), DRAW_S[1])
         bar.progress(min(1.0, comp.epoch / target), text=f"Training: epoch {comp.epoch} of {target}")
     bar.empty()
-    if ss.get(keys.CMP_JOB) is not job:
-        return False
-    ss[keys.CMP_JOB] = None
-    return True
