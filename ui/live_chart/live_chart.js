@@ -84,8 +84,15 @@ function arrange(layout, width) {
   const legend = legendRows ? legendRows * p.legend.row + p.legend.pad : 0;
   layout.legend = { ...layout.legend, entrywidth: 1 / perRow };
   layout.margin = { ...m, b: p.below + legend };
+  layout.width = width;  // the figure's size is set here, not by plotly's autosize (see configFor)
   layout.height = m.t + p.below + legend + tall;
   return layout;
+}
+
+// A figure's plotly config: a figure of panels without plotly's own window-resize handler (`responsive`), which
+// would size it to its place, whose height is the figure's own (so: none); followSize lays its panels out instead.
+function configFor(live, layout) {
+  return layout.meta && layout.meta.panels ? { ...live.config, responsive: false } : live.config;
 }
 
 // Draw one figure (its JSON text) with Plotly.react; a new revision (a rebuilt run) afresh. Plotly
@@ -99,7 +106,7 @@ function draw(plot, text) {
       // react can leave a legend behind that the new figure no longer has (the 1-D curve's, under a 2-D plane)
       const fresh = plot.layout && plot.layout.uirevision !== figure.layout.uirevision;
       return (fresh ? Plotly.newPlot : Plotly.react)(plot, figure.data, arrange(figure.layout, plot.clientWidth),
-                                                     live.config);
+                                                     configFor(live, figure.layout));
     })
     .then(() => {
       uncover(plot);  // a step's painting gives way to the figure drawn (in the same task: never both on screen)
@@ -153,7 +160,7 @@ function followSize(plot) {
         return;
       }
       if (plot.layout.meta && plot.layout.meta.panels) {  // its panels laid out anew for the new width
-        window.Plotly.react(plot, plot.data, arrange({ ...plot.layout }, plot.clientWidth), plot.live.config);
+        window.Plotly.react(plot, plot.data, arrange({ ...plot.layout }, plot.clientWidth), configFor(plot.live, plot.layout));
       } else {
         window.Plotly.Plots.resize(plot);
       }
