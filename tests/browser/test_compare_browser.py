@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import choose, enter_text, screenshot, wait_idle
+from tests.browser.conftest import ARTIFACTS, choose, enter_text, screenshot, wait_idle
+from tests.browser.test_playground_layout import _overlap, _sidebar
 
 
 def _set_number(page, label: str, value: int) -> None:
@@ -199,3 +200,48 @@ def test_editor_values_survive_a_page_switch(page, app_url):
     expect(page.locator("[data-testid='stTextInput']").filter(has_text="Label").first.locator("input")
            ).to_have_value("my first run")
     expect(page.get_by_role("combobox", name="Preset")).to_have_value(re.compile("ξ too small"))
+
+
+# The boxes of a plot's legend entries and of its panels' titles, and the plot's own
+ENTRIES_AND_TITLES = """(p) => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return { plot: box(p), entries: [...p.querySelectorAll('.legend .traces')].map(box),
+  titles: [...p.querySelectorAll('.annotation')].map(box),
+  cut: [...p.querySelectorAll('.annotation-text')].map((t) => t.textContent).filter((t) => t.endsWith('…')) }; }"""
+
+
+def test_long_run_labels_fit_the_legend_and_the_panels_titles(page, app_url):
+    """Six runs with 40-character labels on a projector: a legend entry a row if need be, a panel's title cut short
+    to its panel (the whole of it on hover), nothing over anything, with the sidebar open and closed."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    _open_compare(page, app_url)
+    _pick_preset(page, "Sigmoid vs tanh vs ReLU", 4)
+    _set_number(page, "Runs", 6)
+    _set_number(page, "Epochs E", 3)
+    _open_editor(page)
+    labels = [f"RUN {k}: WIDE LETTERS, MUCH LARGER ξ & MORE"[:40] for k in range(6)]
+    for k, label in enumerate(labels):
+        enter_text(page, page.locator("[data-testid='stTextInput']").filter(has_text="Label").nth(k).locator("input"),
+                   label)
+    page.get_by_role("button", name="Train all runs").click()
+    page.get_by_text("6 runs, epoch 3.").wait_for(timeout=60_000)
+    wait_idle(page, timeout=60_000)
+    plots = page.locator("[data-testid=stMain] .js-plotly-plot")
+    for sidebar in (True, False):
+        _sidebar(page, sidebar)
+        page.wait_for_function("[...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every("
+                               "(p) => Math.abs(p._fullLayout.width - p.clientWidth) < 1)")
+        page.wait_for_timeout(300)
+        curves, grads = (plots.nth(k).evaluate(ENTRIES_AND_TITLES) for k in (0, 1))
+        assert len(curves["entries"]) == 6 and len(grads["titles"]) == 6
+        for figure in (curves, grads):
+            for boxes in (figure["entries"], figure["titles"]):
+                for i, a in enumerate(boxes):
+                    assert not any(_overlap(a, b) for b in boxes[i + 1:]), (sidebar, a, boxes)
+                    assert figure["plot"][0] - 1 <= a[0] and a[2] <= figure["plot"][2] + 1, (sidebar, a)
+        assert grads["cut"], "no title needed cutting: the test's labels are too short"
+        for k, name in enumerate(("curves", "grads")):
+            plots.nth(k).screenshot(path=str(ARTIFACTS / f"compare-long-labels-{name}-sidebar-{sidebar}.png"))
+    hovered = page.evaluate("[...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')][1]"
+                            ".layout.annotations.map((a) => a.hovertext).filter(Boolean)")
+    assert hovered and set(hovered) <= {label.replace("&", "&amp;") for label in labels}

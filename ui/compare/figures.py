@@ -216,21 +216,22 @@ def panel_row(figs: list[go.Figure]) -> go.Figure:
 
     The browser (ui/live_chart) sets as many panels side by side as its width gives `PANEL_PX` each (the margins
     around a panel included), in rows that wrap; the legend gets as many entries to a row as the panels' own
-    legends had in as many panels' width, and the figure grows to the rows: one panel to a row on a phone. Here
-    the panels sit in one row, with the legend of the panel with the most legend rows.
+    legends had in as many panels' width (fewer if its longest name needs it), a panel's title too long for it
+    is cut short (the whole of it on hover), and the figure grows to the rows: one panel to a row on a phone.
+    Here the panels sit in one row, with the legend of the panel with the most legend rows.
     """
     specs = [f.to_plotly_json() for f in figs]
     base = max(specs, key=lambda spec: spec["layout"]["margin"]["b"])["layout"]
     # traceorder "normal": grouped entries (those with a legendgroup) would wrap earlier and stand further apart
     layout = {**base, "annotations": [], "images": [], "legend": {**base["legend"], "traceorder": "normal"}}
-    traces, named = [], set()
+    traces, named = [], {}
     for k, spec in enumerate(specs, start=1):
         ax = theme.ref(k)
         for trace in spec["data"]:
             name = trace.get("legendgroup") or trace.get("name")
             shown = trace.get("showlegend", True) and name not in named
             if shown:
-                named.add(name)
+                named[name] = trace.get("name")
             traces.append({**trace, **ax, "legendgroup": name, "showlegend": shown})
         panel = spec["layout"]
         layout[theme.axis_name(k, "x")] = {**panel["xaxis"], "anchor": ax["yaxis"]}
@@ -244,8 +245,9 @@ def panel_row(figs: list[go.Figure]) -> go.Figure:
     layout["meta"] = {**meta, "panels": {
         "count": len(specs), "min": PANEL_PX - margin["l"] - margin["r"], "gapx": margin["l"] + margin["r"],
         "height": base["height"] - margin["t"] - margin["b"], "gapy": margin["t"] + below, "below": below,
+        "titles": [note["text"] for note in layout["annotations"]],
         "legend": {"entries": len(named), "per_row": round(1 / base["legend"]["entrywidth"]),
-                   "row": LEGEND_ROW_PX, "pad": LEGEND_PAD_PX}}}
+                   "names": list(named.values()), "row": LEGEND_ROW_PX, "pad": LEGEND_PAD_PX}}}
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 

@@ -63,6 +63,27 @@ function checkTheme(plot) {
   }
 }
 
+const LEGEND_SAMPLE_PX = 50;  // a legend entry's line sample and gaps before its name
+
+// How wide `text` is drawn in a plotly font ({family, size}), in px (the canvas's measure; entities as written)
+function textWidth(text, font) {
+  const canvas = textWidth.canvas || (textWidth.canvas = document.createElement('canvas'));
+  const context = canvas.getContext('2d');
+  context.font = `${(font && font.size) || 12}px ${(font && font.family) || 'sans-serif'}`;
+  return context.measureText(text).width * 1.05;  // and a little room: the page's font may differ from the canvas's
+}
+
+// `text` (plotly's escaped plain text) cut short with an ellipsis to fit `px` in `font`, never inside an entity
+function fitted(text, px, font) {
+  if (textWidth(text, font) <= px) return text;
+  let n = text.length;
+  while (n > 1 && textWidth(`${text.slice(0, n)}…`, font) > px) n -= 1;
+  let cut = text.slice(0, n);
+  const amp = cut.lastIndexOf('&');
+  if (amp > cut.lastIndexOf(';')) cut = cut.slice(0, amp);
+  return `${cut.trimEnd()}…`;
+}
+
 // A figure of panels (layout.meta.panels, from ui.compare.figures.panel_row) laid out for a plot `width` px wide:
 // as many panels side by side as get `min` px each, in rows that wrap, the legend's rows below them, the figure
 // as tall as both. Any other layout is left as it is.
@@ -80,7 +101,15 @@ function arrange(layout, width) {
     layout['xaxis' + ax] = { ...layout['xaxis' + ax], domain: [x0, x0 + w / inner] };
     layout['yaxis' + ax] = { ...layout['yaxis' + ax], domain: [1 - top - p.height / tall, 1 - top] };
   }
-  const perRow = cols * p.legend.per_row, legendRows = Math.ceil(p.legend.entries / perRow);
+  const longest = Math.max(0, ...(p.legend.names || []).map((name) => textWidth(name, layout.legend.font)));
+  const perRow = Math.max(1, Math.min(cols * p.legend.per_row, Math.floor(inner / (longest + LEGEND_SAMPLE_PX))));
+  const legendRows = Math.ceil(p.legend.entries / perRow);
+  (p.titles || []).forEach((title, k) => {
+    const note = layout.annotations[k];
+    // centred over its panel, a title may reach into the margins, as far as the figure's narrower one
+    const fit = fitted(title, w + 2 * Math.min(m.l, m.r) - 4, note.font ? { ...layout.font, ...note.font } : layout.font);
+    layout.annotations[k] = { ...note, text: fit, hovertext: fit === title ? undefined : title };
+  });
   const legend = legendRows ? legendRows * p.legend.row + p.legend.pad : 0;
   layout.legend = { ...layout.legend, entrywidth: 1 / perRow };
   layout.margin = { ...m, b: p.below + legend };
