@@ -11,7 +11,7 @@ from engine.compare import Comparison
 from ui import controls, keys, plain, session_run
 from ui.compare import editor, figures, jobs, presets, tables
 from ui.compare.editor import kept
-from ui.live_chart import preload_plotly, prepared, show_prepared
+from ui.live_chart import preload_plotly, prepared, show_prepared, stop_watch
 
 SWEEP_CHOICES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 VIEWS = ("Runs side by side", "Learning-rate sweep")
@@ -152,18 +152,23 @@ def train_and_show(key: str, show, empty: str, finished: Callable[[], None]) -> 
     (from `buttons`) after the results of a job that ended in this run of the script.
 
     The results sit in one placeholder that the job redraws with the runs so far while it trains;
-    the progress bar has its own, left empty when no job runs, so the page keeps one layout.
+    the progress bar has its own, left empty when no job runs, so the page keeps one layout; a `stop_watch` sits
+    in a third while the job trains (a run that Streamlit's own Stop halts leaves it on the page: a rerun follows).
     """
     if st.session_state.get(keys.CMP_ERROR):
         st.error(plain.for_markdown(st.session_state[keys.CMP_ERROR]))
-    bar, slot = st.empty(), st.empty()
+    bar, watch, slot = st.empty(), st.empty(), st.empty()
     drafts = itertools.count(1)
 
     def draw(comp: Comparison, draft: str) -> None:
         with slot.container():
             show(comp, draft)
 
+    if jobs.running(key):  # if Streamlit's own Stop halts the job's run, the browser asks for a rerun
+        with watch:
+            stop_watch(f"cmp_watch_{key}")
     ended = jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
+    watch.empty()
     with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
         preload_plotly(f"cmp_plotly_{key}")
     comp = st.session_state.get(key)
