@@ -111,7 +111,6 @@ def cmp_field(run: int, name: str) -> str:
     return f"cmp_w_run{run}_{name}"
 
 
-def cmp_button(action: str, comparison: str, training: bool = False) -> str:
-    """Compare's 'train', 'more' or 'stop' button of a comparison (CMP_RUNS or CMP_SWEEP); 'more' and 'stop' have
-    other keys while a job trains, so the run of the script that finishes the job can draw them anew."""
-    return f"cmp_{action}_{comparison}" + ("_training" if training else "")
+def cmp_button(action: str, comparison: str) -> str:
+    """Compare's 'train', 'more' or 'stop' button of a comparison (CMP_RUNS or CMP_SWEEP)."""
+    return f"cmp_{action}_{comparison}"

@@ -305,8 +305,8 @@ def test_editor_changes_reach_the_runs(compare):
 
 def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     """The job draws the runs so far after its first chunk, before it has finished; the same run of the script then
-    draws the finished runs in charts that take over the drawings' plots by name (updated in place), and the
-    buttons as they are without a job (no rerun)."""
+    draws the finished runs in charts that take over the drawings' plots by name (updated in place), and reruns
+    for the buttons as they are without a job, which sends the same charts again (the browser leaves them alone)."""
     draws, charts = [], []
     real_results, real_chart = views.results, views.chart
 
@@ -337,19 +337,20 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     monkeypatch.setattr(views.jobs, "run_job", lambda *args: runs.append("job") or real_run_job(*args))
     at.button(key=TRAIN).click().run()
     _no_problems(at)
-    assert runs == ["job"]                                           # one run of the script: no rerun after the job
+    assert runs == ["job", "job"]                                    # the job's run of the script, then its rerun
     assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
-    drafts, finished = draws[:-1], draws[-1]
+    drafts, finished = draws[:-2], draws[-2:]
     assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
     assert all(e < 40 for _, e, _ in drafts) and [e for _, e, _ in drafts] == sorted({e for _, e, _ in drafts})
-    assert finished == ("", 40, [40] * 4)                            # drawn once, after the job
-    assert tabled == [40]                      # the summary table with the finished runs only: it is slow to draw
+    assert finished == [("", 40, [40] * 4)] * 2                      # after the job in its run, and in the rerun
+    assert tabled == [40, 40]                  # the summary table with the finished runs only: it is slow to draw
     first_curves = json.loads(charts[0][1])
     assert charts[0][0] == "cmp_fig_curves@1"
     assert max(max(decode(t["x"])) for t in first_curves["data"]) == 2
     assert all(k == "cmp_fig_curves" + d for (k, _), (d, _, _) in zip(charts, drafts))  # while training: the curves
     finals = ["cmp_fig_curves", "cmp_fig_grads"]            # the curves' panels, the open tab's (gradient norms)
-    assert len(charts) == len(drafts) + len(finals) and [k for k, _ in charts[-2:]] == finals
+    assert len(charts) == len(drafts) + 2 * len(finals) and [k for k, _ in charts[-4:]] == finals * 2
+    assert charts[-4:-2] == charts[-2:]                    # the rerun's charts are the same figures: left alone
     assert len(plotly_specs(at)) == len(finals) and at.session_state[keys.CMP_JOB] is None
     # each chart takes over the plot its drawing during training left (`adopt`), so the browser updates it in place
     live = component_data(at, "live_plotly_chart")

@@ -116,7 +116,7 @@ def lock() -> threading.RLock:
 def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> bool:
     """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`; whether a job
     ended (the caller then shows the finished runs, in live charts of the drawings' names, so the browser updates
-    their plots in place, and the buttons as they are without a job).
+    their plots in place, and reruns for the buttons as they are without a job).
 
     Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
     `draw(comp)` shows the runs so far (under the lock): after the first chunk, then at

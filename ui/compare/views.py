@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 
 import streamlit as st
 
@@ -11,7 +10,7 @@ from engine.compare import Comparison
 from ui import controls, keys, plain, session_run
 from ui.compare import editor, figures, jobs, presets, tables
 from ui.compare.editor import kept
-from ui.live_chart import preload_plotly, prepared, show_prepared, stop_watch
+from ui.live_chart import preload_plotly, prepared, show_prepared
 
 SWEEP_CHOICES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 VIEWS = ("Runs side by side", "Learning-rate sweep")
@@ -27,24 +26,14 @@ BOUNDARY_CAPTIONS = {
 
 
 
-def buttons(key: str, start, epochs_key: str, label: str) -> Callable[[], None]:
-    """Train (a new comparison), Continue (more epochs) and Stop, each as wide as its label (a row that wraps).
-
-    Returns what draws Continue and Stop anew as they are without a job, for the run of the script that
-    finishes one (no rerun needed: the finished runs are drawn at once)."""
+def buttons(key: str, start, epochs_key: str, label: str) -> None:
+    """Train (a new comparison), Continue (more epochs) and Stop, each as wide as its label (a row that wraps)."""
+    running = jobs.running(key)
     row = st.container(horizontal=True)
     row.button(label, key=keys.cmp_button("train", key), type="primary", on_click=start)
-    slot = row.empty()
-
-    def more_and_stop(training: bool) -> None:
-        pair = slot.container(horizontal=True)
-        pair.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)",
-                    key=keys.cmp_button("more", key, training), on_click=jobs.more, args=(key, epochs_key),
-                    disabled=st.session_state.get(key) is None or training)
-        pair.button("Stop", key=keys.cmp_button("stop", key, training), on_click=jobs.stop, disabled=not training)
-
-    more_and_stop(jobs.running(key))
-    return lambda: more_and_stop(False)
+    row.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)", key=keys.cmp_button("more", key),
+               on_click=jobs.more, args=(key, epochs_key), disabled=st.session_state.get(key) is None or running)
+    row.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running)
 
 
 def chart(fig, name: str, draft: str = "") -> None:
@@ -147,28 +136,24 @@ def sweep_results(comp: Comparison, draft: str = "") -> None:
                "give smooth, slow curves; large ones fast but jagged, stuck or diverging ones.")
 
 
-def train_and_show(key: str, show, empty: str, finished: Callable[[], None]) -> None:
-    """Any set-up error, then the training job (if one is pending), then the results or a hint, and `finished()`
-    (from `buttons`) after the results of a job that ended in this run of the script.
+def train_and_show(key: str, show, empty: str) -> None:
+    """Any set-up error, then the training job (if one is pending), then the results or a hint; after the results
+    of a job that ended in this run of the script, a rerun, which draws the buttons as they are without a job (the
+    charts, unchanged, are left alone).
 
     The results sit in one placeholder that the job redraws with the runs so far while it trains;
-    the progress bar has its own, left empty when no job runs, so the page keeps one layout; a `stop_watch` sits
-    in a third while the job trains (a run that Streamlit's own Stop halts leaves it on the page: a rerun follows).
+    the progress bar has its own, left empty when no job runs, so the page keeps one layout.
     """
     if st.session_state.get(keys.CMP_ERROR):
         st.error(plain.for_markdown(st.session_state[keys.CMP_ERROR]))
-    bar, watch, slot = st.empty(), st.empty(), st.empty()
+    bar, slot = st.empty(), st.empty()
     drafts = itertools.count(1)
 
     def draw(comp: Comparison, draft: str) -> None:
         with slot.container():
             show(comp, draft)
 
-    if jobs.running(key):  # if Streamlit's own Stop halts the job's run, the browser asks for a rerun
-        with watch:
-            stop_watch(f"cmp_watch_{key}")
     ended = jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
-    watch.empty()
     with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
         preload_plotly(f"cmp_plotly_{key}")
     comp = st.session_state.get(key)
@@ -178,7 +163,7 @@ def train_and_show(key: str, show, empty: str, finished: Callable[[], None]) -> 
     with jobs.lock():
         draw(comp, "")
     if ended:
-        finished()
+        st.rerun()
 
 
 def runs_view(run: session_run.Run) -> None:
@@ -204,9 +189,9 @@ def runs_view(run: session_run.Run) -> None:
         st.caption(f"**What this preset shows:** {preset.look_for}")
     editor.editor(task)
     st.markdown(editor.run_summaries(int(st.session_state[keys.CMP_N_RUNS])))
-    finished = buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
+    buttons(keys.CMP_RUNS, jobs.start_runs, keys.CMP_EPOCHS, "Train all runs")
     train_and_show(keys.CMP_RUNS, lambda comp, draft: results(comp, st.session_state[keys.CMP_TARGET] / 100, draft),
-                   "Pick a preset (or edit the runs) and press **Train all runs**.", finished)
+                   "Pick a preset (or edit the runs) and press **Train all runs**.")
 
 
 def sweep_view(run: session_run.Run) -> None:
@@ -219,8 +204,8 @@ def sweep_view(run: session_run.Run) -> None:
     c4.number_input("Epochs E", 1, 2000, step=50, key=kept(keys.CMP_SWEEP_EPOCHS, 100), persist_state="session")
     st.caption("K values of ξ evenly spaced on a log scale, all trained from one initialisation of "
                "the Playground's network.")
-    finished = buttons(keys.CMP_SWEEP, jobs.start_sweep, keys.CMP_SWEEP_EPOCHS, "Run the sweep")
-    train_and_show(keys.CMP_SWEEP, sweep_results, "Choose the range and press **Run the sweep**.", finished)
+    buttons(keys.CMP_SWEEP, jobs.start_sweep, keys.CMP_SWEEP_EPOCHS, "Run the sweep")
+    train_and_show(keys.CMP_SWEEP, sweep_results, "Choose the range and press **Run the sweep**.")
 
 
 def render() -> None:

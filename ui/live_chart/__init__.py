@@ -47,7 +47,6 @@ _player = st.components.v2.component("live_player", js=_JS, css=_CSS, isolate_st
 _preload = st.components.v2.component("plotly_preload", js=_JS, css=_CSS, isolate_styles=False)
 _pause = st.components.v2.component("live_pause", js=_JS, css=_CSS, isolate_styles=False)
 _ahead = st.components.v2.component("live_step_ahead", js=_JS, css=_CSS, isolate_styles=False)
-_watch = st.components.v2.component("run_watch", js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _rerun() -> None:
@@ -130,13 +129,6 @@ def step_ahead(film: dict[str, Any] | None, key: str, charts: dict[str, str], bu
     keyed `button`, if the charts show the epoch it starts from and nothing else in the page was
     pressed since the server took it in; None drops the one held."""
     _ahead(key=key, data={"kind": "ahead", "film": film, "charts": charts, "button": button, "run": run}, height=0)
-
-
-def stop_watch(key: str) -> None:
-    """Nothing on screen: if the run of the script that drew this ends with it still on the page, the browser asks
-    for a rerun. A run that goes on as planned takes it off first; one that Streamlit's own Stop (its menu bar)
-    halted cannot redraw the page, which the rerun then does as the page now is."""
-    _watch(key=key, data={"kind": "watch"}, height=0, on_stopped_change=_rerun)
 
 
 def pause_catcher(key: str, pause_key: str, on_pause: Callable[[], None]) -> None:

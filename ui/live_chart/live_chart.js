@@ -866,23 +866,6 @@ function player(component) {
   return () => {};
 }
 
-// Nothing on screen (`stop_watch`): the run of the script that drew it ended with it still on the page, as when
-// Streamlit's own Stop halted a job's run, which would have taken it off: ask for a rerun, which draws the page
-// as it now is. (The run's state is the app element's data-test-script-state, Streamlit 1.67's.)
-function stopWatch(component) {
-  const app = document.querySelector("[data-testid='stApp']");
-  const host = component.parentElement;
-  let asked = false;
-  const check = () => {
-    if (asked || !host.isConnected || app.getAttribute('data-test-script-state') !== 'notRunning') return;
-    asked = true;
-    component.setTriggerValue('stopped', true);
-  };
-  const observer = new MutationObserver(check);
-  if (app) observer.observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
-  return () => observer.disconnect();
-}
-
 export default function (component) {
   const kind = component.data.kind;
   if (kind === 'preload') {  // nothing to draw: plotly.js loads now, for the page's first chart
@@ -890,7 +873,6 @@ export default function (component) {
     return () => {};
   }
   if (kind === 'pause') return pauseCatcher(component);
-  if (kind === 'watch') return stopWatch(component);
   if (kind === 'ahead') return stepAhead(component);
   return kind === 'player' ? player(component) : chart(component);
 }
