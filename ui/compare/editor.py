@@ -140,10 +140,10 @@ def refit(task: str) -> None:
     changed), as a preset is fitted: binary cross-entropy becomes cross-entropy with softmax on 3+ classes, a
     choice the task does not offer becomes 'same'. Every other value stays; the page says what changed."""
     ss = st.session_state
-    if ss.get(keys.CMP_EDITOR_TASK, task) == task:
-        ss[keys.CMP_EDITOR_TASK] = task
-        return
+    before = ss.get(keys.CMP_EDITOR_TASK, task)
     ss[keys.CMP_EDITOR_TASK] = task
+    if before == task:
+        return
     choices = field_choices(task)
     changed = []
     for i in range(MAX_UI_RUNS):

@@ -101,14 +101,15 @@ function arrange(layout, width) {
     layout['xaxis' + ax] = { ...layout['xaxis' + ax], domain: [x0, x0 + w / inner] };
     layout['yaxis' + ax] = { ...layout['yaxis' + ax], domain: [1 - top - p.height / tall, 1 - top] };
   }
-  const longest = Math.max(0, ...(p.legend.names || []).map((name) => textWidth(name, layout.legend.font)));
+  const longest = Math.max(0, ...p.legend.names.map((name) => textWidth(name, layout.legend.font)));
   const perRow = Math.max(1, Math.min(cols * p.legend.per_row, Math.floor(inner / (longest + LEGEND_SAMPLE_PX))));
   const legendRows = Math.ceil(p.legend.entries / perRow);
-  (p.titles || []).forEach((title, k) => {
-    const note = layout.annotations[k];
-    // centred over its panel, a title may reach into the margins, as far as the figure's narrower one
+  // a new array of titles (the one given may be the plot's own, from its last drawing): centred over its panel, a
+  // title may reach into the margins, as far as the figure's narrower one
+  layout.annotations = layout.annotations.map((note, k) => {
+    const title = p.titles[k];
     const fit = fitted(title, w + 2 * Math.min(m.l, m.r) - 4, note.font ? { ...layout.font, ...note.font } : layout.font);
-    layout.annotations[k] = { ...note, text: fit, hovertext: fit === title ? undefined : title };
+    return { ...note, text: fit, hovertext: fit === title ? undefined : title };
   });
   const legend = legendRows ? legendRows * p.legend.row + p.legend.pad : 0;
   layout.legend = { ...layout.legend, entrywidth: 1 / perRow };
