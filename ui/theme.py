@@ -76,7 +76,7 @@ PANEL_TITLE_FONT = dict(size=13)
 # every axis, legend and margin setting a renderer could fill in is spelled out, so that a figure looks
 # the same in the Playground's own chart and in `st.plotly_chart`, whose theme fills in the rest
 AXIS = dict(gridcolor=GRID, zerolinecolor=LINE, linecolor=LINE, showgrid=True, zeroline=True,
-            tickfont=FONT, automargin=False)
+            tickfont=FONT, automargin=False, ticklabeloverflow="allow")
 HIDDEN = dict(visible=False, showgrid=False, zeroline=False)  # maps and diagrams: no axis drawn
 MARGIN = dict(l=55, r=15, t=40, b=45, pad=0)
 F32_MAX = 3.0e38

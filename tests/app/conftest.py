@@ -50,6 +50,19 @@ def component_data(at: AppTest, name: str) -> list[dict]:
     return [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == name]
 
 
+def rerun_asked(at: AppTest) -> list[str]:
+    """The tokens with which the page asks the browser for a rerun once its charts have drawn (`preload_plotly`)."""
+    return [d["rerun"] for d in component_data(at, "plotly_preload") if d.get("rerun")]
+
+
+def browser_rerun(at: AppTest) -> AppTest:
+    """Run the page again if it asks the browser for a rerun once its charts have drawn, as the browser does."""
+    if rerun_asked(at):
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
 class _TableReader(HTMLParser):
     """The cells of the HTML tables in a text (the text they show, entities read), row by row."""
 

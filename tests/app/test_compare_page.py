@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import component_data, decode, html_tables, open_page, plotly_specs, set_expander
+from tests.app.conftest import (
+    browser_rerun,
+    component_data,
+    decode,
+    html_tables,
+    open_page,
+    plotly_specs,
+    rerun_asked,
+    set_expander,
+)
 from ui import keys
 from ui.compare import views
 from ui.compare.presets import PRESETS
@@ -96,8 +105,11 @@ def test_each_preset_trains_from_one_start(compare, preset):
 def test_continue_trains_more_and_the_curves_follow(compare):
     at = compare
     at.number_input(key=keys.CMP_EPOCHS).set_value(3).run()
-    at.button(key=TRAIN).click().run()
-    at.button(key=MORE).click().run()
+    first = rerun_asked(at.button(key=TRAIN).click().run())
+    browser_rerun(at)
+    second = rerun_asked(at.button(key=MORE).click().run())
+    assert len(first) == len(second) == 1 and first != second  # a new token for each job: the browser asks again
+    browser_rerun(at)
     _no_problems(at)
     comp = at.session_state[keys.CMP_RUNS]
     assert comp.epoch == 6
@@ -305,8 +317,9 @@ def test_editor_changes_reach_the_runs(compare):
 
 def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     """The job draws the runs so far after its first chunk, before it has finished; the same run of the script then
-    draws the finished runs in charts that take over the drawings' plots by name (updated in place), and reruns
-    for the buttons as they are without a job, which sends the same charts again (the browser leaves them alone)."""
+    draws the finished runs in charts that take over the drawings' plots by name (updated in place), and asks the
+    browser for a rerun once they are drawn, for the buttons as they are without a job; the rerun sends the same
+    charts again (the browser leaves them alone) and asks for none."""
     draws, charts = [], []
     real_results, real_chart = views.results, views.chart
 
@@ -314,9 +327,9 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
         draws.append((draft, comp.epoch, [r.epoch for r in comp.runs]))
         real_results(comp, target, draft)
 
-    def chart(fig, name, draft=""):
+    def chart(fig, name, draft="", watch_theme=False):
         charts.append((name + draft, fig.to_json()))
-        real_chart(fig, name, draft)
+        real_chart(fig, name, draft, watch_theme)
 
     def summary_table(comp, target):
         tabled.append(comp.epoch)
@@ -337,7 +350,10 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     monkeypatch.setattr(views.jobs, "run_job", lambda *args: runs.append("job") or real_run_job(*args))
     at.button(key=TRAIN).click().run()
     _no_problems(at)
-    assert runs == ["job", "job"]                                    # the job's run of the script, then its rerun
+    assert runs == ["job"] and len(rerun_asked(at)) == 1               # not st.rerun(): it would drop unsent charts
+    assert at.button(key=MORE).disabled                               # the job's own run: still its buttons
+    browser_rerun(at)
+    assert runs == ["job", "job"] and rerun_asked(at) == []           # the job's run of the script, then its rerun
     assert draws[0] == ("@1", 2, [2, 2, 2, 2])                    # the first chunk's runs, on screen
     drafts, finished = draws[:-2], draws[-2:]
     assert [d[0] for d in drafts] == [f"@{k}" for k in range(1, len(drafts) + 1)]
@@ -355,6 +371,7 @@ def test_the_charts_fill_in_while_the_job_trains(compare, monkeypatch):
     # each chart takes over the plot its drawing during training left (`adopt`), so the browser updates it in place
     live = component_data(at, "live_plotly_chart")
     assert [d["adopt"] for d in live] == [d["key"] for d in live] == finals
+    assert [d["report_theme"] for d in live] == [True, False]  # the first chart watches the theme for the page
     assert all(json.loads(d["frames"][0])["layout"]["uirevision"] == f"{d['key']}:" for d in live)
     # the buttons as they are without a job: Continue on, Stop off
     assert not at.button(key=MORE).disabled and at.button(key=keys.cmp_button("stop", keys.CMP_RUNS)).disabled

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, choose, enter_text, screenshot, wait_idle
-from tests.browser.test_playground_layout import _overlap, _sidebar
+from tests.browser.test_playground_layout import DARK_BACKGROUND, DARK_TEXT, _colours, _overlap, _sidebar
 
 
 def _set_number(page, label: str, value: int) -> None:
@@ -54,6 +54,20 @@ Object.defineProperty(window, 'Plotly', { configurable: true, get: () => plotly,
 } });
 """
 
+# Each change of the script's state, with the epoch each chart shows then (layout.meta.epoch)
+STATES = """
+window.__states = [];
+new MutationObserver(() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const state = app && app.getAttribute('data-test-script-state');
+  const last = window.__states[window.__states.length - 1];
+  if (state && (!last || last[0] !== state)) {
+    const plots = [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')];
+    window.__states.push([state, plots.map((p) => p.layout && p.layout.meta && p.layout.meta.epoch)]);
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-test-script-state'] });
+"""
+
 # The x and y domains of each panel of a plot (a figure of panels: ui.compare.figures.panel_row)
 DOMAINS = """(p) => Object.keys(p._fullLayout).filter((k) => /^xaxis\\d*$/.test(k)).map((k) => {
   const y = p._fullLayout[p._fullLayout[k].anchor.replace('y', 'yaxis')];
@@ -70,6 +84,7 @@ def test_preset_trains_and_renders(page, app_url):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.add_init_script(RESIZES)
+    page.add_init_script(STATES)
     _open_compare(page, app_url)
     page.get_by_text("Pick a preset").wait_for()
     _pick_preset(page, "Sigmoid vs tanh vs ReLU", 4)
@@ -77,9 +92,19 @@ def test_preset_trains_and_renders(page, app_url):
     # the new epoch count has reached the server once the Continue button shows it
     page.get_by_role("button", name="Continue (+120 epochs)").wait_for()
     wait_idle(page)
+    page.evaluate("window.__states = []")
     page.get_by_role("button", name="Train all runs").click()
     page.get_by_text("4 runs, epoch 120.").wait_for(timeout=60_000)
-    wait_idle(page, timeout=60_000)
+    # the job's run ends, and once both finished charts are drawn the browser reruns the page, once, for the buttons
+    # (a rerun from the server would drop what it had not sent yet: the charts would come with the rerun)
+    page.wait_for_function("window.__states.filter((s) => s[0] === 'notRunning').length >= 2", timeout=60_000)
+    page.wait_for_timeout(500)
+    states = page.evaluate("window.__states")
+    assert [s for s, _ in states] == ["running", "notRunning", "running", "notRunning"], states
+    assert states[2][1] == [120, 120], states
+    main = page.get_by_test_id("stMainBlockContainer")
+    expect(main.get_by_role("button", name="Continue (+120 epochs)")).to_be_enabled()
+    expect(main.get_by_role("button", name="Stop")).to_be_disabled()
     # the three curves' panels, then the open tab's: a panel of gradient norms per run (this preset's tab)
     plots = "document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')"
     page.wait_for_function(f"{plots}.length == 2 && document.querySelectorAll('.js-plotly-plot .annotation-text')"
@@ -152,6 +177,11 @@ def test_sweep_marks_diverged_runs(page, app_url):
     assert "learning rate ξ" in sweep and "diverged" in sweep
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "compare-sweep")
+    # the system turns dark: so do the page's charts, every one of them
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("[...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every((p) => "
+                           "p.layout.meta.theme === 'dark')", timeout=20_000)
+    assert set(_colours(page)) == {(DARK_BACKGROUND, DARK_TEXT)}
 
 
 def test_stop_ends_a_long_training(page, app_url):

@@ -45,7 +45,7 @@ def initial_of(run: session_run.Run, base: RunConfig) -> tuple | None:
 
 
 def _set_job(key: str, target: int) -> None:
-    st.session_state[keys.CMP_JOB] = {"key": key, "target": int(target)}
+    st.session_state[keys.CMP_JOB] = {"key": key, "target": int(target), "id": time.monotonic_ns()}
 
 
 def _start(key: str, what: str, make_variants: Callable[[RunConfig], list[Variant]], epochs_key: str) -> None:
@@ -113,10 +113,11 @@ def lock() -> threading.RLock:
     return st.session_state.setdefault(keys.CMP_LOCK, threading.RLock())
 
 
-def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> bool:
-    """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`; whether a job
-    ended (the caller then shows the finished runs, in live charts of the drawings' names, so the browser updates
-    their plots in place, and reruns for the buttons as they are without a job).
+def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> str:
+    """Train the job's comparison in chunks up to its target epoch, with a progress bar in `bar`; a token naming
+    the job if it ended, "" if none did (the caller then shows the finished runs, in live charts of the drawings'
+    names, so the browser updates their plots in place, and has the browser rerun for the buttons as they are
+    without a job).
 
     Chunks grow or shrink to take about `CHUNK_S` seconds, so the bar moves and Stop answers fast.
     `draw(comp)` shows the runs so far (under the lock): after the first chunk, then at
@@ -127,7 +128,7 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -
     job = ss.get(keys.CMP_JOB)
     comp = ss.get(key)
     if not job or job["key"] != key or comp is None:
-        return False
+        return ""
     target = job["target"]
     try:
         _train(comp, job, target, bar, draw)
@@ -136,9 +137,9 @@ def run_job(key: str, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -
             ss[keys.CMP_JOB] = None
         raise
     if ss.get(keys.CMP_JOB) is not job:
-        return False
+        return ""
     ss[keys.CMP_JOB] = None
-    return True
+    return f"{key}:{job['id']}"
 
 
 def _train(comp: Comparison, job: dict, target: int, bar: DeltaGenerator, draw: Callable[[Comparison], None]) -> None:

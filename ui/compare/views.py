@@ -36,18 +36,19 @@ def buttons(key: str, start, epochs_key: str, label: str) -> None:
     row.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running)
 
 
-def chart(fig, name: str, draft: str = "") -> None:
+def chart(fig, name: str, draft: str = "", watch_theme: bool = False) -> None:
     """A live chart (`ui.live_chart`) keyed `name` + `draft`: a drawing during training, and the finished
     runs after it, update the plot of that name in place. A figure of panels is as tall as the browser lays it
-    out (`figures.panel_row`)."""
+    out (`figures.panel_row`). The first chart of a view watches the page's theme (`watch_theme`): a new theme
+    reruns the page, which draws every chart in it."""
     panels = "panels" in (fig.layout.meta or {})
-    show_prepared(prepared(fig, name), name + draft, "content" if panels else fig.layout.height, adopt=name)
+    show_prepared(prepared(fig, name), name + draft, "content" if panels else fig.layout.height, watch_theme, name)
 
 
-def panels(figs: list, name: str, draft: str) -> None:
+def panels(figs: list, name: str, draft: str, watch_theme: bool = False) -> None:
     """One-panel figures as one chart of panels (`figures.panel_row`) keyed cmp_fig_<name>."""
     if figs:
-        chart(figures.panel_row(figs), f"cmp_fig_{name}", draft)
+        chart(figures.panel_row(figs), f"cmp_fig_{name}", draft, watch_theme)
 
 
 def chart_row(figs: list, name: str, draft: str) -> None:
@@ -74,7 +75,7 @@ def results(comp: Comparison, target: float, draft: str = "") -> None:
         st.html(tables.html_table(tables.summary_table(comp, target)))
         st.caption("Read across a row: how many epochs each run needed to reach the target on the "
                    "training set, and where its losses ended.")
-    panels(figures.curve_figures(comp), "curves", draft)
+    panels(figures.curve_figures(comp), "curves", draft, watch_theme=True)
     st.caption("Losses of different L are not on one scale: compare their shapes, the accuracy, and "
                "‖δ^(L)‖, the error signal every backward pass starts from.")
     if draft:
@@ -127,7 +128,7 @@ def per_run_views(comp: Comparison) -> None:
 
 def sweep_results(comp: Comparison, draft: str = "") -> None:
     """The sweep's final losses against ξ and its curves (chart keys end in `draft`, as in `results`)."""
-    chart(figures.sweep_figure(comp), "cmp_fig_sweep", draft)
+    chart(figures.sweep_figure(comp), "cmp_fig_sweep", draft, watch_theme=True)
     st.caption("Every ξ started from the same weights: look for the valley — too small a ξ ends high "
                "because it barely moved, too large a ξ overshoots or diverges (✕).")
     colours = figures.ramp(len(comp.runs))
@@ -138,11 +139,13 @@ def sweep_results(comp: Comparison, draft: str = "") -> None:
 
 def train_and_show(key: str, show, empty: str) -> None:
     """Any set-up error, then the training job (if one is pending), then the results or a hint; after the results
-    of a job that ended in this run of the script, a rerun, which draws the buttons as they are without a job (the
-    charts, unchanged, are left alone).
+    of a job that ended in this run of the script, the browser reruns once it has drawn them, for the buttons as
+    they are without a job (the charts, unchanged, are left alone).
 
     The results sit in one placeholder that the job redraws with the runs so far while it trains;
-    the progress bar has its own, left empty when no job runs, so the page keeps one layout.
+    the progress bar has its own, left empty when no job runs, so the page keeps one layout. The rerun is the
+    browser's, not `st.rerun()`: a rerun started here drops whatever the server has not sent yet of this run
+    (Streamlit clears its queue), and the finished charts would come only with the rerun, after it had run.
     """
     if st.session_state.get(keys.CMP_ERROR):
         st.error(plain.for_markdown(st.session_state[keys.CMP_ERROR]))
@@ -154,16 +157,14 @@ def train_and_show(key: str, show, empty: str) -> None:
             show(comp, draft)
 
     ended = jobs.run_job(key, bar, lambda comp: draw(comp, f"@{next(drafts)}"))
-    with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
-        preload_plotly(f"cmp_plotly_{key}")
     comp = st.session_state.get(key)
     if comp is None:
         slot.info(empty)
-        return
-    with jobs.lock():
-        draw(comp, "")
-    if ended:
-        st.rerun()
+    else:
+        with jobs.lock():
+            draw(comp, "")
+    with bar:  # nothing on screen: plotly.js loads before a click, so the first chart of a job draws at once
+        preload_plotly(f"cmp_plotly_{key}", rerun=ended)
 
 
 def runs_view(run: session_run.Run) -> None:

@@ -50,7 +50,7 @@ _ahead = st.components.v2.component("live_step_ahead", js=_JS, css=_CSS, isolate
 
 
 def _rerun() -> None:
-    """Nothing to do here: the rerun the browser asks for (the next film, or a new theme) draws anew."""
+    """Nothing to do here: the rerun the browser asks for (the next film, a new theme, a job's end) draws anew."""
 
 
 def plotly_url() -> str:
@@ -100,9 +100,14 @@ def show_prepared(text: str, key: str, height: int | str, watch_theme: bool = Fa
     _live(key=key, data=data | ({"adopt": adopt} if adopt else {}), height=height, on_theme_change=_rerun)
 
 
-def preload_plotly(key: str) -> None:
-    """Start loading plotly.js now, showing nothing, so a page's first live chart need not wait for it."""
-    _preload(key=key, data={"kind": "preload", "plotly_url": plotly_url()}, height=0)
+def preload_plotly(key: str, rerun: str = "") -> None:
+    """Start loading plotly.js now, showing nothing, so a page's first live chart need not wait for it.
+
+    With `rerun`, a token new to the page, the browser asks for one rerun once the page's live charts have drawn
+    the figures they received (or after 2 s): the rest of the page is then redrawn after the charts, not over
+    them."""
+    _preload(key=key, data={"kind": "preload", "plotly_url": plotly_url(), "rerun": rerun}, height=0,
+             on_drawn_change=_rerun)
 
 
 def live_player(film: dict[str, Any] | None, key: str, charts: dict[str, str], metrics: list[tuple],

@@ -867,10 +867,32 @@ function player(component) {
   return () => {};
 }
 
+// Ask once for a rerun (a token the page has not seen), when the page's live charts have drawn the figures they
+// received, or after DRAWN_WAIT_MS: the rerun's redrawing of the page then comes after theirs, not in between.
+// Timers, not animation frames: a hidden tab asks too.
+const DRAWN_WAIT_MS = 2000;
+function rerunWhenDrawn(token, setTriggerValue) {
+  if (!token) return;
+  const asked = window.__liveReruns || (window.__liveReruns = new Set());
+  if (asked.has(token)) return;
+  asked.add(token);
+  const until = performance.now() + DRAWN_WAIT_MS;
+  const drawing = () => Object.values(plots()).some((plot) => plot.isConnected && !plot.live.gone
+    && (plot.live.busy || (plot.live.pending !== null && plot.live.visible)));
+  let idle = 0;  // idle twice in a row, 10 ms apart: a chart whose element mounts later than this one counts too
+  const wait = () => {
+    idle = drawing() ? 0 : idle + 1;
+    if (idle < 2 && performance.now() < until) setTimeout(wait, 10);
+    else setTriggerValue('drawn', token);
+  };
+  setTimeout(wait, 0);
+}
+
 export default function (component) {
   const kind = component.data.kind;
   if (kind === 'preload') {  // nothing to draw: plotly.js loads now, for the page's first chart
     plotlyLoaded(component.data.plotly_url).catch(() => {});
+    rerunWhenDrawn(component.data.rerun, component.setTriggerValue);
     return () => {};
   }
   if (kind === 'pause') return pauseCatcher(component);
