@@ -95,6 +95,7 @@ LESSON_LINKS = "lesson_links_"  # + a lesson's key: the row of its links
 # --- Compare --------------------------------------------------------------------------------------------
 CMP_RUNS, CMP_SWEEP = "cmp_runs", "cmp_sweep"  # the two comparisons (runs side by side, ξ sweep)
 CMP_JOB, CMP_ERROR, CMP_LOCK = "cmp_job", "cmp_error", "cmp_lock"
+CMP_NOTE = "cmp_note"  # a sentence for the next run of the page (a job stopped by a switch of view), shown once
 CMP_EDITOR = "cmp_editor"  # the run editor's expander: open or folded (its widgets are drawn only when open)
 CMP_PER_RUN = "cmp_w_per_run"  # the tabs of each run's own views (only the open one is drawn)
 CMP_PER_RUN_SHOWN = "cmp_per_run_shown"  # that tab's label, kept while the tabs are not drawn (a job, another page)

@@ -272,6 +272,30 @@ def test_sweep_marks_diverged_runs(compare):
     assert np.allclose(decode(ok["x"]), [0.01, 0.1, 1.0])
 
 
+def test_closing_a_view_stops_its_job_and_says_so(compare):
+    """A job trains only while its view is open: closed during it (the switch interrupts the run), it stops where it
+    is, once, with a sentence; opening the view again shows its runs so far, with Continue on."""
+    at = compare
+    _sweep(at, 5)
+    browser_rerun(at)
+    at.session_state[keys.CMP_JOB] = {"key": keys.CMP_SWEEP, "target": 400, "id": 1}  # as a switch finds it mid-job
+    at.radio(key=keys.CMP_VIEW).set_value("Runs side by side").run()
+    _no_problems(at)
+    assert at.session_state[keys.CMP_JOB] is None and at.session_state[keys.CMP_SWEEP].epoch == 5
+    assert [i.value for i in at.info][0] == ("The learning-rate sweep stopped at epoch 5 of 400 when its view was "
+                                             "closed (it trains only while on screen); its Continue trains on.")
+    at.run()
+    assert not any("stopped" in i.value for i in at.info)  # said once
+    at.radio(key=keys.CMP_VIEW).set_value("Learning-rate sweep").run()
+    _no_problems(at)
+    assert at.session_state[keys.CMP_SWEEP].epoch == 5
+    assert not at.button(key=keys.cmp_button("more", keys.CMP_SWEEP)).disabled
+    # a job of the view that is opened is left alone
+    at.session_state[keys.CMP_JOB] = {"key": keys.CMP_SWEEP, "target": 7, "id": 2}
+    at.radio(key=keys.CMP_VIEW).set_value("Learning-rate sweep").run()
+    assert at.session_state[keys.CMP_SWEEP].epoch == 7
+
+
 @pytest.mark.parametrize(("dataset", "loss", "output", "charts"), [
     ("blobs3", "ce", "softmax", 1 + 2),  # three classes: the loss preset uses cross-entropy with softmax
     ("sine", "squared", "linear", 1 + 1),  # 1-D regression: no decision regions to draw, the gradient norms open

@@ -125,14 +125,18 @@ def load_preset(task: str) -> None:
         variant = preset.runs[i] if i < len(preset.runs) else Variant(f"run {i + 1}", {})
         values = editor_values(Variant(variant.label, adapt_changes(variant.changes, task)))
         for name, value in values.items():
-            if name in choices and value not in choices[name]:
+            ss[keys.cmp_field(i, name)] = fitted = _offered(choices, name, value)
+            if fitted != value:
                 skipped.append(f"{FIELD_LABELS[name].lower()} = {value}")
-                value = SAME
-            ss[keys.cmp_field(i, name)] = value
     ss[keys.CMP_N_RUNS] = len(preset.runs)
     ss[keys.CMP_EPOCHS] = preset.epochs
     ss[keys.CMP_ERROR] = (f"This preset's {', '.join(sorted(set(skipped)))} does not suit this data set; "
                           "those runs keep the Playground's setting.") if skipped else None
+
+
+def _offered(choices: dict[str, tuple], name: str, value: Any) -> Any:
+    """`value`, if the task's `choices` offer it for field `name` (or the field has no list), else 'same'."""
+    return value if name not in choices or value in choices[name] else SAME
 
 
 def refit(task: str) -> None:
@@ -150,7 +154,7 @@ def refit(task: str) -> None:
         values = _column_values(i)
         chosen = {name: value for name, value in values.items() if name in choices and value != SAME}
         for name, value in adapt_changes(chosen, task).items():
-            value = value if value in choices[name] else SAME
+            value = _offered(choices, name, value)
             if value != values[name]:
                 ss[keys.cmp_field(i, name)] = value
                 if i < int(ss.get(keys.CMP_N_RUNS, 0)):

@@ -98,6 +98,20 @@ def stop() -> None:
     st.session_state[keys.CMP_JOB] = None
 
 
+def stop_unless(key: str, what: str) -> None:
+    """Stop a job of another comparison than `key`'s (its view was left: it trains only while on screen), saying
+    so in `keys.CMP_NOTE`; `what` names the comparison of each key."""
+    ss = st.session_state
+    job = ss.get(keys.CMP_JOB)
+    if not job or job["key"] == key:
+        return
+    comp = ss.get(job["key"])
+    ss[keys.CMP_JOB] = None
+    if comp is not None:
+        ss[keys.CMP_NOTE] = (f"The {what[job['key']]} stopped at epoch {comp.epoch} of {job['target']} when its view "
+                             "was closed (it trains only while on screen); its Continue trains on.")
+
+
 def running(key: str) -> bool:
     job = st.session_state.get(keys.CMP_JOB)
     return bool(job) and job["key"] == key

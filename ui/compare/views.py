@@ -209,13 +209,24 @@ def sweep_view(run: session_run.Run) -> None:
     train_and_show(keys.CMP_SWEEP, sweep_results, "Choose the range and press **Run the sweep**.")
 
 
+VIEW_OF = {VIEWS[0]: keys.CMP_RUNS, VIEWS[1]: keys.CMP_SWEEP}
+NAMES = {keys.CMP_RUNS: "runs side by side", keys.CMP_SWEEP: "learning-rate sweep"}
+
+
+def _left_view() -> None:
+    """A job of the view just closed stops where it is."""
+    jobs.stop_unless(VIEW_OF[st.session_state[keys.CMP_VIEW]], NAMES)
+
+
 def render() -> None:
     """The page below its introduction: the Playground's configuration, then one of the two views."""
     pg = jobs.playground()
     st.caption(f"Playground's configuration: {controls.BY_KEY['dataset'].format(pg.data.name)} · "
                f"{presets.describe(jobs.base_of(pg))}")
     view = st.radio("View", VIEWS, horizontal=True, key=kept(keys.CMP_VIEW, VIEWS[0], VIEWS),
-                    label_visibility="collapsed", persist_state="session")
+                    label_visibility="collapsed", persist_state="session", on_change=_left_view)
+    if note := st.session_state.pop(keys.CMP_NOTE, None):
+        st.info(note)
     if view == VIEWS[0]:
         runs_view(pg)
     else:
