@@ -272,6 +272,21 @@ def test_sweep_marks_diverged_runs(compare):
     assert np.allclose(decode(ok["x"]), [0.01, 0.1, 1.0])
 
 
+def test_continue_is_off_once_every_run_has_diverged(compare):
+    at = compare
+    at.session_state[keys.CONFIG] = {**at.session_state[keys.CONFIG], "loss": "squared", "output": "linear"}
+    at.radio(key=keys.CMP_VIEW).set_value("Learning-rate sweep").run()
+    at.selectbox(key=keys.CMP_SWEEP_LO).set_value(30.0).run()
+    at.selectbox(key=keys.CMP_SWEEP_HI).set_value(100.0).run()
+    at.number_input(key=keys.CMP_SWEEP_K).set_value(3).run()
+    at.number_input(key=keys.CMP_SWEEP_EPOCHS).set_value(50).run()
+    browser_rerun(at.button(key=keys.cmp_button("train", keys.CMP_SWEEP)).click().run())
+    _no_problems(at)
+    assert at.session_state[keys.CMP_SWEEP].all_diverged
+    more = at.button(key=keys.cmp_button("more", keys.CMP_SWEEP))
+    assert more.disabled and "smaller ξ" in more.help
+
+
 def test_closing_a_view_stops_its_job_and_says_so(compare):
     """A job trains only while its view is open: closed during it (the switch interrupts the run), it stops where it
     is, once, with a sentence; opening the view again shows its runs so far, with Continue on."""

@@ -106,9 +106,11 @@ def stop_unless(key: str, what: str) -> None:
     if not job or job["key"] == key:
         return
     comp = ss.get(job["key"])
-    ss[keys.CMP_JOB] = None
+    ss[keys.CMP_JOB] = None  # first: the run still training stops after its chunk, and lets the lock go
     if comp is not None:
-        ss[keys.CMP_NOTE] = (f"The {what[job['key']]} stopped at epoch {comp.epoch} of {job['target']} when its view "
+        with lock():
+            epoch = comp.epoch
+        ss[keys.CMP_NOTE] = (f"The {what[job['key']]} stopped at epoch {epoch} of {job['target']} when its view "
                              "was closed (it trains only while on screen); its Continue trains on.")
 
 

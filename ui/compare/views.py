@@ -28,11 +28,12 @@ BOUNDARY_CAPTIONS = {
 
 def buttons(key: str, start, epochs_key: str, label: str) -> None:
     """Train (a new comparison), Continue (more epochs) and Stop, each as wide as its label (a row that wraps)."""
-    running = jobs.running(key)
+    running, comp = jobs.running(key), st.session_state.get(key)
     row = st.container(horizontal=True)
     row.button(label, key=keys.cmp_button("train", key), type="primary", on_click=start)
     row.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)", key=keys.cmp_button("more", key),
-               on_click=jobs.more, args=(key, epochs_key), disabled=st.session_state.get(key) is None or running)
+               on_click=jobs.more, args=(key, epochs_key), disabled=comp is None or comp.all_diverged or running,
+               help="Every run has diverged: train anew with smaller ξ." if comp and comp.all_diverged else None)
     row.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running)
 
 
