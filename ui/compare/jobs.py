@@ -98,12 +98,12 @@ def stop() -> None:
     st.session_state[keys.CMP_JOB] = None
 
 
-def stop_unless(key: str, what: str) -> None:
+def stop_unless(key: str, what: dict[str, str]) -> None:
     """Stop a job of another comparison than `key`'s (its view was left: it trains only while on screen), saying
     so in `keys.CMP_NOTE`; `what` names the comparison of each key."""
     ss = st.session_state
     job = ss.get(keys.CMP_JOB)
-    if not job or job["key"] == key:
+    if not job or running(key):
         return
     comp = ss.get(job["key"])
     ss[keys.CMP_JOB] = None  # first: the run still training stops after its chunk, and lets the lock go

@@ -29,11 +29,12 @@ BOUNDARY_CAPTIONS = {
 def buttons(key: str, start, epochs_key: str, label: str) -> None:
     """Train (a new comparison), Continue (more epochs) and Stop, each as wide as its label (a row that wraps)."""
     running, comp = jobs.running(key), st.session_state.get(key)
+    diverged = comp is not None and comp.all_diverged
     row = st.container(horizontal=True)
     row.button(label, key=keys.cmp_button("train", key), type="primary", on_click=start)
     row.button(f"Continue (+{int(st.session_state[epochs_key])} epochs)", key=keys.cmp_button("more", key),
-               on_click=jobs.more, args=(key, epochs_key), disabled=comp is None or comp.all_diverged or running,
-               help="Every run has diverged: train anew with smaller ξ." if comp and comp.all_diverged else None)
+               on_click=jobs.more, args=(key, epochs_key), disabled=comp is None or diverged or running,
+               help="Every run has diverged: train anew with smaller ξ." if diverged else None)
     row.button("Stop", key=keys.cmp_button("stop", key), on_click=jobs.stop, disabled=not running)
 
 
@@ -211,7 +212,7 @@ def sweep_view(run: session_run.Run) -> None:
 
 
 VIEW_OF = {VIEWS[0]: keys.CMP_RUNS, VIEWS[1]: keys.CMP_SWEEP}
-NAMES = {keys.CMP_RUNS: "runs side by side", keys.CMP_SWEEP: "learning-rate sweep"}
+NAMES = {key: view.lower() for view, key in VIEW_OF.items()}  # "the learning-rate sweep stopped …"
 
 
 def _left_view() -> None:
