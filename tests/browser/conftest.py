@@ -134,6 +134,19 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
+def click_at_rest(locator, timeout: float = 10_000) -> None:
+    """Click `locator` once its box has stayed put for 100 ms: an expander that has just opened still
+    moves its contents, and a click aimed at a moving button lands on whatever took its place."""
+    last, waited = None, 0.0
+    while (box := locator.bounding_box()) != last or last is None:
+        if waited > timeout:
+            raise AssertionError(f"{locator} kept moving for {timeout / 1000:.0f} s")
+        last = box
+        locator.page.wait_for_timeout(100)
+        waited += 100
+    locator.click()
+
+
 def choose(page, selectbox, option: str, attempts: int = 4) -> None:
     """Open `selectbox` and click `option`; a rerun that redraws the box can close its list before the
     click lands, so open it again (up to `attempts` times) until the option shows."""

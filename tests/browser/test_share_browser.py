@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, EPOCH_SHOWN, rerun_by, wait_idle
+from tests.browser.conftest import ARTIFACTS, EPOCH_SHOWN, click_at_rest, rerun_by, wait_idle
 from tests.browser.test_playground_layout import LAID_OUT, SCREENS, SIDEBAR_OPEN, _check, _in_view_each, _open
 from ui import keys
 from ui.share import FONT_SCALE
@@ -38,11 +38,12 @@ def _share(page):
 def _copy(page, panel, label: str) -> str:
     """Click a Share link's copy button, check that it says so, and read the clipboard; the link shown
     beside the button must be what was copied."""
-    panel.get_by_role("button", name=label, exact=True).wait_for()  # the panel's components have drawn
-    boxes = panel.locator(".copy-link")
-    box = boxes.nth(boxes.locator("button").all_inner_texts().index(label))  # by place: the label changes
-    box.get_by_role("button", name=label, exact=True).click()
-    box.get_by_role("button", name="Copied", exact=True).wait_for()
+    box = panel.locator(f'.copy-link[data-label="{label}"]')  # by its label kept aside: the button's changes
+    button = box.get_by_role("button")
+    expect(button).to_have_text(label)  # the panel's components have drawn (in either order)
+    click_at_rest(button)
+    expect(button).not_to_have_text(label)
+    assert button.inner_text() == "Copied", f"the button says {button.inner_text()!r}, not that it copied"
     copied = page.evaluate("navigator.clipboard.readText()")
     assert box.locator("code").inner_text() == copied
     return copied
