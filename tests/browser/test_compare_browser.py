@@ -87,6 +87,9 @@ def test_preset_trains_and_renders(page, app_url):
     page.add_init_script(STATES)
     _open_compare(page, app_url)
     page.get_by_text("Pick a preset").wait_for()
+    # plotly.js drew its costly first figure off screen while the page was idle, and left nothing behind
+    page.wait_for_function("window.__liveWarm === 'done'")
+    assert page.locator(".js-plotly-plot").count() == 0
     _pick_preset(page, "Sigmoid vs tanh vs ReLU", 4)
     _set_number(page, "Epochs E", 120)
     # the new epoch count has reached the server once the Continue button shows it
