@@ -185,6 +185,15 @@ def test_sweep_marks_diverged_runs(page, app_url):
     page.wait_for_function("[...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every((p) => "
                            "p.layout.meta.theme === 'dark')", timeout=20_000)
     assert set(_colours(page)) == {(DARK_BACKGROUND, DARK_TEXT)}
+    # a narrower window: every chart follows the width, and its element stays as tall as what it draws (plotly's
+    # own resize left a fixed-height chart's element 0 px tall, its drawing hanging out of it)
+    page.set_viewport_size({"width": 1024, "height": 2600})
+    page.wait_for_function("[...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every((p) => "
+                           "p._fullLayout.width < 1000)", timeout=20_000)
+    page.wait_for_timeout(300)
+    heights = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")]
+      .map((p) => [p.getBoundingClientRect().height, p.querySelector('.main-svg').getBoundingClientRect().height])""")
+    assert all(plot == drawn > 0 for plot, drawn in heights), heights
 
 
 def test_stop_ends_a_long_training(page, app_url):
