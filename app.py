@@ -9,7 +9,7 @@ machines without an emoji font.
 
 import streamlit as st
 
-from ui import pages
+from ui import keys, pages
 
 APP_TITLE = "Backprop Playground"
 
@@ -26,4 +26,8 @@ PAGES = [
 page = st.navigation(PAGES)
 st.set_page_config(page_title=f"{page.title} · {APP_TITLE}")  # the browser tab names the page and the app
 pages.style()
+if page.url_path != "compare" and st.session_state.get(keys.CMP_JOB):  # a Compare job trains only while on screen
+    from ui.compare.views import left_page
+
+    left_page()
 page.run()

@@ -311,6 +311,24 @@ def test_closing_a_view_stops_its_job_and_says_so(compare):
     assert at.session_state[keys.CMP_SWEEP].epoch == 7
 
 
+def test_leaving_the_page_stops_its_job_and_says_so_on_return(compare):
+    """Another page opened during a job (the switch interrupts the run) stops it where it is; back on Compare, one
+    sentence says so and Continue trains on (before, the job waited unseen and went on, with no bar, on return)."""
+    at = compare
+    _sweep(at, 5)
+    browser_rerun(at)
+    at.session_state[keys.CMP_JOB] = {"key": keys.CMP_SWEEP, "target": 400, "id": 1}  # as a switch finds it mid-job
+    at.switch_page("app_pages/playground.py").run()
+    assert not at.exception
+    assert at.session_state[keys.CMP_JOB] is None and at.session_state[keys.CMP_SWEEP].epoch == 5
+    at.switch_page(PAGE).run()
+    _no_problems(at)
+    assert [i.value for i in at.info][0] == ("The learning-rate sweep stopped at epoch 5 of 400 when you left the "
+                                             "Compare page (it trains only while on screen); its Continue trains on.")
+    assert at.session_state[keys.CMP_SWEEP].epoch == 5
+    assert not at.button(key=keys.cmp_button("more", keys.CMP_SWEEP)).disabled
+
+
 @pytest.mark.parametrize(("dataset", "loss", "output", "charts"), [
     ("blobs3", "ce", "softmax", 1 + 2),  # three classes: the loss preset uses cross-entropy with softmax
     ("sine", "squared", "linear", 1 + 1),  # 1-D regression: no decision regions to draw, the gradient norms open

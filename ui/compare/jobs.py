@@ -98,9 +98,9 @@ def stop() -> None:
     st.session_state[keys.CMP_JOB] = None
 
 
-def stop_unless(key: str, what: dict[str, str]) -> None:
-    """Stop a job of another comparison than `key`'s (its view was left: it trains only while on screen), saying
-    so in `keys.CMP_NOTE`; `what` names the comparison of each key."""
+def stop_unless(key: str, what: dict[str, str], left: str = "its view was closed") -> None:
+    """Stop a job of another comparison than `key`'s ("" for any: the page was left), as it trains only while on
+    screen, saying so in `keys.CMP_NOTE`; `what` names the comparison of each key, `left` what took it off screen."""
     ss = st.session_state
     job = ss.get(keys.CMP_JOB)
     if not job or running(key):
@@ -110,8 +110,8 @@ def stop_unless(key: str, what: dict[str, str]) -> None:
     if comp is not None:
         with lock():
             epoch = comp.epoch
-        ss[keys.CMP_NOTE] = (f"The {what[job['key']]} stopped at epoch {epoch} of {job['target']} when its view "
-                             "was closed (it trains only while on screen); its Continue trains on.")
+        ss[keys.CMP_NOTE] = (f"The {what[job['key']]} stopped at epoch {epoch} of {job['target']} when {left} "
+                             "(it trains only while on screen); its Continue trains on.")
 
 
 def running(key: str) -> bool:

@@ -220,6 +220,11 @@ def _left_view() -> None:
     jobs.stop_unless(VIEW_OF[st.session_state[keys.CMP_VIEW]], NAMES)
 
 
+def left_page() -> None:
+    """Another page is open: a job of either view stops where it is (it would wait, unseen, for the page's return)."""
+    jobs.stop_unless("", NAMES, "you left the Compare page")
+
+
 def render() -> None:
     """The page below its introduction: the Playground's configuration, then one of the two views."""
     pg = jobs.playground()
