@@ -71,7 +71,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Two inputs, two hidden sigmoid units, one output, no biases, one sample at a time: the network "
         "the lecture derives backpropagation on.",
         (r"\delta^{(2)}=y^{*}-y,\qquad\delta_i^{(1)}=\delta^{(2)}\,w_{i1}^{(2)}\,z_i(1-z_i)",
-         r"w_{j1}^{(2)}\leftarrow w_{j1}^{(2)}-\xi\,\delta^{(2)}z_j,\qquad"
+         r"w_{j1}^{(2)}\leftarrow w_{j1}^{(2)}-\xi\,\delta^{(2)}z_j,\qquad "
          r"w_{ji}^{(1)}\leftarrow w_{ji}^{(1)}-\xi\,\delta_i^{(1)}x_j"),
         {"dataset": "xor", "n_layers": 1, "units_1": 2, "bias": False, "batch_mode": "sample", "lr": 0.5},
         (Setup("Open it in the Playground"),),

@@ -23,6 +23,8 @@ from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts"
+# a formula KaTeX could not read: one it could not parse, or an unknown command it shows in its error colour
+KATEX_ERROR = ".katex-error, .katex [style*='204, 0, 0']"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

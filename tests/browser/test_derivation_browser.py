@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import KATEX_ERROR, screenshot, wait_idle
 
 
 def _open(page, app_url) -> None:
@@ -23,7 +23,7 @@ def _sample_value(page) -> str:
 def test_katex_renders_and_a_click_on_the_scatter_picks_the_sample(page, app_url):
     _open(page, app_url)
     assert page.locator(".katex").count() > 15
-    assert page.locator(".katex-error").count() == 0
+    assert page.locator(KATEX_ERROR).count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_role("heading", name="1 · Forward pass").count() == 1
     screenshot(page, "derivation")
@@ -39,13 +39,13 @@ def test_katex_renders_and_a_click_on_the_scatter_picks_the_sample(page, app_url
     page.get_by_role("button", name="Apply this step").click()
     page.wait_for_selector("text=Applied the update for sample 11")
     wait_idle(page)
-    assert page.locator(".katex-error").count() == 0
+    assert page.locator(KATEX_ERROR).count() == 0
     page.get_by_role("tab", name="Gradient check").click()
     page.wait_for_selector("text=checked gradients agree")
     page.get_by_role("tab", name="Batch view").click()
     page.wait_for_selector("text=A mini-batch of 4 samples")
     wait_idle(page)
-    assert page.locator(".katex-error").count() == 0
+    assert page.locator(KATEX_ERROR).count() == 0
 
 
 def test_worked_examples_render(page, app_url):
@@ -54,9 +54,9 @@ def test_worked_examples_render(page, app_url):
     page.wait_for_selector("text=Published numbers beside ours")
     wait_idle(page)
     page.wait_for_selector(".katex")
-    assert page.locator(".katex-error").count() == 0
+    assert page.locator(KATEX_ERROR).count() == 0
     screenshot(page, "derivation-mazur")
     page.get_by_role("button", name="Load the lecture's 2-2-1").click()
     page.wait_for_selector("text=corners of XOR")
     wait_idle(page)
-    assert page.locator(".katex-error").count() == 0
+    assert page.locator(KATEX_ERROR).count() == 0

@@ -4,7 +4,7 @@ one wrong; the section laid out without overlaps at 1440×1000, 1024×768 and 39
 from __future__ import annotations
 
 from engine import exercises as exq
-from tests.browser.conftest import ARTIFACTS, enter_text, wait_idle
+from tests.browser.conftest import ARTIFACTS, KATEX_ERROR, enter_text, wait_idle
 
 CODE = "v1.2-2-1.sigmoid.sigmoid.bce.nobias"
 LOAD = 120_000  # the whole Step-by-step page renders before the section: slow on a loaded machine
@@ -23,7 +23,7 @@ def _laid_out(page, section, width: int, name: str) -> None:
     """Nothing of the section overlaps or leaves the window; its screenshot saved to look at."""
     wait_idle(page, LOAD)
     assert page.locator("[data-testid='stException']").count() == 0
-    assert section.locator(".katex-error").count() == 0 and section.locator(".katex").count() > 5
+    assert section.locator(KATEX_ERROR).count() == 0 and section.locator(".katex").count() > 5
     answer = section.get_by_label("Your answer").bounding_box()
     boxes = [section.get_by_role("button", name=n).bounding_box()
              for n in ("Check", "New sample", "New network", "Show the answer")]

@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, choose, wait_idle
+from tests.browser.conftest import ARTIFACTS, KATEX_ERROR, choose, wait_idle
 from tests.browser.test_playground_layout import LAID_OUT, VIEW_CELL, _check, _overlap, _sidebar
 
 # name, viewport, sidebar open (None: as the page has it, collapsed on a phone)
@@ -118,6 +118,7 @@ def _on_every_screen(page, name: str, charts: int | None, cell: str) -> None:
         _check_ticks(_check(page, where, charts, cell), where)
         _check_page(page, where)
     assert page.locator("[data-testid='stException']").count() == 0, name
+    assert page.locator(KATEX_ERROR).count() == 0, f"{name}: a formula KaTeX could not read"
 
 
 def _go(page, title: str) -> None:
@@ -171,3 +172,7 @@ def test_every_page_fits_every_screen(page, app_url):
     page.get_by_role("tab", name="Unit health").click()
     page.wait_for_function("document.querySelectorAll('.cmp-table').length == 2", timeout=60_000)
     _on_every_screen(page, "compare-health", 1, ELEMENT)  # the tables inside the window, scrolling visibly
+
+    _go(page, "Lessons")
+    page.wait_for_selector(".katex-display")
+    _on_every_screen(page, "lessons", 0, ELEMENT)  # every lesson's formulas, links and text; no charts

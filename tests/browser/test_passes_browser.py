@@ -3,7 +3,7 @@ three screens (nothing overlaps, everything fits), a lesson's link opening its P
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import KATEX_ERROR, screenshot, wait_idle
 from ui import keys
 
 SCREENS = {"desktop": (1440, 1000), "projector": (1024, 768), "phone": (390, 844)}
@@ -68,7 +68,7 @@ def test_the_two_passes_play_to_the_end_and_fit_every_screen(page, app_url):
     _wait_step(page, STEPS)  # played on by itself, one step a beat
     buttons.get_by_role("button", name="Play").wait_for(timeout=30_000)
     wait_idle(page, 60_000)
-    assert page.locator(".katex-error").count() == 0
+    assert page.locator(KATEX_ERROR).count() == 0
     for name, (w, h) in SCREENS.items():
         page.set_viewport_size({"width": w, "height": h})
         for k in (STEPS, 2):  # the update (every edge labelled), then stage I of layer 1 (edges and units)

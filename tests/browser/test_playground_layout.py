@@ -73,7 +73,7 @@ def _check(page, name: str, charts: int | None = None, cell: str = VIEW_CELL) ->
     """Assert the geometry rules above for every plot on the page (exactly `charts` of them, if given)."""
     plots = _geometry(page, cell, charts)
     width = page.viewport_size["width"]
-    assert len(plots) == charts if charts else len(plots) >= CHARTS, (name, len(plots))
+    assert len(plots) == charts if charts is not None else len(plots) >= CHARTS, (name, len(plots))
     for k, p in enumerate(plots):
         where = f"{name}: chart {k}"
         assert p["plot"][0] >= -1 and p["plot"][2] <= width + 1, (where, p["plot"], width)  # fits the window

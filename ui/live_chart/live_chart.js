@@ -84,11 +84,14 @@ function fitted(text, px, font) {
   return `${cut.trimEnd()}…`;
 }
 
-// A figure of panels (layout.meta.panels, from ui.compare.figures.panel_row) laid out for a plot `width` px wide:
+// A figure's panels (layout.meta.panels, from ui.compare.figures.panel_row), or undefined for any other figure
+const panelsOf = (layout) => (layout.meta || {}).panels;
+
+// A figure of panels laid out for a plot `width` px wide:
 // as many panels side by side as get `min` px each, in rows that wrap, the legend's rows below them, the figure
 // as tall as both. Any other layout is left as it is.
 function arrange(layout, width) {
-  const p = layout.meta && layout.meta.panels;
+  const p = panelsOf(layout);
   if (!p || !width) return layout;
   const m = layout.margin, inner = width - m.l - m.r;
   const fit = Math.max(1, Math.min(p.count, Math.floor((inner + p.gapx) / (p.min + p.gapx))));
@@ -122,7 +125,7 @@ function arrange(layout, width) {
 // A figure's plotly config: a figure of panels without plotly's own window-resize handler (`responsive`), which
 // would size it to its place, whose height is the figure's own (so: none); followSize lays its panels out instead.
 function configFor(live, layout) {
-  return layout.meta && layout.meta.panels ? { ...live.config, responsive: false } : live.config;
+  return panelsOf(layout) ? { ...live.config, responsive: false } : live.config;
 }
 
 // Draw one figure (its JSON text) with Plotly.react; a new revision (a rebuilt run) afresh. Plotly
@@ -189,7 +192,7 @@ function followSize(plot) {
       if (plot.live.gone || plot.offsetParent === null || Math.abs(plot.clientWidth - plot._fullLayout.width) < 1) {
         return;
       }
-      if (plot.layout.meta && plot.layout.meta.panels) {  // its panels laid out anew for the new width
+      if (panelsOf(plot.layout)) {  // its panels laid out anew for the new width
         window.Plotly.react(plot, plot.data, arrange({ ...plot.layout }, plot.clientWidth), configFor(plot.live, plot.layout));
       } else {
         window.Plotly.Plots.resize(plot);
