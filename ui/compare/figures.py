@@ -29,7 +29,9 @@ BLOW_UP = 20.0  # a curve this many times above its start is cut off at the top 
 EXPLODED = 100.0  # a sweep run whose final loss is this many times its start is marked like a diverged one
 GRID = 60
 LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
-LEGEND_ROW_PX, LEGEND_PAD_PX = 29, 4  # a legend row's height at the theme's font (measured in Chromium), and room
+# a legend row's height at the theme's font, and the legend's own padding with a little room (measured in Chromium:
+# one row 29 px, three 67, eight 162)
+LEGEND_ROW_PX, LEGEND_PAD_PX = 19, 14
 PANEL_PX = 270  # the narrowest a panel of `panel_row` is drawn, its margins included
 
 
